@@ -1,0 +1,91 @@
+"""CareerCredit: micro-internships turned into academic credit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import Config, load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
+    """Build the application.
+
+    ``config`` is a ``Config`` object, or a mapping of Flask settings laid over
+    the configuration read from the environment, or ``None`` for the
+    environment alone. A configuration that is unsafe for its environment
+    stops the start with ``ConfigError``.
+    """
+    if isinstance(config, Config):
+        settings = config
+    else:
+        settings = load_config()
+        for key, value in (config or {}).items():
+            setattr(settings, key, value)
+    settings.check()
+
+    app = Flask(
+        __name__, template_folder=str(ROOT / "templates"), instance_path=str(ROOT / "instance")
+    )
+    app.config.from_mapping(settings.as_dict())
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from careercredit import models  # registers the tables
+    from careercredit.extensions import csrf, db, limiter, login_manager, migrate
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> models.User | None:
+        if not user_id.isdigit():
+            return None
+        return db.session.get(models.User, int(user_id))
+
+
+def _register_blueprints(app: Flask) -> None:
+    from careercredit import errors, security
+    from careercredit.auth import routes as auth_routes
+    from careercredit.auth import session as auth_session
+    from careercredit.main import routes as main_routes
+
+    app.register_blueprint(auth_routes.bp)
+    app.register_blueprint(main_routes.bp)
+    auth_session.init_app(app)
+    security.init_app(app)
+    errors.register_error_handlers(app)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+    """Make SQLite enforce foreign keys and wait for locks instead of failing at once."""
+    module = type(dbapi_connection).__module__
+    if module.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

@@ -1,0 +1,120 @@
+"""Signing in and keeping roles in step with the campus directory."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from careercredit.audit import record_event
+from careercredit.auth.ldap import (
+    Directory,
+    DirectoryPerson,
+    DirectorySettings,
+    InvalidCredentials,
+    normalize_username,
+    roles_for,
+)
+from careercredit.extensions import db
+from careercredit.models import Role, User
+
+
+class NoRole(Exception):
+    """The person is in the directory but in none of the groups mapped to a role."""
+
+
+def directory() -> Directory:
+    """Return a directory client for the current app's settings."""
+    return Directory(DirectorySettings.from_config(current_app.config))
+
+
+def mapped_roles(person: DirectoryPerson) -> set[Role]:
+    """Return the roles the person's groups grant under the configured mapping."""
+    return {Role(r) for r in roles_for(person.groups, current_app.config["LDAP_ROLE_GROUPS"])}
+
+
+def sign_in(username: str, password: str) -> User:
+    """Check the credentials against the directory and return the up-to-date local user.
+
+    Raises ``InvalidCredentials``, ``NoRole`` or ``DirectoryUnavailable``; the
+    failures are recorded as audit events (the caller commits).
+    """
+    typed = normalize_username(username)[:255]
+    try:
+        person = directory().authenticate(username, password)
+    except InvalidCredentials:
+        record_event("auth.login_failed", details={"username": typed, "reason": "credentials"})
+        raise
+    roles = mapped_roles(person)
+    user = _upsert_user(person, roles)
+    if not roles:
+        record_event(
+            "auth.login_failed", actor=user, details={"username": typed, "reason": "no_role"}
+        )
+        raise NoRole
+    user.last_login_at = _now()
+    record_event(
+        "auth.login",
+        actor=user,
+        object_type="user",
+        object_id=user.id,
+        details={"roles": sorted(roles)},
+    )
+    return user
+
+
+def refresh_roles(user: User) -> bool:
+    """Re-check the user's roles against the directory; return whether any role is left.
+
+    Raises ``DirectoryUnavailable`` when the directory cannot answer: the
+    caller decides what a signed-in person sees then.
+    """
+    person = directory().find_by_id(user.directory_id)
+    roles = mapped_roles(person) if person is not None else set()
+    before = user.roles
+    if person is not None:
+        _copy_person(user, person)
+    user.set_roles(roles)
+    user.roles_checked_at = _now()
+    if before != frozenset(roles):
+        record_event(
+            "auth.roles_changed",
+            actor=user,
+            object_type="user",
+            object_id=user.id,
+            details={"before": sorted(before), "after": sorted(roles)},
+        )
+    return bool(roles)
+
+
+def roles_due_for_check(user: User) -> bool:
+    """Tell whether the user's roles are older than the re-check interval."""
+    checked = user.roles_checked_at
+    if checked is None:
+        return True
+    if checked.tzinfo is None:  # SQLite hands back naive datetimes
+        checked = checked.replace(tzinfo=UTC)
+    interval = timedelta(seconds=current_app.config["ROLE_RECHECK_SECONDS"])
+    return _now() - checked >= interval
+
+
+def _upsert_user(person: DirectoryPerson, roles: set[Role]) -> User:
+    user = db.session.scalar(select(User).where(User.directory_id == person.directory_id))
+    if user is None:
+        user = User(directory_id=person.directory_id)
+        db.session.add(user)
+    _copy_person(user, person)
+    user.set_roles(roles)
+    user.roles_checked_at = _now()
+    return user
+
+
+def _copy_person(user: User, person: DirectoryPerson) -> None:
+    user.uid = person.uid[:255]
+    user.display_name = person.display_name[:255]
+    user.email = person.email[:320] if person.email else None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

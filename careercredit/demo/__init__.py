@@ -1,0 +1,1 @@
+"""The demo campus: a throwaway directory and the app, for ``make run``."""

@@ -1,0 +1,85 @@
+"""``python -m careercredit.demo``: a demo campus directory and the app on port 5000.
+
+Starts a throwaway slapd seeded with ``campus.ldif``, points the app at it,
+upgrades the database and serves the app until Ctrl-C, which stops both.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import sys
+from pathlib import Path
+
+from careercredit.demo.directory import SERVICE_DN, SUFFIX, CampusDirectory
+
+CAMPUS_LDIF = Path(__file__).with_name("campus.ldif")
+DEMO_PASSWORD = "campus-demo"  # noqa: S105  (printed for the demo; see campus.ldif)
+ROLE_GROUPS = {
+    "student": f"cn=students,ou=groups,{SUFFIX}",
+    "advisor": f"cn=career-advisors,ou=groups,{SUFFIX}",
+    "faculty": f"cn=faculty,ou=groups,{SUFFIX}",
+    "registrar": f"cn=registrars,ou=groups,{SUFFIX}",
+    "admin": f"cn=careercredit-admins,ou=groups,{SUFFIX}",
+}
+
+
+def demo_logins(ldif: str) -> dict[str, list[str]]:
+    """Return the uids of each group of the demo LDIF, group name first."""
+    logins: dict[str, list[str]] = {}
+    for block in ldif.split("\n\n"):
+        group = re.search(r"^dn: cn=([^,]+),ou=groups,", block, re.MULTILINE)
+        if group:
+            logins[group.group(1)] = re.findall(r"^member: uid=([^,]+),", block, re.MULTILINE)
+    return logins
+
+
+def start_demo_directory() -> tuple[CampusDirectory, dict[str, str]]:
+    """Start the demo campus with a fresh service password; return it and the app's settings."""
+    directory = CampusDirectory(CAMPUS_LDIF)
+    directory.start()
+    service_password = secrets.token_urlsafe(24)
+    directory.ldapmodify(
+        f"dn: {SERVICE_DN}\nchangetype: modify\nreplace: userPassword\n"
+        f"userPassword: {service_password}\n"
+    )
+    settings = {
+        "CAREERCREDIT_LDAP_URI": directory.ldap_uri,
+        "CAREERCREDIT_LDAP_BIND_DN": SERVICE_DN,
+        "CAREERCREDIT_LDAP_BIND_PASSWORD": service_password,
+        "CAREERCREDIT_LDAP_USER_BASE": f"ou=people,{SUFFIX}",
+        "CAREERCREDIT_LDAP_GROUP_BASE": f"ou=groups,{SUFFIX}",
+        "CAREERCREDIT_LDAP_ROLE_GROUPS": json.dumps(ROLE_GROUPS),
+    }
+    return directory, settings
+
+
+def main() -> int:
+    """Run the demo until interrupted."""
+    directory, settings = start_demo_directory()
+    os.environ.update(settings)
+    os.environ["CAREERCREDIT_ENV"] = "development"
+    os.environ.setdefault("CAREERCREDIT_SECRET_KEY", secrets.token_hex(32))
+    from flask_migrate import upgrade
+
+    from careercredit import create_app
+
+    app = create_app()
+    with app.app_context():
+        upgrade()
+    print(f"\nDemo campus directory: {directory.ldap_uri}")
+    print(f"Every demo person's password is: {DEMO_PASSWORD}")
+    for group, uids in demo_logins(CAMPUS_LDIF.read_text(encoding="utf-8")).items():
+        print(f"  {group:<20} {', '.join(uids)}")
+    print("\nCareerCredit: http://127.0.0.1:5000  (Ctrl-C stops the app and the directory)\n")
+    try:
+        app.run(host="127.0.0.1", port=int(os.environ.get("PORT", "5000")), use_reloader=False)
+    finally:
+        directory.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,201 @@
+"""Configuration: one class per environment, values from environment variables.
+
+Every setting is read from a ``CAREERCREDIT_*`` environment variable. The same
+keys may also be written in a TOML file named by ``CAREERCREDIT_CONFIG``; the
+environment wins over the file. The README documents every key and default.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, ClassVar
+
+ROLES = ("student", "advisor", "faculty", "registrar", "admin")
+INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
+
+DEFAULT_USER_FILTER = "(&(objectClass=inetOrgPerson)(uid=%s))"
+DEFAULT_GROUP_FILTER = "(&(objectClass=groupOfNames)(member=%s))"
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the app refuses to start."""
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+def _role_groups(value: str) -> dict[str, list[str]]:
+    try:
+        raw = json.loads(value) if value.strip() else {}
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc.msg})") from None
+    if not isinstance(raw, dict):
+        raise ValueError("expected a JSON object from role to group DN(s)")
+    groups: dict[str, list[str]] = {}
+    for role, dns in raw.items():
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+        dn_list = [dns] if isinstance(dns, str) else dns
+        if not isinstance(dn_list, list) or not all(isinstance(d, str) for d in dn_list):
+            raise ValueError(f"role {role!r} needs a group DN or a list of them")
+        groups[role] = dn_list
+    return groups
+
+
+#: (environment variable suffix, Flask config key, parser, default)
+SETTINGS: tuple[tuple[str, str, Any, Any], ...] = (
+    ("SECRET_KEY", "SECRET_KEY", str, None),
+    ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI", str, None),
+    ("LDAP_URI", "LDAP_URI", str, None),
+    ("LDAP_STARTTLS", "LDAP_STARTTLS", _bool, False),
+    ("LDAP_CA_CERTFILE", "LDAP_CA_CERTFILE", str, None),
+    ("LDAP_BIND_DN", "LDAP_BIND_DN", str, None),
+    ("LDAP_BIND_PASSWORD", "LDAP_BIND_PASSWORD", str, None),
+    ("LDAP_USER_BASE", "LDAP_USER_BASE", str, ""),
+    ("LDAP_USER_FILTER", "LDAP_USER_FILTER", str, DEFAULT_USER_FILTER),
+    ("LDAP_GROUP_BASE", "LDAP_GROUP_BASE", str, ""),
+    ("LDAP_GROUP_FILTER", "LDAP_GROUP_FILTER", str, DEFAULT_GROUP_FILTER),
+    ("LDAP_ROLE_GROUPS", "LDAP_ROLE_GROUPS", _role_groups, {}),
+    ("LDAP_ID_ATTRIBUTE", "LDAP_ID_ATTRIBUTE", str, "entryUUID"),
+    ("LDAP_TIMEOUT", "LDAP_TIMEOUT", float, 5.0),
+    ("ROLE_RECHECK_SECONDS", "ROLE_RECHECK_SECONDS", int, 900),
+    ("SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES", int, 30),
+    ("SESSION_MAX_HOURS", "SESSION_MAX_HOURS", int, 12),
+    ("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URI", str, "memory://"),
+    ("LOGIN_RATE_LIMIT", "LOGIN_RATE_LIMIT", str, "10 per minute"),
+    ("TRUSTED_PROXIES", "TRUSTED_PROXIES", int, 0),
+)
+
+
+def read_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Return Flask config values from the environment and the optional TOML file."""
+    environ = os.environ if environ is None else environ
+    raw: dict[str, Any] = {}
+    config_file = environ.get("CAREERCREDIT_CONFIG")
+    if config_file:
+        try:
+            with open(config_file, "rb") as fh:
+                raw.update(_file_values(tomllib.load(fh)))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"CAREERCREDIT_CONFIG {config_file}: {exc}") from None
+    raw.update({k: v for k, v in environ.items() if k.startswith("CAREERCREDIT_")})
+
+    values: dict[str, Any] = {}
+    for suffix, key, parse, default in SETTINGS:
+        name = f"CAREERCREDIT_{suffix}"
+        if name not in raw or raw[name] == "":
+            values[key] = default
+            continue
+        try:
+            values[key] = parse(raw[name])
+        except ValueError as exc:
+            raise ConfigError(f"{name}: {exc}") from None
+    return values
+
+
+def _file_values(data: dict[str, Any]) -> dict[str, str]:
+    """Turn a TOML document's values into the strings an environment would hold."""
+    flat: dict[str, str] = {}
+    for key, value in data.items():
+        if isinstance(value, bool):
+            flat[key] = "true" if value else "false"
+        elif isinstance(value, dict | list):
+            flat[key] = json.dumps(value)
+        else:
+            flat[key] = str(value)
+    return flat
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "production"
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "careercredit_session"
+    WTF_CSRF_TIME_LIMIT = None  # the session's own lifetime bounds the token
+    RATELIMIT_HEADERS_ENABLED = True
+    HSTS = True
+    MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        for key, value in read_settings(environ).items():
+            if value is not None or not hasattr(self, key):
+                setattr(self, key, value)
+        if not self.SQLALCHEMY_DATABASE_URI:
+            self.SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'careercredit.db'}"
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=self.SESSION_MAX_HOURS)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the upper-case settings as a plain dict for ``app.config``."""
+        return {k: getattr(self, k) for k in dir(self) if k.isupper()}
+
+    def check(self) -> None:
+        """Refuse settings that would run an unsafe production service."""
+        missing = [
+            name
+            for name, value in (
+                ("CAREERCREDIT_SECRET_KEY", self.SECRET_KEY),
+                ("CAREERCREDIT_LDAP_URI", self.LDAP_URI),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigError(f"production needs {' and '.join(missing)} to be set")
+
+
+class ProductionConfig(Config):
+    """Strict: secure cookies, HSTS, a real secret and directory are required."""
+
+
+class DevelopmentConfig(Config):
+    """A laptop: plain-HTTP cookies, no HSTS, missing settings tolerated."""
+
+    ENV_NAME = "development"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    HSTS = False
+
+    def check(self) -> None:
+        if not self.SECRET_KEY:
+            raise ConfigError("CAREERCREDIT_SECRET_KEY must be set (make run generates one)")
+
+
+class TestingConfig(DevelopmentConfig):
+    """The test suite: like development, plus Flask's testing mode."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+
+
+ENVIRONMENTS: dict[str, type[Config]] = {
+    "production": ProductionConfig,
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+}
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> Config:
+    """Pick the class named by ``CAREERCREDIT_ENV`` (default production) and load it."""
+    environ = os.environ if environ is None else environ
+    name = environ.get("CAREERCREDIT_ENV", "production").strip().lower() or "production"
+    if name not in ENVIRONMENTS:
+        raise ConfigError(
+            f"CAREERCREDIT_ENV must be one of {', '.join(ENVIRONMENTS)}, not {name!r}"
+        )
+    return ENVIRONMENTS[name](environ)

@@ -1,0 +1,59 @@
+"""Headers and cookies that protect every page."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from config import ProductionConfig
+from tests.conftest import PASSWORD, login
+
+
+def test_pages_carry_security_headers(client: FlaskClient) -> None:
+    headers = client.get("/login").headers
+    csp = headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cache-Control"] == "no-store"
+
+
+def test_personal_pages_are_not_cached(login_as) -> None:
+    assert login_as("student").get("/").headers["Cache-Control"] == "no-store"
+
+
+def test_pages_use_no_inline_scripts_or_styles(login_as) -> None:
+    page = login_as("student").get("/").get_data(as_text=True)
+    assert "<script>" not in page and "style=" not in page
+
+
+def test_development_session_cookie_is_httponly_and_lax(client: FlaskClient) -> None:
+    response = login(client, "alice")
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie
+    assert "Strict-Transport-Security" not in response.headers
+
+
+def test_production_cookies_are_secure_with_hsts(make_app: Callable[..., Flask]) -> None:
+    production = {k: getattr(ProductionConfig, k) for k in ("SESSION_COOKIE_SECURE", "HSTS")}
+    app = make_app(**production)
+    client = app.test_client()
+    https = {"base_url": "https://localhost", "headers": {"Referer": "https://localhost/login"}}
+    page = client.get("/login", **https).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    form = {"csrf_token": token, "username": "alice", "password": PASSWORD}
+    response = client.post("/login", data=form, **https)
+    assert response.status_code == 302
+    assert "Secure" in response.headers["Set-Cookie"]
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_unknown_page_is_a_friendly_404(client: FlaskClient) -> None:
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
