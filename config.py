@@ -75,6 +75,15 @@ SETTINGS: tuple[tuple[str, str, Any, Any], ...] = (
     ("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URI", str, "memory://"),
     ("LOGIN_RATE_LIMIT", "LOGIN_RATE_LIMIT", str, "10 per minute"),
     ("TRUSTED_PROXIES", "TRUSTED_PROXIES", int, 0),
+    ("BASE_URL", "BASE_URL", str, "http://127.0.0.1:5000"),
+    ("SMTP_HOST", "SMTP_HOST", str, "localhost"),
+    ("SMTP_PORT", "SMTP_PORT", int, 25),
+    ("SMTP_USERNAME", "SMTP_USERNAME", str, None),
+    ("SMTP_PASSWORD", "SMTP_PASSWORD", str, None),
+    ("SMTP_STARTTLS", "SMTP_STARTTLS", _bool, False),
+    ("SMTP_SSL", "SMTP_SSL", _bool, False),
+    ("SMTP_FROM", "SMTP_FROM", str, "careercredit@localhost"),
+    ("SMTP_TIMEOUT", "SMTP_TIMEOUT", float, 10.0),
 )
 
 
@@ -131,6 +140,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the session's own lifetime bounds the token
     RATELIMIT_HEADERS_ENABLED = True
     HSTS = True
+    #: Show queued e-mail at /dev/outbox (never in production).
+    DEV_OUTBOX = False
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
@@ -167,6 +178,7 @@ class DevelopmentConfig(Config):
     """A laptop: plain-HTTP cookies, no HSTS, missing settings tolerated."""
 
     ENV_NAME = "development"
+    DEV_OUTBOX = True
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     HSTS = False

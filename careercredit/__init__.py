@@ -68,13 +68,24 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from careercredit import errors, security
+    from careercredit import errors, navigation, security
     from careercredit.auth import routes as auth_routes
     from careercredit.auth import session as auth_session
+    from careercredit.catalogue import routes as catalogue_routes
     from careercredit.main import routes as main_routes
+    from careercredit.outbox import routes as outbox_routes
+    from careercredit.outbox.cli import outbox_cli
+    from careercredit.plans import routes as plans_routes
+    from careercredit.terms import routes as terms_routes
 
     app.register_blueprint(auth_routes.bp)
     app.register_blueprint(main_routes.bp)
+    app.register_blueprint(plans_routes.bp)
+    app.register_blueprint(catalogue_routes.bp)
+    app.register_blueprint(terms_routes.bp)
+    app.register_blueprint(outbox_routes.bp)
+    app.cli.add_command(outbox_cli)
+    app.context_processor(lambda: {"menu": navigation.menu})
     auth_session.init_app(app)
     security.init_app(app)
     errors.register_error_handlers(app)

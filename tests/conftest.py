@@ -18,12 +18,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 from careercredit import create_app
 from careercredit.demo.directory import SERVICE_DN, SUFFIX, CampusDirectory
 from careercredit.extensions import db, limiter
+from careercredit.models import User
 from config import TestingConfig
+from tests.factories import Factory
 
 DATA = Path(__file__).parent / "data"
 CAMPUS_LDIF = DATA / "campus.ldif"
@@ -199,3 +201,15 @@ def login_as(app: Flask) -> Callable[[str], FlaskClient]:
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def make(app: Flask) -> Factory:
+    """Factories bound to the test's app (see tests/factories.py)."""
+    return Factory(app)
+
+
+def user_id(app: Flask, uid: str) -> int:
+    """The id of the local user row of ``uid`` (after they signed in)."""
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.uid == uid))

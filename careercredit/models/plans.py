@@ -1,0 +1,223 @@
+"""Credit plans (learning agreements), their placements and review comments."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    Text,
+    UniqueConstraint,
+    false,
+    func,
+    or_,
+    true,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from careercredit.extensions import db
+from careercredit.models.people import Role, User
+
+if TYPE_CHECKING:
+    from careercredit.models.catalogue import Project
+    from careercredit.models.terms import Term
+
+
+class PlanState(enum.StrEnum):
+    """Where a plan is in its life (see DESIGN.md); transitions live in plans/workflow.py."""
+
+    draft = "draft"
+    submitted = "submitted"
+    changes_requested = "changes_requested"
+    approved = "approved"
+    rejected = "rejected"
+    in_progress = "in_progress"
+    awaiting_signoff = "awaiting_signoff"
+    signed_off = "signed_off"
+    posted = "posted"
+    withdrawn = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        """The state as people read it."""
+        return self.value.replace("_", " ").replace("signoff", "sign-off").capitalize()
+
+
+#: States in which the student may still change the agreement.
+EDITABLE_STATES = frozenset({PlanState.draft, PlanState.changes_requested})
+#: Roles that see every plan.
+STAFF_ROLES = frozenset({Role.advisor, Role.registrar, Role.admin})
+
+
+class CreditPlan(db.Model):
+    """A learning agreement: one student, one term, one sponsor, one or more placements."""
+
+    __tablename__ = "credit_plan"
+    __table_args__ = (
+        CheckConstraint("credits_requested BETWEEN 1 AND 12", name="credits_requested_range"),
+        CheckConstraint(
+            "credits_approved IS NULL OR (credits_approved >= 1 "
+            "AND credits_approved <= credits_requested)",
+            name="credits_approved_range",
+        ),
+        Index("ix_credit_plan_queue", "state", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("term.id"), index=True)
+    #: The faculty member who sponsors the credit; chosen before submitting.
+    sponsor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    objectives: Mapped[str] = mapped_column(Text, default="")
+    credits_requested: Mapped[int] = mapped_column(SmallInteger)
+    #: Set by the advisor at approval; may be lower than requested.
+    credits_approved: Mapped[int | None] = mapped_column(SmallInteger)
+    state: Mapped[PlanState] = mapped_column(
+        Enum(PlanState, name="plan_state", native_enum=False, length=24),
+        default=PlanState.draft,
+        index=True,
+    )
+    #: Optimistic lock: every UPDATE checks and bumps it.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+    #: When the plan last entered the advisors' queue (orders the queue).
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    student: Mapped[User] = relationship(foreign_keys=[student_id])
+    sponsor: Mapped[User | None] = relationship(foreign_keys=[sponsor_id])
+    term: Mapped[Term] = relationship()
+    placements: Mapped[list[Placement]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="Placement.id"
+    )
+    comments: Mapped[list[PlanComment]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanComment.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    # -- figures ---------------------------------------------------------------
+
+    @property
+    def credits(self) -> int:
+        """The credits that count: approved if decided, else requested."""
+        return self.credits_approved or self.credits_requested
+
+    @property
+    def required_hours(self) -> int:
+        """Hours the plan's credits need under its term's rule."""
+        return self.term.required_hours(self.credits)
+
+    @property
+    def estimated_hours(self) -> Decimal:
+        """Hours the bundled projects are expected to take."""
+        return sum((p.project.estimated_hours for p in self.placements), Decimal(0))
+
+    # -- access rules (views, templates and queries all use these) -------------
+
+    def can_view(self, user: User) -> bool:
+        """The student, the sponsor and staff see a plan."""
+        return (
+            user.id == self.student_id
+            or (user.has_role(Role.faculty) and user.id == self.sponsor_id)
+            or bool(user.roles & STAFF_ROLES)
+        )
+
+    def can_edit(self, user: User) -> bool:
+        """Only the student changes the agreement, and only before it is decided."""
+        return user.id == self.student_id and self.state in EDITABLE_STATES
+
+    def can_delete(self, user: User) -> bool:
+        """A student may throw away a draft that was never submitted."""
+        return user.id == self.student_id and self.state == PlanState.draft
+
+    def can_review(self, user: User) -> bool:
+        """Advisors decide submitted plans, never their own."""
+        return (
+            user.has_role(Role.advisor)
+            and user.id != self.student_id
+            and self.state == PlanState.submitted
+        )
+
+    can_approve = can_review
+    can_request_changes = can_review
+    can_reject = can_review
+
+    def can_withdraw(self, user: User) -> bool:
+        """The student may withdraw any plan that is not yet signed off or closed."""
+        from careercredit.plans.workflow import TRANSITIONS
+
+        return user.id == self.student_id and self.state in TRANSITIONS["withdraw"].sources
+
+    @classmethod
+    def visible_to(cls, user: User) -> ColumnElement[bool]:
+        """SQL condition selecting the plans ``user`` may see (``can_view`` for lists)."""
+        if user.roles & STAFF_ROLES:
+            return true()
+        conditions = [cls.student_id == user.id]
+        if user.has_role(Role.faculty):
+            conditions.append(cls.sponsor_id == user.id)
+        return or_(*conditions) if conditions else false()
+
+    def __repr__(self) -> str:
+        return f"<CreditPlan {self.id} {self.state}>"
+
+
+class Placement(db.Model):
+    """One student on one project inside a plan."""
+
+    __tablename__ = "placement"
+    __table_args__ = (UniqueConstraint("plan_id", "project_id", name="uq_placement_plan_project"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("credit_plan.id", ondelete="CASCADE"), index=True
+    )
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    plan: Mapped[CreditPlan] = relationship(back_populates="placements")
+    project: Mapped[Project] = relationship(lazy="joined")
+
+
+class CommentKind(enum.StrEnum):
+    """Why a comment was written on a plan."""
+
+    changes_requested = "changes_requested"
+    rejected = "rejected"
+    approved = "approved"
+    withdrawn = "withdrawn"
+    note = "note"
+
+
+class PlanComment(db.Model):
+    """A comment in a plan's review history; never edited."""
+
+    __tablename__ = "plan_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("credit_plan.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    kind: Mapped[CommentKind] = mapped_column(
+        Enum(CommentKind, name="comment_kind", native_enum=False, length=24)
+    )
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    plan: Mapped[CreditPlan] = relationship(back_populates="comments")
+    author: Mapped[User] = relationship()

@@ -1,0 +1,285 @@
+"""The life of a credit plan: every transition, who may do it, what must hold, what it writes.
+
+This module is the only place a plan's state changes. Each transition checks
+the actor and the rules, writes an audit event and queues its notifications
+in the caller's transaction: the view commits once, so a rolled-back action
+leaves neither an audit event nor a message behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from careercredit.audit import record_event
+from careercredit.extensions import db
+from careercredit.links import external_url
+from careercredit.models import CommentKind, CreditPlan, PlanComment, PlanState, Role, User
+from careercredit.models.catalogue import ProjectStatus
+from careercredit.models.people import UserRole
+from careercredit.outbox.services import queue_email
+
+S = PlanState
+MIN_OBJECTIVES = 50
+
+
+class TransitionError(Exception):
+    """A transition that cannot happen; ``problems`` say why, in words for people."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = list(problems)
+
+
+class StalePlan(TransitionError):
+    """Someone else changed the plan since the actor loaded it."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This plan was changed by someone else in the meantime. "
+            "Review its current state and try again."
+        )
+
+
+def _is_student(plan: CreditPlan, user: User | None) -> bool:
+    return user is not None and user.id == plan.student_id
+
+
+def _is_reviewer(plan: CreditPlan, user: User | None) -> bool:
+    return user is not None and user.has_role(Role.advisor) and user.id != plan.student_id
+
+
+def _is_sponsor(plan: CreditPlan, user: User | None) -> bool:
+    return user is not None and user.has_role(Role.faculty) and user.id == plan.sponsor_id
+
+
+def _is_registrar(plan: CreditPlan, user: User | None) -> bool:
+    return user is not None and user.has_role(Role.registrar)
+
+
+def _is_system(plan: CreditPlan, user: User | None) -> bool:
+    return user is None
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One arrow of the diagram in DESIGN.md."""
+
+    name: str
+    sources: frozenset[PlanState]
+    target: PlanState
+    allowed: Callable[[CreditPlan, User | None], bool]
+    #: What the action is called in messages ("approved", "sent back", ...).
+    verb: str
+    rules: tuple[Callable[..., list[str]], ...] = field(default=())
+
+
+def submission_problems(plan: CreditPlan, **_: Any) -> list[str]:
+    """Everything that keeps a plan from being submitted, in words for the student."""
+    problems = []
+    if len(plan.objectives.strip()) < MIN_OBJECTIVES:
+        problems.append(
+            f"Describe your learning objectives in at least {MIN_OBJECTIVES} characters "
+            f"(now {len(plan.objectives.strip())})."
+        )
+    if plan.sponsor is None or not plan.sponsor.has_role(Role.faculty):
+        problems.append("Choose a faculty sponsor.")
+    if plan.credits_requested > plan.term.max_credits:
+        problems.append(f"Request at most {plan.term.max_credits} credits in {plan.term.code}.")
+    if not plan.placements:
+        problems.append("Add at least one micro-internship project.")
+    closed = [p.project.title for p in plan.placements if p.project.status != ProjectStatus.open]
+    if closed:
+        problems.append(f"Remove the closed projects: {', '.join(closed)}.")
+    problems.extend(hours_problems(plan, plan.credits_requested))
+    return problems
+
+
+def hours_problems(plan: CreditPlan, credits: int) -> list[str]:
+    """Whether the bundled projects' hours can cover ``credits`` credits."""
+    if not plan.placements:
+        return []
+    required = plan.term.required_hours(credits)
+    if plan.estimated_hours < required:
+        return [
+            f"{credits} credits need {required} hours in {plan.term.code}, but the projects "
+            f"add up to {plan.estimated_hours:g}. Add projects or request fewer credits."
+        ]
+    return []
+
+
+def approval_problems(plan: CreditPlan, credits: int | None = None, **_: Any) -> list[str]:
+    """Whether an advisor may approve ``credits`` credits for the plan."""
+    credits = credits or plan.credits_requested
+    problems = []
+    if credits > plan.credits_requested:
+        problems.append(f"Approve at most the {plan.credits_requested} credits requested.")
+    if credits > plan.term.max_credits:
+        problems.append(
+            f"{plan.term.code} allows at most {plan.term.max_credits} credits per plan."
+        )
+    return problems + hours_problems(plan, credits)
+
+
+def comment_required(plan: CreditPlan, comment: str = "", **_: Any) -> list[str]:
+    """Sending a plan back or rejecting it needs a reason the student can act on."""
+    return [] if comment.strip() else ["Write a comment for the student."]
+
+
+BEFORE_SIGNOFF = frozenset(
+    {S.draft, S.submitted, S.changes_requested, S.approved, S.in_progress, S.awaiting_signoff}
+)
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "submit",
+            frozenset({S.draft}),
+            S.submitted,
+            _is_student,
+            "submitted",
+            (submission_problems,),
+        ),
+        Transition("recall", frozenset({S.submitted}), S.draft, _is_student, "recalled"),
+        Transition(
+            "resubmit",
+            frozenset({S.changes_requested}),
+            S.submitted,
+            _is_student,
+            "resubmitted",
+            (submission_problems,),
+        ),
+        Transition(
+            "approve",
+            frozenset({S.submitted}),
+            S.approved,
+            _is_reviewer,
+            "approved",
+            (approval_problems,),
+        ),
+        Transition(
+            "request_changes",
+            frozenset({S.submitted}),
+            S.changes_requested,
+            _is_reviewer,
+            "sent back for changes",
+            (comment_required,),
+        ),
+        Transition(
+            "reject",
+            frozenset({S.submitted}),
+            S.rejected,
+            _is_reviewer,
+            "rejected",
+            (comment_required,),
+        ),
+        Transition("start", frozenset({S.approved}), S.in_progress, _is_system, "started"),
+        Transition(
+            "complete",
+            frozenset({S.in_progress}),
+            S.awaiting_signoff,
+            _is_student,
+            "sent for sign-off",
+        ),
+        Transition(
+            "sign_off", frozenset({S.awaiting_signoff}), S.signed_off, _is_sponsor, "signed off"
+        ),
+        Transition("post", frozenset({S.signed_off}), S.posted, _is_registrar, "posted"),
+        Transition("withdraw", BEFORE_SIGNOFF, S.withdrawn, _is_student, "withdrawn"),
+    )
+}
+
+COMMENT_KINDS = {
+    "approve": CommentKind.approved,
+    "request_changes": CommentKind.changes_requested,
+    "reject": CommentKind.rejected,
+    "withdraw": CommentKind.withdrawn,
+}
+
+
+def perform(
+    plan: CreditPlan,
+    name: str,
+    *,
+    by: User | None,
+    version: int | None = None,
+    comment: str = "",
+    credits: int | None = None,
+) -> None:
+    """Move ``plan`` along transition ``name``; raise ``TransitionError`` if it may not.
+
+    ``version`` is the plan version the actor saw; a different current version
+    means someone acted meanwhile. The caller commits (and turns a
+    ``StaleDataError`` at commit, a race lost at the very last moment, into
+    ``StalePlan``'s message).
+    """
+    transition = TRANSITIONS[name]
+    if version is not None and version != plan.version:
+        raise StalePlan
+    if plan.state not in transition.sources:
+        raise TransitionError(
+            f"This plan is {plan.state.label.lower()}; it cannot be {transition.verb} now."
+        )
+    if not transition.allowed(plan, by):
+        raise TransitionError(f"You may not do this: the plan cannot be {transition.verb} by you.")
+    problems = [
+        p for rule in transition.rules for p in rule(plan, credits=credits, comment=comment)
+    ]
+    if problems:
+        raise TransitionError(*problems)
+
+    before = plan.state
+    _apply(plan, transition, credits=credits)
+    if comment.strip() and by is not None:
+        kind = COMMENT_KINDS.get(name, CommentKind.note)
+        db.session.add(PlanComment(plan=plan, author_id=by.id, kind=kind, body=comment.strip()))
+    details: dict[str, Any] = {"from": before.value, "to": plan.state.value}
+    if credits is not None:
+        details["credits"] = credits
+    if comment.strip():
+        details["comment"] = comment.strip()
+    record_event(
+        f"plan.{name}", actor=by, object_type="credit_plan", object_id=plan.id, details=details
+    )
+    _notify(plan, transition, comment=comment.strip())
+
+
+def _apply(plan: CreditPlan, transition: Transition, credits: int | None) -> None:
+    now = datetime.now(UTC)
+    plan.state = transition.target
+    if transition.target == S.submitted:
+        plan.submitted_at = now
+        plan.credits_approved = None
+    elif transition.name in {"approve", "request_changes", "reject"}:
+        plan.decided_at = now
+        if transition.name == "approve":
+            plan.credits_approved = credits or plan.credits_requested
+
+
+def advisor_addresses() -> list[str]:
+    """E-mail addresses of the career advisors the app knows."""
+    query = (
+        select(User.email)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.advisor, User.email.is_not(None))
+    )
+    return list(db.session.scalars(query))
+
+
+def _notify(plan: CreditPlan, transition: Transition, comment: str) -> None:
+    link = external_url("plans.show", plan_id=plan.id)
+    context = {"plan": plan, "transition": transition, "comment": comment, "link": link}
+    if transition.target == S.submitted:
+        sponsor = plan.sponsor.email if plan.sponsor else None
+        queue_email([*advisor_addresses(), sponsor], "plan_submitted", **context)
+    elif transition.name in {"approve", "request_changes", "reject"}:
+        queue_email([plan.student.email], "plan_decided", **context)
+        if transition.name == "approve" and plan.sponsor:
+            queue_email([plan.sponsor.email], "plan_approved_sponsor", **context)
+    elif transition.name == "withdraw" and plan.sponsor and plan.submitted_at:
+        queue_email([plan.sponsor.email], "plan_withdrawn", **context)
