@@ -20,6 +20,9 @@ INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
 
 DEFAULT_USER_FILTER = "(&(objectClass=inetOrgPerson)(uid=%s))"
 DEFAULT_GROUP_FILTER = "(&(objectClass=groupOfNames)(member=%s))"
+DEFAULT_PEOPLE_SEARCH_FILTER = (
+    "(&(objectClass=inetOrgPerson)(|(displayName=*%s*)(cn=*%s*)(uid=%s*)))"
+)
 
 
 class ConfigError(RuntimeError):
@@ -68,6 +71,7 @@ SETTINGS: tuple[tuple[str, str, Any, Any], ...] = (
     ("LDAP_GROUP_FILTER", "LDAP_GROUP_FILTER", str, DEFAULT_GROUP_FILTER),
     ("LDAP_ROLE_GROUPS", "LDAP_ROLE_GROUPS", _role_groups, {}),
     ("LDAP_ID_ATTRIBUTE", "LDAP_ID_ATTRIBUTE", str, "entryUUID"),
+    ("LDAP_PEOPLE_SEARCH_FILTER", "LDAP_PEOPLE_SEARCH_FILTER", str, DEFAULT_PEOPLE_SEARCH_FILTER),
     ("LDAP_TIMEOUT", "LDAP_TIMEOUT", float, 5.0),
     ("ROLE_RECHECK_SECONDS", "ROLE_RECHECK_SECONDS", int, 900),
     ("SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES", int, 30),

@@ -21,6 +21,11 @@ import ldap.filter
 
 log = logging.getLogger(__name__)
 
+#: Every ``%s`` is replaced by the typed text, escaped.
+DEFAULT_PEOPLE_SEARCH_FILTER = (
+    "(&(objectClass=inetOrgPerson)(|(displayName=*%s*)(cn=*%s*)(uid=%s*)))"
+)
+
 
 class DirectoryUnavailable(Exception):
     """The directory is down, slow, refuses TLS or rejects the service account."""
@@ -58,6 +63,7 @@ class DirectorySettings:
     group_filter: str = "(&(objectClass=groupOfNames)(member=%s))"
     id_attribute: str = "entryUUID"
     timeout: float = 5.0
+    people_search_filter: str = DEFAULT_PEOPLE_SEARCH_FILTER
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> DirectorySettings:
@@ -74,6 +80,9 @@ class DirectorySettings:
             group_filter=config["LDAP_GROUP_FILTER"],
             id_attribute=config.get("LDAP_ID_ATTRIBUTE", "entryUUID"),
             timeout=float(config.get("LDAP_TIMEOUT", 5.0)),
+            people_search_filter=config.get(
+                "LDAP_PEOPLE_SEARCH_FILTER", DEFAULT_PEOPLE_SEARCH_FILTER
+            ),
         )
 
 
@@ -180,6 +189,25 @@ class Directory:
             except (ldap.INVALID_CREDENTIALS, ldap.INAPPROPRIATE_AUTH):
                 raise InvalidCredentials from None
             return person
+
+    def find_by_username(self, username: str) -> DirectoryPerson | None:
+        """Look a person up by sign-in name without their password (service account)."""
+        username = normalize_username(username)
+        if not username:
+            return None
+        with self._connection() as conn:
+            found = self._search_people(conn, self.settings.user_filter, [username])
+            return self._person(conn, *found[0]) if len(found) == 1 else None
+
+    def search_people(self, text: str, limit: int = 10) -> list[DirectoryPerson]:
+        """People whose name or username matches ``text``, at most ``limit`` of them."""
+        text = " ".join(text.split())[:100]
+        if len(text) < 2:
+            return []
+        template = self.settings.people_search_filter
+        with self._connection() as conn:
+            found = self._search_people(conn, template, [text] * template.count("%s"))
+            return [self._person(conn, dn, entry) for dn, entry in found[:limit]]
 
     def find_by_id(self, directory_id: str) -> DirectoryPerson | None:
         """Look a person up by the immutable id; ``None`` when gone from the directory."""

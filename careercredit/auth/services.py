@@ -99,6 +99,11 @@ def roles_due_for_check(user: User) -> bool:
     return _now() - checked >= interval
 
 
+def sync_person(person: DirectoryPerson) -> User:
+    """Create or update the local user of a directory entry, with its current roles."""
+    return _upsert_user(person, mapped_roles(person))
+
+
 def _upsert_user(person: DirectoryPerson, roles: set[Role]) -> User:
     user = db.session.scalar(select(User).where(User.directory_id == person.directory_id))
     if user is None:

@@ -140,3 +140,19 @@ def test_active_directory_guid_is_escaped_byte_by_byte(campus: CampusDirectory) 
 
 def test_other_ca_file_is_really_a_different_ca(campus: CampusDirectory) -> None:
     assert Path(campus.cafile).read_bytes() != (DATA / "other-ca.pem").read_bytes()
+
+
+def test_find_by_username_uses_the_service_account(campus: CampusDirectory) -> None:
+    directory = Directory(_settings(campus))
+    person = directory.find_by_username(" JNunez ")
+    assert person is not None and person.display_name == "José Ñúñez"
+    assert directory.find_by_username("twin") is None
+    assert directory.find_by_username("alice*") is None
+
+
+def test_search_people_by_part_of_a_name(campus: CampusDirectory) -> None:
+    directory = Directory(_settings(campus))
+    assert [p.uid for p in directory.search_people("Ñúñ")] == ["jnunez"]
+    assert {p.uid for p in directory.search_people("kim")} == {"fkim"}
+    assert directory.search_people("*") == []  # escaped: no one is literally named "*"
+    assert directory.search_people("k") == []  # too short to search
