@@ -118,14 +118,17 @@ class Factory:
         state: PlanState = PlanState.draft,
         *,
         term_id: int | None = None,
-        sponsor_id: int | None = None,
+        sponsor_id: int | None = -1,
         project_ids: list[int] | None = None,
         credits: int = 1,
         **values: Any,
     ) -> int:
-        """A plan put straight into ``state`` (test set-up, not the workflow)."""
+        """A plan put straight into ``state`` (test set-up, not the workflow).
+
+        A new faculty member sponsors it unless ``sponsor_id`` is given (None: no sponsor).
+        """
         term_id = term_id or self.term()
-        if sponsor_id is None:
+        if sponsor_id == -1:
             sponsor_id = self.user(None, Role.faculty)
         if project_ids is None:
             project_ids = [self.project(hours=45 * credits)]

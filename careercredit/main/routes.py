@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from sqlalchemy import text
+from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from careercredit.auth.ldap import DirectoryUnavailable
 from careercredit.auth.services import directory
 from careercredit.extensions import db, limiter
-from careercredit.models import Role
+from careercredit.models import CreditPlan, Role
+from careercredit.plans.services import queue_count
 
 bp = Blueprint("main", __name__)
 
@@ -21,7 +22,18 @@ bp = Blueprint("main", __name__)
 def dashboard() -> ResponseReturnValue:
     """Greet the person and show what each of their roles can do."""
     roles = [role for role in Role if current_user.has_role(role)]
-    return render_template("main/dashboard.html", roles=roles)
+    counts: dict[str, int] = {}
+    if current_user.has_role(Role.advisor):
+        counts["queue"] = queue_count()
+    if current_user.has_role(Role.student):
+        counts["my_plans"] = _count(CreditPlan.student_id == current_user.id)
+    if current_user.has_role(Role.faculty):
+        counts["sponsored"] = _count(CreditPlan.sponsor_id == current_user.id)
+    return render_template("main/dashboard.html", roles=roles, counts=counts)
+
+
+def _count(condition: ColumnElement[bool]) -> int:
+    return db.session.scalar(select(func.count()).select_from(CreditPlan).where(condition)) or 0
 
 
 @bp.get("/healthz")

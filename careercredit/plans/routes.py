@@ -2,6 +2,392 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
-bp = Blueprint("plans", __name__)
+from careercredit.access import get_or_404, roles_required
+from careercredit.audit import record_event
+from careercredit.extensions import db
+from careercredit.models import CreditPlan, Employer, PlanState, Role, Term, User
+from careercredit.models.people import UserRole
+from careercredit.models.plans import STAFF_ROLES
+from careercredit.plans import services
+from careercredit.plans.forms import (
+    PlacementForm,
+    PlanForm,
+    ReviewForm,
+    SponsorForm,
+    VersionForm,
+)
+from careercredit.plans.workflow import StalePlan, TransitionError, perform
+
+bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+PER_PAGE = 25
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+def _int_arg(name: str) -> int | None:
+    return request.args.get(name, type=int)
+
+
+# -- lists --------------------------------------------------------------------
+
+
+@bp.get("/")
+@roles_required(Role.student)
+def index() -> ResponseReturnValue:
+    """The student's own plans."""
+    query = services.plans_query(current_user).where(CreditPlan.student_id == current_user.id)
+    pagination = db.paginate(query, page=_page(), per_page=PER_PAGE, error_out=False)
+    return render_template("plans/index.html", pagination=pagination)
+
+
+@bp.get("/all", endpoint="all")
+@roles_required(Role.advisor, Role.registrar, Role.admin, Role.faculty)
+def all_plans() -> ResponseReturnValue:
+    """Every plan the person may see (faculty: the ones they sponsor), filtered."""
+    query = services.plans_query(
+        current_user,
+        state=request.args.get("state"),
+        term_id=_int_arg("term"),
+        sponsor_id=_int_arg("sponsor"),
+        employer_id=_int_arg("employer"),
+    )
+    pagination = db.paginate(query, page=_page(), per_page=PER_PAGE, error_out=False)
+    staff = bool(current_user.roles & STAFF_ROLES)
+    return render_template(
+        "plans/all.html",
+        pagination=pagination,
+        staff=staff,
+        states=list(PlanState),
+        **_filter_choices(),
+    )
+
+
+@bp.get("/queue")
+@roles_required(Role.advisor)
+def queue() -> ResponseReturnValue:
+    """Submitted plans waiting for an advisor, oldest first."""
+    query = services.review_queue(
+        term_id=_int_arg("term"), sponsor_id=_int_arg("sponsor"), employer_id=_int_arg("employer")
+    )
+    pagination = db.paginate(query, page=_page(), per_page=PER_PAGE, error_out=False)
+    return render_template("plans/queue.html", pagination=pagination, **_filter_choices())
+
+
+def _filter_choices() -> dict[str, object]:
+    sponsors = (
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.faculty)
+    )
+    return {
+        "terms": db.session.scalars(select(Term).order_by(Term.starts_on.desc())).all(),
+        "sponsors": db.session.scalars(sponsors.order_by(User.display_name)).all(),
+        "employers": db.session.scalars(select(Employer).order_by(Employer.name)).all(),
+    }
+
+
+# -- one plan -----------------------------------------------------------------
+
+
+@bp.get("/<int:plan_id>")
+@login_required
+def show(plan_id: int) -> ResponseReturnValue:
+    """A plan with its hours, projects, history and the actions the person may take."""
+    plan = get_or_404(CreditPlan, plan_id)
+    if current_user.id not in {plan.student_id, plan.sponsor_id}:
+        # Staff looking at a student's record is itself recorded.
+        record_event("plan.view", actor=current_user, object_type="credit_plan", object_id=plan.id)
+        db.session.commit()
+    return render_template(
+        "plans/show.html",
+        plan=plan,
+        form=VersionForm(version=plan.version),
+        review=ReviewForm(version=plan.version, credits=plan.credits_requested),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.student)
+def new() -> ResponseReturnValue:
+    """Start a learning agreement."""
+    form = PlanForm()
+    form.term_id.choices = [(t.id, str(t)) for t in services.open_terms()]
+    if not form.term_id.choices:
+        flash("No term is open for planning yet. Career services will open one soon.", "info")
+        return redirect(url_for(".index"))
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("plans/new.html", form=form), status
+    plan = services.create_plan(
+        current_user,
+        term_id=form.term_id.data,
+        credits_requested=form.credits_requested.data,
+        objectives=form.objectives.data or "",
+    )
+    db.session.commit()
+    flash("Draft saved. Now choose a faculty sponsor and add projects.", "info")
+    return redirect(url_for(".edit", plan_id=plan.id))
+
+
+@bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(plan_id: int) -> ResponseReturnValue:
+    """Edit a draft: its fields, its sponsor and its projects."""
+    plan = get_or_404(CreditPlan, plan_id)
+    if not plan.can_edit(current_user):
+        flash(f"This plan is {plan.state.label.lower()} and cannot be edited now.", "error")
+        return redirect(url_for(".show", plan_id=plan.id))
+    form = PlanForm(obj=plan)
+    form.term_id.choices = _term_choices(plan)
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return _edit_page(plan, form), 422
+        services.update_plan(
+            plan,
+            current_user,
+            term_id=form.term_id.data,
+            credits_requested=form.credits_requested.data,
+            objectives=form.objectives.data or "",
+        )
+        db.session.commit()
+        flash("Draft saved.", "info")
+        return redirect(url_for(".edit", plan_id=plan.id))
+    return _edit_page(plan, form)
+
+
+def _term_choices(plan: CreditPlan) -> list[tuple[int, str]]:
+    terms = services.open_terms()
+    if plan.term not in terms:
+        terms.insert(0, plan.term)
+    return [(t.id, str(t)) for t in terms]
+
+
+def _edit_page(plan: CreditPlan, form: PlanForm, problems: list[str] | None = None) -> str:
+    sponsor_q = request.args.get("sponsor_q", "")[:100]
+    project_q = request.args.get("project_q", "")[:100]
+    return render_template(
+        "plans/edit.html",
+        plan=plan,
+        form=form,
+        problems=problems or [],
+        sponsor_q=sponsor_q,
+        sponsors=services.find_sponsors(sponsor_q) if sponsor_q else [],
+        project_q=project_q,
+        projects=services.project_choices(plan, project_q),
+        sponsor_form=SponsorForm(),
+        placement_form=PlacementForm(),
+        submit_form=VersionForm(version=plan.version),
+    )
+
+
+@bp.post("/<int:plan_id>/sponsor")
+@login_required
+def choose_sponsor(plan_id: int) -> ResponseReturnValue:
+    """Make a faculty member found by the search the plan's sponsor."""
+    plan = get_or_404(CreditPlan, plan_id)
+    form = SponsorForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _edit_action(
+        plan, lambda: services.choose_sponsor(plan, current_user, form.uid.data), "Sponsor chosen."
+    )
+
+
+@bp.post("/<int:plan_id>/placements")
+@login_required
+def add_placement(plan_id: int) -> ResponseReturnValue:
+    """Add a catalogue project to the plan."""
+    plan = get_or_404(CreditPlan, plan_id)
+    form = PlacementForm()
+    if not form.validate_on_submit() or not str(form.project_id.data).isdigit():
+        abort(400)
+    return _edit_action(
+        plan,
+        lambda: services.add_placement(plan, current_user, int(form.project_id.data)),
+        "Project added.",
+    )
+
+
+@bp.post("/<int:plan_id>/placements/<int:placement_id>/remove")
+@login_required
+def remove_placement(plan_id: int, placement_id: int) -> ResponseReturnValue:
+    """Take a project out of the plan."""
+    plan = get_or_404(CreditPlan, plan_id)
+    return _edit_action(
+        plan,
+        lambda: services.remove_placement(plan, current_user, placement_id),
+        "Project removed.",
+    )
+
+
+def _edit_action(plan: CreditPlan, action, done: str) -> ResponseReturnValue:
+    try:
+        action()
+    except TransitionError as error:
+        db.session.rollback()
+        for problem in error.problems:
+            flash(problem, "error")
+    else:
+        db.session.commit()
+        flash(done, "info")
+    return redirect(url_for(".edit", plan_id=plan.id))
+
+
+# -- transitions --------------------------------------------------------------
+
+
+@bp.post("/<int:plan_id>/submit")
+@login_required
+def submit(plan_id: int) -> ResponseReturnValue:
+    """Send the plan to the advisors (first time or after changes)."""
+    plan = get_or_404(CreditPlan, plan_id)
+    name = "resubmit" if plan.state.value == "changes_requested" else "submit"
+    return _transition(
+        plan,
+        name,
+        VersionForm(),
+        "Plan submitted. An advisor will review it.",
+        back=".edit" if plan.can_edit(current_user) else ".show",
+    )
+
+
+@bp.post("/<int:plan_id>/recall")
+@login_required
+def recall(plan_id: int) -> ResponseReturnValue:
+    """Take a submitted plan back to the draft to change it."""
+    plan = get_or_404(CreditPlan, plan_id)
+    return _transition(plan, "recall", VersionForm(), "Plan recalled; it is a draft again.")
+
+
+@bp.route("/<int:plan_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw(plan_id: int) -> ResponseReturnValue:
+    """Withdraw the plan, after a confirmation."""
+    plan = get_or_404(CreditPlan, plan_id)
+    form = VersionForm(version=plan.version)
+    if request.method == "GET":
+        if not plan.can_withdraw(current_user):
+            abort(404)
+        return render_template("plans/confirm.html", plan=plan, form=form, action="withdraw")
+    return _transition(plan, "withdraw", form, "Plan withdrawn.")
+
+
+@bp.route("/<int:plan_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(plan_id: int) -> ResponseReturnValue:
+    """Delete a draft, after a confirmation."""
+    plan = get_or_404(CreditPlan, plan_id)
+    if not plan.can_delete(current_user):
+        abort(404)
+    form = VersionForm(version=plan.version)
+    if request.method == "GET" or not form.validate_on_submit():
+        return render_template("plans/confirm.html", plan=plan, form=form, action="delete")
+    services.delete_draft(plan, current_user)
+    db.session.commit()
+    flash("Draft deleted.", "info")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/<int:plan_id>/approve")
+@login_required
+def approve(plan_id: int) -> ResponseReturnValue:
+    """Approve a submitted plan, possibly for fewer credits."""
+    return _review(plan_id, "approve", "Plan approved.")
+
+
+@bp.post("/<int:plan_id>/request-changes")
+@login_required
+def request_changes(plan_id: int) -> ResponseReturnValue:
+    """Send the plan back to the student with a comment."""
+    return _review(plan_id, "request_changes", "Plan sent back to the student.")
+
+
+@bp.post("/<int:plan_id>/reject")
+@login_required
+def reject(plan_id: int) -> ResponseReturnValue:
+    """Reject the plan with a reason."""
+    return _review(plan_id, "reject", "Plan rejected.")
+
+
+def _review(plan_id: int, name: str, done: str) -> ResponseReturnValue:
+    plan = get_or_404(CreditPlan, plan_id)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "plans/show.html", plan=plan, form=VersionForm(version=plan.version), review=form
+        ), 422
+    try:
+        perform(
+            plan,
+            name,
+            by=current_user,
+            version=_version(form),
+            comment=form.comment.data or "",
+            credits=form.credits.data,
+        )
+        db.session.commit()
+    except (TransitionError, StaleDataError) as error:
+        return _refused(plan, error, review=form)
+    flash(done, "info")
+    return redirect(
+        url_for(".queue")
+        if current_user.has_role(Role.advisor)
+        else url_for(".show", plan_id=plan_id)
+    )
+
+
+def _transition(
+    plan: CreditPlan, name: str, form: VersionForm, done: str, back: str = ".show"
+) -> ResponseReturnValue:
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        perform(plan, name, by=current_user, version=_version(form))
+        db.session.commit()
+    except (TransitionError, StaleDataError) as error:
+        if (
+            back == ".edit"
+            and isinstance(error, TransitionError)
+            and not isinstance(error, StalePlan)
+        ):
+            db.session.rollback()
+            plan = db.session.get(CreditPlan, plan.id)
+            form = PlanForm(obj=plan)
+            form.term_id.choices = _term_choices(plan)
+            return _edit_page(plan, form, problems=error.problems), 422
+        return _refused(plan, error)
+    flash(done, "info")
+    return redirect(url_for(".show", plan_id=plan.id))
+
+
+def _refused(
+    plan: CreditPlan, error: Exception, review: ReviewForm | None = None
+) -> ResponseReturnValue:
+    db.session.rollback()
+    if isinstance(error, StaleDataError):
+        error = StalePlan()
+    plan = db.session.get(CreditPlan, plan.id)
+    status = 409 if isinstance(error, StalePlan) else 422
+    if review is not None:
+        review.version.data = plan.version  # the page now shows the current plan
+    return render_template(
+        "plans/show.html",
+        plan=plan,
+        form=VersionForm(version=plan.version),
+        review=review or ReviewForm(version=plan.version, credits=plan.credits_requested),
+        problems=error.problems,  # type: ignore[union-attr]
+    ), status
+
+
+def _version(form: VersionForm) -> int | None:
+    value = str(form.version.data or "")
+    return int(value) if value.isdigit() else -1

@@ -1,0 +1,75 @@
+"""Forms of the credit-plan pages."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from careercredit.plans.workflow import MIN_OBJECTIVES
+
+
+class PlanForm(FlaskForm):
+    """The learning agreement's own fields (sponsor and projects are chosen separately)."""
+
+    term_id = SelectField("Term", coerce=int, validators=[InputRequired("Choose a term.")])
+    credits_requested = IntegerField(
+        "Credits requested",
+        validators=[
+            InputRequired("Enter the number of credits, a whole number from 1 to 12."),
+            NumberRange(1, 12, "Enter the number of credits, a whole number from 1 to 12."),
+        ],
+    )
+    objectives = TextAreaField(
+        "Learning objectives",
+        validators=[Length(max=5000, message="Keep the objectives under 5000 characters.")],
+        description=f"What you will learn and how it will show. At least {MIN_OBJECTIVES} "
+        "characters when you submit; a draft may be shorter.",
+        render_kw={"rows": 6},
+    )
+
+
+class VersionForm(FlaskForm):
+    """A button that acts on the plan as the person saw it."""
+
+    version = HiddenField(validators=[InputRequired()])
+
+
+class ReviewForm(VersionForm):
+    """An advisor's decision."""
+
+    credits = IntegerField(
+        "Credits to approve",
+        validators=[
+            Optional(),
+            NumberRange(1, 12, "Enter a whole number of credits from 1 to 12."),
+        ],
+        description="Leave as requested, or lower it.",
+    )
+    comment = TextAreaField(
+        "Comment to the student",
+        validators=[Length(max=5000, message="Keep the comment under 5000 characters.")],
+        description="Required when sending back or rejecting.",
+        render_kw={"rows": 4},
+    )
+
+
+class SponsorForm(FlaskForm):
+    """Choose a faculty sponsor by campus username."""
+
+    uid = HiddenField(validators=[InputRequired(), Length(max=255)])
+
+
+class PlacementForm(FlaskForm):
+    """Add a catalogue project to the plan."""
+
+    project_id = HiddenField(validators=[InputRequired()])
+
+
+class SearchForm(FlaskForm):
+    """A GET search box (no CSRF: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=100)])

@@ -1,0 +1,299 @@
+"""Writing and finding credit plans: drafts, sponsors, placements, queues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from careercredit.audit import record_event
+from careercredit.auth.ldap import DirectoryUnavailable
+from careercredit.auth.services import directory, mapped_roles, sync_person
+from careercredit.extensions import db
+from careercredit.models import (
+    CreditPlan,
+    Employer,
+    Placement,
+    PlanState,
+    Project,
+    ProjectStatus,
+    Role,
+    Term,
+    User,
+)
+from careercredit.models.people import UserRole
+from careercredit.plans.workflow import TransitionError
+
+
+def open_terms() -> list[Term]:
+    """Terms a student can still plan for: current and upcoming, earliest first."""
+    return list(
+        db.session.scalars(
+            select(Term).where(Term.ends_on >= date.today()).order_by(Term.starts_on)
+        )
+    )
+
+
+def create_plan(
+    student: User, *, term_id: int, credits_requested: int, objectives: str
+) -> CreditPlan:
+    """Start a draft plan for ``student``."""
+    plan = CreditPlan(
+        student=student,
+        term_id=term_id,
+        credits_requested=credits_requested,
+        objectives=objectives.strip(),
+        state=PlanState.draft,
+    )
+    db.session.add(plan)
+    db.session.flush()
+    record_event(
+        "plan.create",
+        actor=student,
+        object_type="credit_plan",
+        object_id=plan.id,
+        details={"term_id": term_id, "credits_requested": credits_requested},
+    )
+    return plan
+
+
+def update_plan(plan: CreditPlan, by: User, **values: Any) -> None:
+    """Change the draft's own fields; records what changed."""
+    _require_editable(plan, by)
+    changes = {}
+    for key, value in values.items():
+        if key == "objectives":
+            value = value.strip()
+        if getattr(plan, key) != value:
+            changes[key] = {"before": getattr(plan, key), "after": value}
+            setattr(plan, key, value)
+    if changes:
+        record_event(
+            "plan.edit", actor=by, object_type="credit_plan", object_id=plan.id, details=changes
+        )
+
+
+def delete_draft(plan: CreditPlan, by: User) -> None:
+    """Throw away a draft that was never submitted."""
+    if not plan.can_delete(by):
+        raise TransitionError("Only a draft that was never submitted can be deleted.")
+    record_event(
+        "plan.delete",
+        actor=by,
+        object_type="credit_plan",
+        object_id=plan.id,
+        details={"term_id": plan.term_id},
+    )
+    db.session.delete(plan)
+
+
+def _require_editable(plan: CreditPlan, by: User) -> None:
+    if not plan.can_edit(by):
+        raise TransitionError(
+            f"This plan is {plan.state.label.lower()} and cannot be changed now."
+            + (" Recall it first to edit it." if plan.state == PlanState.submitted else "")
+        )
+
+
+# -- sponsors -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SponsorCandidate:
+    """A faculty member a student may choose, known to the app or only to the directory."""
+
+    uid: str
+    display_name: str
+    email: str | None
+
+
+def find_sponsors(text: str, limit: int = 10) -> list[SponsorCandidate]:
+    """Faculty whose name or username matches ``text``: known users first, then the directory."""
+    text = " ".join(text.split())
+    if len(text) < 2:
+        return []
+    pattern = f"%{_escape_like(text.lower())}%"
+    known = db.session.scalars(
+        select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(
+            UserRole.role == Role.faculty,
+            or_(
+                func.lower(User.display_name).like(pattern, escape="\\"),
+                User.uid.like(pattern, escape="\\"),
+            ),
+        )
+        .order_by(User.display_name)
+        .limit(limit)
+    ).all()
+    found = {u.uid: SponsorCandidate(u.uid, u.display_name, u.email) for u in known}
+    if len(found) < limit:
+        try:
+            people = directory().search_people(text, limit=limit)
+        except DirectoryUnavailable:
+            people = []
+        for person in people:
+            if person.uid not in found and Role.faculty in mapped_roles(person):
+                found[person.uid] = SponsorCandidate(person.uid, person.display_name, person.email)
+    return sorted(found.values(), key=lambda c: c.display_name.lower())[:limit]
+
+
+def choose_sponsor(plan: CreditPlan, by: User, uid: str) -> User:
+    """Make the faculty member with campus username ``uid`` the plan's sponsor."""
+    _require_editable(plan, by)
+    person = directory().find_by_username(uid)
+    sponsor = sync_person(person) if person is not None else None
+    if sponsor is None or not sponsor.has_role(Role.faculty):
+        raise TransitionError("Choose a sponsor from the faculty found by the search.")
+    if sponsor.id == plan.student_id:
+        raise TransitionError("You cannot sponsor your own plan.")
+    before = plan.sponsor_id
+    plan.sponsor = sponsor
+    record_event(
+        "plan.sponsor",
+        actor=by,
+        object_type="credit_plan",
+        object_id=plan.id,
+        details={"before": before, "after": sponsor.id},
+    )
+    return sponsor
+
+
+# -- placements ---------------------------------------------------------------
+
+
+def project_choices(plan: CreditPlan, text: str, limit: int = 20) -> list[Project]:
+    """Open projects matching ``text`` that run during the plan's term and are not in it yet."""
+    query = (
+        select(Project)
+        .join(Project.employer)
+        .options(joinedload(Project.employer))
+        .where(
+            Project.status == ProjectStatus.open,
+            Project.starts_on <= plan.term.ends_on,
+            Project.ends_on >= plan.term.starts_on,
+            Project.id.not_in([p.project_id for p in plan.placements] or [0]),
+        )
+        .order_by(Project.starts_on, Project.title)
+        .limit(limit)
+    )
+    text = " ".join(text.split())
+    if text:
+        pattern = f"%{_escape_like(text.lower())}%"
+        query = query.where(
+            or_(
+                func.lower(Project.title).like(pattern, escape="\\"),
+                func.lower(Employer.name).like(pattern, escape="\\"),
+            )
+        )
+    return list(db.session.scalars(query))
+
+
+def add_placement(plan: CreditPlan, by: User, project_id: int) -> Placement:
+    """Bundle an open catalogue project into the plan."""
+    _require_editable(plan, by)
+    project = db.session.get(Project, project_id)
+    if project is None or project.status != ProjectStatus.open:
+        raise TransitionError("That project is not open for placements; choose another one.")
+    if any(p.project_id == project_id for p in plan.placements):
+        raise TransitionError("That project is already part of this plan.")
+    placement = Placement(project=project)
+    plan.placements.append(placement)
+    db.session.flush()
+    record_event(
+        "plan.add_placement",
+        actor=by,
+        object_type="credit_plan",
+        object_id=plan.id,
+        details={"project_id": project_id},
+    )
+    return placement
+
+
+def remove_placement(plan: CreditPlan, by: User, placement_id: int) -> None:
+    """Take a project out of the plan."""
+    _require_editable(plan, by)
+    placement = next((p for p in plan.placements if p.id == placement_id), None)
+    if placement is None:
+        raise TransitionError("That project is not part of this plan.")
+    plan.placements.remove(placement)
+    record_event(
+        "plan.remove_placement",
+        actor=by,
+        object_type="credit_plan",
+        object_id=plan.id,
+        details={"project_id": placement.project_id},
+    )
+
+
+# -- lists --------------------------------------------------------------------
+
+
+def _with_list_columns(query: Select) -> Select:
+    """Load what list pages show in a fixed number of queries, whatever the page size."""
+    return query.options(
+        joinedload(CreditPlan.student),
+        joinedload(CreditPlan.sponsor),
+        joinedload(CreditPlan.term),
+        selectinload(CreditPlan.placements)
+        .joinedload(Placement.project)
+        .joinedload(Project.employer),
+    )
+
+
+def plans_query(
+    user: User,
+    *,
+    state: str | None = None,
+    term_id: int | None = None,
+    sponsor_id: int | None = None,
+    employer_id: int | None = None,
+) -> Select:
+    """Plans ``user`` may see, filtered; newest activity first."""
+    query = select(CreditPlan).where(CreditPlan.visible_to(user))
+    if state in PlanState.__members__:
+        query = query.where(CreditPlan.state == PlanState(state))
+    query = _filtered(query, term_id=term_id, sponsor_id=sponsor_id, employer_id=employer_id)
+    return _with_list_columns(query.order_by(CreditPlan.updated_at.desc(), CreditPlan.id.desc()))
+
+
+def review_queue(
+    *, term_id: int | None = None, sponsor_id: int | None = None, employer_id: int | None = None
+) -> Select:
+    """Submitted plans, oldest first: the advisors' queue."""
+    query = select(CreditPlan).where(CreditPlan.state == PlanState.submitted)
+    query = _filtered(query, term_id=term_id, sponsor_id=sponsor_id, employer_id=employer_id)
+    return _with_list_columns(query.order_by(CreditPlan.submitted_at, CreditPlan.id))
+
+
+def queue_count() -> int:
+    """How many plans wait for an advisor."""
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(CreditPlan)
+            .where(CreditPlan.state == PlanState.submitted)
+        )
+        or 0
+    )
+
+
+def _filtered(
+    query: Select, *, term_id: int | None, sponsor_id: int | None, employer_id: int | None
+) -> Select:
+    if term_id:
+        query = query.where(CreditPlan.term_id == term_id)
+    if sponsor_id:
+        query = query.where(CreditPlan.sponsor_id == sponsor_id)
+    if employer_id:
+        query = query.where(
+            CreditPlan.placements.any(Placement.project.has(Project.employer_id == employer_id))
+        )
+    return query
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

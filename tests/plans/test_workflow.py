@@ -1,0 +1,114 @@
+"""The state machine: every transition checks state and actor, and a lost race is refused."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import event, func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from careercredit.extensions import db
+from careercredit.models import AuditEvent, CreditPlan, OutboxMessage, PlanState, Role, User
+from careercredit.plans.workflow import TRANSITIONS, StalePlan, TransitionError, perform
+
+
+def _load(plan_id: int) -> CreditPlan:
+    return db.session.get(CreditPlan, plan_id)
+
+
+def _user(user_id: int) -> User:
+    return db.session.get(User, user_id)
+
+
+def test_two_advisors_deciding_at_once_only_one_wins(app: Flask, make) -> None:
+    first = make.user("adv1", Role.advisor)
+    second = make.user("adv2", Role.advisor)
+    plan_id = make.plan(make.user("stu", Role.student), state=PlanState.submitted)
+    with app.app_context():
+        plan_in_first = _load(plan_id)  # first session reads version 1 ...
+        with app.app_context():
+            perform(_load(plan_id), "approve", by=_user(second), version=1)
+            db.session.commit()  # ... while the second session approves and commits
+        with pytest.raises(StaleDataError):  # at the first flush: perform's queries or commit
+            perform(plan_in_first, "reject", by=_user(first), version=1, comment="No.")
+            db.session.commit()
+        db.session.rollback()
+        assert _load(plan_id).state == PlanState.approved
+        actions = db.session.scalars(select(AuditEvent.action)).all()
+        assert actions.count("plan.approve") == 1 and "plan.reject" not in actions
+
+
+def test_stale_version_is_refused_before_anything_is_written(app: Flask, make) -> None:
+    advisor = make.user("adv", Role.advisor)
+    plan_id = make.plan(make.user("stu", Role.student), state=PlanState.submitted)
+    with app.app_context(), pytest.raises(StalePlan):
+        perform(_load(plan_id), "approve", by=_user(advisor), version=7)
+
+
+@pytest.mark.parametrize("name", sorted(TRANSITIONS))
+def test_transitions_refuse_wrong_states(app: Flask, make, name: str) -> None:
+    student = make.user("stu", Role.student)
+    wrong = next(s for s in PlanState if s not in TRANSITIONS[name].sources)
+    plan_id = make.plan(student, state=wrong)
+    with app.app_context(), pytest.raises(TransitionError, match="cannot be"):
+        perform(_load(plan_id), name, by=_user(student), comment="x")
+
+
+def test_transitions_refuse_the_wrong_person(app: Flask, make) -> None:
+    student = make.user("stu", Role.student)
+    stranger = make.user("other", Role.student)
+    plan_id = make.plan(student, state=PlanState.submitted)
+    with app.app_context():
+        with pytest.raises(TransitionError, match="You may not"):
+            perform(_load(plan_id), "approve", by=_user(student))
+        with pytest.raises(TransitionError, match="You may not"):
+            perform(_load(plan_id), "recall", by=_user(stranger))
+
+
+def test_rolled_back_transition_leaves_no_message_and_no_audit(app: Flask, make) -> None:
+    advisor = make.user("adv", Role.advisor)
+    plan_id = make.plan(make.user("stu", Role.student), state=PlanState.submitted)
+    with app.app_context():
+        perform(_load(plan_id), "approve", by=_user(advisor))
+        assert db.session.new  # the message and the event wait in the transaction
+        db.session.rollback()
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 0
+        assert _load(plan_id).state == PlanState.submitted
+
+
+def _queries_of(app: Flask, client, path: str) -> tuple[int, str]:
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        page = client.get(path).get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements), page
+
+
+def test_advisor_queue_queries_do_not_grow_with_plans(app: Flask, login_as, make) -> None:
+    advisor = login_as("advisor")
+    employer = make.employer()
+
+    def add_plans(count: int) -> None:
+        for _ in range(count):
+            projects = [make.project(employer, hours=25), make.project(employer, hours=25)]
+            make.plan(
+                make.user(None, Role.student), state=PlanState.submitted, project_ids=projects
+            )
+
+    add_plans(5)
+    advisor.get("/plans/queue")  # the first request re-checks roles; measure the next ones
+    with_5, page = _queries_of(app, advisor, "/plans/queue")
+    assert "5 plans in the queue" in page
+    add_plans(45)
+    with_50, page = _queries_of(app, advisor, "/plans/queue")
+    assert "50 plans in the queue" in page and "Page 1 of 2" in page
+    assert with_5 == with_50
