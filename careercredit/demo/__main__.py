@@ -1,7 +1,8 @@
 """``python -m careercredit.demo``: a demo campus directory and the app on port 5000.
 
 Starts a throwaway slapd seeded with ``campus.ldif``, points the app at it,
-upgrades the database and serves the app until Ctrl-C, which stops both.
+upgrades the database, adds the demo terms, catalogue and plans to an empty
+database (``seed.py``) and serves the app until Ctrl-C, which stops both.
 """
 
 from __future__ import annotations
@@ -59,26 +60,38 @@ def start_demo_directory() -> tuple[CampusDirectory, dict[str, str]]:
 def main() -> int:
     """Run the demo until interrupted."""
     directory, settings = start_demo_directory()
+    try:
+        serve(directory, settings)
+    finally:
+        directory.stop()
+    return 0
+
+
+def serve(directory: CampusDirectory, settings: dict[str, str]) -> None:
+    """Upgrade the database, add the demo data to an empty one, and serve the app."""
     os.environ.update(settings)
     os.environ["CAREERCREDIT_ENV"] = "development"
     os.environ.setdefault("CAREERCREDIT_SECRET_KEY", secrets.token_hex(32))
     from flask_migrate import upgrade
 
     from careercredit import create_app
+    from careercredit.auth.services import directory as campus_directory
+    from careercredit.demo.seed import seed_demo
 
     app = create_app()
     with app.app_context():
         upgrade()
+        added = seed_demo(campus_directory())
+    if added:
+        print(f"\nDemo data added: {added}")
+    else:
+        print("\nDemo data: the database already has terms or employers; left as it is.")
     print(f"\nDemo campus directory: {directory.ldap_uri}")
     print(f"Every demo person's password is: {DEMO_PASSWORD}")
     for group, uids in demo_logins(CAMPUS_LDIF.read_text(encoding="utf-8")).items():
         print(f"  {group:<20} {', '.join(uids)}")
     print("\nCareerCredit: http://127.0.0.1:5000  (Ctrl-C stops the app and the directory)\n")
-    try:
-        app.run(host="127.0.0.1", port=int(os.environ.get("PORT", "5000")), use_reloader=False)
-    finally:
-        directory.stop()
-    return 0
+    app.run(host="127.0.0.1", port=int(os.environ.get("PORT", "5000")), use_reloader=False)
 
 
 if __name__ == "__main__":
