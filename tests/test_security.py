@@ -57,3 +57,12 @@ def test_unknown_page_is_a_friendly_404(client: FlaskClient) -> None:
     response = client.get("/no/such/page")
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_fields_carry_aria_only_when_needed(client: FlaskClient) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    assert "None" not in page
+    refused = login(client, "alice", "").get_data(as_text=True)
+    assert 'aria-invalid="true"' in refused
+    assert 'aria-describedby="password-error"' in refused
+    assert '<p class="error" id="password-error">Enter your password.</p>' in refused
