@@ -1,7 +1,355 @@
-"""Pages of the catalogue capability."""
+"""Pages of the catalogue: employers, their supervisors, the projects they offer, CSV import."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Callable
+from typing import Any
 
-bp = Blueprint("catalogue", __name__)
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from careercredit.access import roles_required
+from careercredit.catalogue import csvfile, importer, services
+from careercredit.catalogue.forms import (
+    EmployerForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+    ProjectForm,
+    SupervisorForm,
+)
+from careercredit.extensions import db
+from careercredit.models import Employer, Project, ProjectStatus, Role, Supervisor, Term
+
+bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
+
+STAFF = (Role.advisor, Role.admin)
+#: URL converter for ids: larger numbers are no id and answer 404.
+ID = f"int(max={services.MAX_ID})"
+
+
+@bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {"format_hours": services.format_hours, "ProjectStatus": ProjectStatus}
+
+
+def _load(model: type[Any], object_id: int) -> Any:
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _search() -> tuple[str, int]:
+    """The text searched for and the page asked for, from the query string."""
+    q = services.clean_text(request.args.get("q", ""))[:200]
+    return q, services.page_number(request.args.get("page", 1))
+
+
+def _save_form(
+    form: FlaskForm,
+    obj: Employer | Supervisor | Project,
+    *,
+    snapshot: Callable[[Any], dict[str, Any]],
+    template: str,
+    conflict: tuple[Any, str],
+    **context: Any,
+) -> ResponseReturnValue:
+    """Show ``form``; on a valid submission save ``obj``, commit once and go to its page."""
+    if not form.validate_on_submit():
+        status = 422 if form.is_submitted() else 200
+        return render_template(template, form=form, **context), status
+    creating = obj.id is None
+    try:
+        changed = services.save(obj, form.values(), by=current_user, snapshot=snapshot)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        field, message = conflict
+        field.errors.append(message)
+        return render_template(template, form=form, **context), 422
+    kind = obj.__tablename__
+    noun = kind.capitalize()
+    flash(f"{noun} added." if creating else f"{noun} saved." if changed else "Nothing changed.")
+    return redirect(url_for(f"catalogue.{kind}", **{f"{kind}_id": obj.id}))
+
+
+# -- employers ---------------------------------------------------------------------------
+
+
+@bp.get("/employers")
+@roles_required(*STAFF)
+def employers() -> ResponseReturnValue:
+    """List employers, searched by name, website or address."""
+    q, page = _search()
+    pagination = services.employer_page(q, page)
+    counts = services.open_project_counts(e.id for e in pagination.items)
+    return render_template("catalogue/employers.html", pagination=pagination, q=q, counts=counts)
+
+
+@bp.get(f"/employers/<{ID}:employer_id>")
+@roles_required(*STAFF)
+def employer(employer_id: int) -> ResponseReturnValue:
+    """Show an employer with its supervisors and latest projects."""
+    employer = _load(Employer, employer_id)
+    return render_template(
+        "catalogue/employer.html",
+        employer=employer,
+        projects=services.projects_of(employer_id=employer.id),
+        total=services.count_projects(employer_id=employer.id),
+    )
+
+
+@bp.route("/employers/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new_employer() -> ResponseReturnValue:
+    """Add an employer."""
+    form = EmployerForm()
+    return _save_form(
+        form,
+        Employer(),
+        snapshot=services.employer_values,
+        template="catalogue/employer_form.html",
+        conflict=(form.name, "An employer with this name was just added. Choose another name."),
+    )
+
+
+@bp.route(f"/employers/<{ID}:employer_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit_employer(employer_id: int) -> ResponseReturnValue:
+    """Change an employer's name or details."""
+    employer = _load(Employer, employer_id)
+    form = EmployerForm(employer=employer)
+    return _save_form(
+        form,
+        employer,
+        snapshot=services.employer_values,
+        template="catalogue/employer_form.html",
+        conflict=(form.name, "An employer with this name was just added. Choose another name."),
+        employer=employer,
+    )
+
+
+# -- supervisors -------------------------------------------------------------------------
+
+
+@bp.get("/supervisors")
+@roles_required(*STAFF)
+def supervisors() -> ResponseReturnValue:
+    """List supervisors, searched by name, title or e-mail, filtered by employer."""
+    q, page = _search()
+    employer_id = services.valid_id(request.args.get("employer"))
+    return render_template(
+        "catalogue/supervisors.html",
+        pagination=services.supervisor_page(q, employer_id, page),
+        q=q,
+        employer_id=employer_id,
+        employers=services.employer_choices(),
+    )
+
+
+@bp.get(f"/supervisors/<{ID}:supervisor_id>")
+@roles_required(*STAFF)
+def supervisor(supervisor_id: int) -> ResponseReturnValue:
+    """Show a supervisor and the projects they supervise."""
+    supervisor = _load(Supervisor, supervisor_id)
+    return render_template(
+        "catalogue/supervisor.html",
+        supervisor=supervisor,
+        projects=services.projects_of(supervisor_id=supervisor.id),
+        total=services.count_projects(supervisor_id=supervisor.id),
+    )
+
+
+@bp.route("/supervisors/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new_supervisor() -> ResponseReturnValue:
+    """Add a supervisor to an employer (``?employer=<id>`` picks it in advance)."""
+    form = SupervisorForm()
+    if not form.is_submitted():
+        form.employer_id.data = services.valid_id(request.args.get("employer"))
+    return _save_form(
+        form,
+        Supervisor(),
+        snapshot=services.supervisor_values,
+        template="catalogue/supervisor_form.html",
+        conflict=(form.email, "This e-mail address was just added at this employer."),
+    )
+
+
+@bp.route(f"/supervisors/<{ID}:supervisor_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit_supervisor(supervisor_id: int) -> ResponseReturnValue:
+    """Change a supervisor's details."""
+    supervisor = _load(Supervisor, supervisor_id)
+    count = services.count_projects(supervisor_id=supervisor.id)
+    form = SupervisorForm(supervisor=supervisor, project_count=count)
+    return _save_form(
+        form,
+        supervisor,
+        snapshot=services.supervisor_values,
+        template="catalogue/supervisor_form.html",
+        conflict=(form.email, "This e-mail address was just added at this employer."),
+        supervisor=supervisor,
+    )
+
+
+# -- projects ----------------------------------------------------------------------------
+
+
+@bp.get("/projects")
+@roles_required(*STAFF)
+def projects() -> ResponseReturnValue:
+    """List projects, searched by text, filtered by employer and status."""
+    q, page = _search()
+    employer_id = services.valid_id(request.args.get("employer"))
+    status_arg = request.args.get("status", "")
+    status = ProjectStatus(status_arg) if status_arg in {s.value for s in ProjectStatus} else None
+    return render_template(
+        "catalogue/projects.html",
+        pagination=services.project_page(q, employer_id, status, page),
+        q=q,
+        employer_id=employer_id,
+        status=status,
+        employers=services.employer_choices(),
+    )
+
+
+@bp.get("/projects/options")
+@roles_required(Role.student, *STAFF)
+def project_options() -> ResponseReturnValue:
+    """Open projects as JSON for a plan form: ``?q=`` text, ``?term=`` an overlapping term."""
+    term = None
+    if request.args.get("term"):
+        term_id = services.valid_id(request.args["term"])
+        term = db.session.get(Term, term_id) if term_id else None
+        if term is None:
+            return jsonify(error="Unknown term."), 404
+    q = services.clean_text(request.args.get("q", ""))[:200]
+    return jsonify(services.project_options(q, term))
+
+
+@bp.get(f"/projects/<{ID}:project_id>")
+@roles_required(*STAFF)
+def project(project_id: int) -> ResponseReturnValue:
+    """Show a project."""
+    return render_template("catalogue/project.html", project=_load(Project, project_id))
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new_project() -> ResponseReturnValue:
+    """Add a project by hand (``?employer=<id>`` picks the employer in advance)."""
+    form = ProjectForm()
+    if not form.is_submitted():
+        form.employer_id.data = services.valid_id(request.args.get("employer"))
+    return _save_form(
+        form,
+        Project(),
+        snapshot=services.project_values,
+        template="catalogue/project_form.html",
+        conflict=(form.title, "The project could not be saved; check the employer and try again."),
+    )
+
+
+@bp.route(f"/projects/<{ID}:project_id>/edit", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def edit_project(project_id: int) -> ResponseReturnValue:
+    """Change a project."""
+    project = _load(Project, project_id)
+    form = ProjectForm(project=project)
+    return _save_form(
+        form,
+        project,
+        snapshot=services.project_values,
+        template="catalogue/project_form.html",
+        conflict=(form.title, "The project could not be saved; check the employer and try again."),
+        project=project,
+    )
+
+
+# -- CSV import --------------------------------------------------------------------------
+
+
+def _upload_page(form: ImportUploadForm, status: int = 200) -> ResponseReturnValue:
+    return render_template(
+        "catalogue/import.html",
+        form=form,
+        columns=csvfile.COLUMNS,
+        required=csvfile.REQUIRED_COLUMNS,
+        max_mb=csvfile.MAX_BYTES // (1024 * 1024),
+        max_rows=csvfile.MAX_ROWS,
+    ), status
+
+
+def _refused(message: str, status: int) -> ResponseReturnValue:
+    form = ImportUploadForm(formdata=None)
+    form.file.errors = [message]
+    return _upload_page(form, status)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def import_projects() -> ResponseReturnValue:
+    """Upload a marketplace CSV file and preview what importing it would do."""
+    form = ImportUploadForm()
+    if not form.validate_on_submit():
+        return _upload_page(form, 422 if form.is_submitted() else 200)
+    upload = form.file.data
+    data = upload.stream.read(csvfile.MAX_BYTES + 1)
+    try:
+        rows = csvfile.read_file(data)
+    except csvfile.BadImportFile as exc:
+        return _refused(str(exc), 422)
+    counts = importer.compare(rows)
+    source = {
+        "file": services.clean_text(upload.filename)[:200],
+        "sha256": csvfile.file_digest(data),
+        "rows": len(rows),
+        "rejected": counts["rejected"],
+    }
+    payload = importer.sign(rows, user_id=current_user.id, source=source)
+    confirm = ImportConfirmForm(formdata=None, payload=payload)
+    return render_template(
+        "catalogue/import_preview.html", rows=rows, counts=counts, source=source, form=confirm
+    )
+
+
+@bp.post("/import/confirm")
+@roles_required(*STAFF)
+def confirm_import() -> ResponseReturnValue:
+    """Apply a previewed import."""
+    form = ImportConfirmForm()
+    if not form.validate_on_submit():
+        return _refused(importer.TAMPERED, 400)
+    try:
+        rows, source = importer.unsign(form.payload.data, user_id=current_user.id)
+    except csvfile.BadImportFile as exc:
+        return _refused(str(exc), 400)
+    try:
+        result = importer.apply(rows, by=current_user, source=source)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return _refused(
+            "The catalogue changed while the file was being imported; nothing was saved. "
+            "Upload the file again.",
+            409,
+        )
+    flash(
+        f"Import done: {result['created']} new, {result['updated']} updated and "
+        f"{result['unchanged']} unchanged project(s)."
+    )
+    return redirect(url_for("catalogue.projects"))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
+    """A body above the app's limit: on the import page, say so on the form."""
+    staff = current_user.is_authenticated and any(current_user.has_role(r) for r in STAFF)
+    if request.endpoint == "catalogue.import_projects" and staff:
+        return _refused(csvfile.TOO_LARGE, 413)
+    return error

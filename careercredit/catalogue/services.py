@@ -1,0 +1,365 @@
+"""The catalogue's queries and writes: list pages in SQL, saves with their audit events."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from careercredit.audit import record_event
+from careercredit.extensions import db
+from careercredit.models import Employer, Project, ProjectStatus, Supervisor, Term, User
+
+PER_PAGE = 25
+#: Largest id a URL or a filter may name (the ids are 32-bit integers).
+MAX_ID = 2**31 - 1
+MAX_PAGE = 100_000
+OPTIONS_LIMIT = 20
+MIN_HOURS = Decimal("0")
+MAX_HOURS = Decimal("2000")
+
+HOURS_FORMAT = "Enter the hours as a number, such as 30 or 12.5."
+HOURS_RANGE = "Estimated hours must be more than 0 and at most 2000."
+HOURS_PLACES = "Use at most two decimal places for the hours."
+EMAIL_FORMAT = "Enter an e-mail address such as name@example.com."
+WEBSITE_FORMAT = "Enter a web address such as https://www.example.com."
+
+_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# -- cleaning and parsing, shared by the forms and the CSV importer ---------------------
+
+
+def clean_text(value: str | None) -> str:
+    """Strip ``value`` and drop control characters no database column should hold."""
+    return _CONTROL.sub("", value or "").strip()
+
+
+def normalize_email(value: str) -> str:
+    """Return ``value`` lower-cased, or raise ``ValueError`` if it is not an address."""
+    email = clean_text(value).lower()
+    if len(email) > 320 or not _EMAIL.match(email):
+        raise ValueError(EMAIL_FORMAT)
+    return email
+
+
+def normalize_website(value: str) -> str | None:
+    """Return ``value`` as an http(s) address (adding ``https://``), or ``None`` if blank."""
+    url = clean_text(value)
+    if not url:
+        return None
+    if "://" not in url:
+        url = "https://" + url
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or "." not in parts.netloc or " " in url:
+        raise ValueError(WEBSITE_FORMAT)
+    if len(url) > 500:
+        raise ValueError("Web addresses can be at most 500 characters long.")
+    return url
+
+
+def parse_hours(value: str) -> Decimal:
+    """Read estimated hours: a number above 0, at most 2000, with two decimals at most."""
+    try:
+        hours = Decimal(clean_text(value))
+    except InvalidOperation:
+        raise ValueError(HOURS_FORMAT) from None
+    check_hours(hours)
+    return hours
+
+
+def check_hours(hours: Decimal) -> None:
+    """Raise ``ValueError`` unless ``hours`` may be stored as a project's estimate."""
+    if not hours.is_finite():
+        raise ValueError(HOURS_FORMAT)
+    if not MIN_HOURS < hours <= MAX_HOURS:
+        raise ValueError(HOURS_RANGE)
+    if hours != hours.quantize(Decimal("0.01")):
+        raise ValueError(HOURS_PLACES)
+
+
+def format_hours(hours: Decimal | None) -> str:
+    """Show hours without trailing zeros: ``30``, ``12.5``."""
+    if hours is None:
+        return ""
+    text = f"{hours:.2f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def valid_id(value: Any) -> int | None:
+    """Return ``value`` as a database id, or ``None`` if it cannot be one."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
+def page_number(value: Any) -> int:
+    """Return a page number between 1 and ``MAX_PAGE`` from a query argument."""
+    try:
+        return min(max(int(value), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        return 1
+
+
+# -- list pages -------------------------------------------------------------------------
+
+
+def _contains(q: str) -> str:
+    """A LIKE pattern matching ``q`` anywhere, with LIKE's wildcards escaped."""
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _paginate(query: Select[Any], page: int) -> Pagination:
+    """One page of ``query``; a page past the end shows the last one."""
+    pagination = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+    if not pagination.items and page > pagination.pages > 0:
+        pagination = db.paginate(query, page=pagination.pages, per_page=PER_PAGE, error_out=False)
+    return pagination
+
+
+def employer_page(q: str, page: int) -> Pagination:
+    """Employers whose name, website or address contains ``q``, by name."""
+    query = select(Employer).order_by(Employer.name, Employer.id)
+    if q:
+        pattern = _contains(q)
+        query = query.where(
+            or_(
+                Employer.name.ilike(pattern, escape="\\"),
+                Employer.website.ilike(pattern, escape="\\"),
+                Employer.address.ilike(pattern, escape="\\"),
+            )
+        )
+    return _paginate(query, page)
+
+
+def supervisor_page(q: str, employer_id: int | None, page: int) -> Pagination:
+    """Supervisors matching ``q`` by name, title or e-mail, with their employers."""
+    query = (
+        select(Supervisor)
+        .options(joinedload(Supervisor.employer))
+        .order_by(Supervisor.name, Supervisor.id)
+    )
+    if employer_id is not None:
+        query = query.where(Supervisor.employer_id == employer_id)
+    if q:
+        pattern = _contains(q)
+        query = query.where(
+            or_(
+                Supervisor.name.ilike(pattern, escape="\\"),
+                Supervisor.title.ilike(pattern, escape="\\"),
+                Supervisor.email.ilike(pattern, escape="\\"),
+            )
+        )
+    return _paginate(query, page)
+
+
+def _projects_matching(q: str) -> Select[Any]:
+    """Projects whose title, description, external id or employer name contains ``q``."""
+    query = select(Project).join(Project.employer)
+    if q:
+        pattern = _contains(q)
+        query = query.where(
+            or_(
+                Project.title.ilike(pattern, escape="\\"),
+                Project.description.ilike(pattern, escape="\\"),
+                Project.external_id.ilike(pattern, escape="\\"),
+                Employer.name.ilike(pattern, escape="\\"),
+            )
+        )
+    return query
+
+
+def project_page(
+    q: str, employer_id: int | None, status: ProjectStatus | None, page: int
+) -> Pagination:
+    """Projects matching the search and filters, newest start first."""
+    query = _projects_matching(q).options(
+        joinedload(Project.employer), joinedload(Project.supervisor)
+    )
+    if employer_id is not None:
+        query = query.where(Project.employer_id == employer_id)
+    if status is not None:
+        query = query.where(Project.status == status)
+    return _paginate(query.order_by(Project.starts_on.desc(), Project.title, Project.id), page)
+
+
+def projects_of(*, employer_id: int | None = None, supervisor_id: int | None = None) -> list:
+    """The latest projects of an employer or a supervisor, for their detail pages."""
+    query = select(Project).options(joinedload(Project.employer), joinedload(Project.supervisor))
+    if employer_id is not None:
+        query = query.where(Project.employer_id == employer_id)
+    if supervisor_id is not None:
+        query = query.where(Project.supervisor_id == supervisor_id)
+    query = query.order_by(Project.starts_on.desc(), Project.id).limit(PER_PAGE)
+    return list(db.session.scalars(query))
+
+
+def count_projects(*, employer_id: int | None = None, supervisor_id: int | None = None) -> int:
+    """How many projects an employer offers or a supervisor is named on."""
+    query = select(func.count(Project.id))
+    if employer_id is not None:
+        query = query.where(Project.employer_id == employer_id)
+    if supervisor_id is not None:
+        query = query.where(Project.supervisor_id == supervisor_id)
+    return db.session.scalar(query) or 0
+
+
+def open_project_counts(employer_ids: Iterable[int]) -> dict[int, int]:
+    """Open projects per employer, for one page of employers, in one query."""
+    ids = list(employer_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Project.employer_id, func.count(Project.id))
+        .where(Project.employer_id.in_(ids), Project.status == ProjectStatus.open)
+        .group_by(Project.employer_id)
+    )
+    return {employer_id: count for employer_id, count in rows}
+
+
+def project_options(q: str, term: Term | None) -> list[dict[str, Any]]:
+    """Open projects for a plan form: matching ``q``, overlapping ``term`` when given."""
+    query = (
+        _projects_matching(q)
+        .options(joinedload(Project.employer))
+        .where(Project.status == ProjectStatus.open)
+    )
+    if term is not None:
+        query = query.where(Project.starts_on <= term.ends_on, Project.ends_on >= term.starts_on)
+    query = query.order_by(Project.title, Project.id).limit(OPTIONS_LIMIT)
+    return [
+        {
+            "id": project.id,
+            "title": project.title,
+            "employer": project.employer.name,
+            "estimated_hours": float(project.estimated_hours),
+            "starts_on": project.starts_on.isoformat(),
+            "ends_on": project.ends_on.isoformat(),
+        }
+        for project in db.session.scalars(query)
+    ]
+
+
+def employer_choices() -> list[tuple[int, str]]:
+    """Every employer as (id, name), for select boxes."""
+    rows = db.session.execute(select(Employer.id, Employer.name).order_by(Employer.name))
+    return [(employer_id, name) for employer_id, name in rows]
+
+
+def supervisor_choices() -> list[tuple[int, str, int, str]]:
+    """Every supervisor as (id, "name <e-mail>", employer id, employer name), by employer."""
+    rows = db.session.execute(
+        select(Supervisor.id, Supervisor.name, Supervisor.email, Employer.id, Employer.name)
+        .join(Supervisor.employer)
+        .order_by(Employer.name, Supervisor.name, Supervisor.id)
+    )
+    return [
+        (sup_id, f"{name} <{email}>", employer_id, employer_name)
+        for sup_id, name, email, employer_id, employer_name in rows
+    ]
+
+
+# -- uniqueness --------------------------------------------------------------------------
+
+
+def employer_named(name: str) -> Employer | None:
+    """The employer called ``name``, ignoring case."""
+    return db.session.scalars(
+        select(Employer).where(func.lower(Employer.name) == func.lower(name)).limit(1)
+    ).first()
+
+
+def supervisor_with_email(employer_id: int, email: str) -> Supervisor | None:
+    """The supervisor of ``employer_id`` with the (lower-case) ``email``."""
+    return db.session.scalar(
+        select(Supervisor).where(Supervisor.employer_id == employer_id, Supervisor.email == email)
+    )
+
+
+# -- writes ------------------------------------------------------------------------------
+
+
+def employer_values(employer: Employer) -> dict[str, Any]:
+    """What the audit log records of an employer."""
+    return {
+        "name": employer.name,
+        "website": employer.website,
+        "address": employer.address,
+        "notes": employer.notes,
+    }
+
+
+def supervisor_values(supervisor: Supervisor) -> dict[str, Any]:
+    """What the audit log records of a supervisor."""
+    return {
+        "employer_id": supervisor.employer_id,
+        "name": supervisor.name,
+        "title": supervisor.title,
+        "email": supervisor.email,
+    }
+
+
+def project_values(project: Project) -> dict[str, Any]:
+    """What the audit log records of a project (JSON-ready)."""
+    return {
+        "employer_id": project.employer_id,
+        "supervisor_id": project.supervisor_id,
+        "title": project.title,
+        "description": project.description,
+        "deliverables": project.deliverables,
+        "estimated_hours": format_hours(project.estimated_hours),
+        "starts_on": project.starts_on.isoformat() if project.starts_on else None,
+        "ends_on": project.ends_on.isoformat() if project.ends_on else None,
+        "status": ProjectStatus(project.status).value if project.status else None,
+    }
+
+
+def save(
+    obj: Employer | Supervisor | Project,
+    values: dict[str, Any],
+    *,
+    by: User,
+    snapshot: Callable[[Any], dict[str, Any]],
+) -> bool:
+    """Create or update ``obj`` with ``values`` and record what changed.
+
+    Returns whether anything changed. The caller commits.
+    """
+    kind = obj.__tablename__
+    creating = obj.id is None
+    before = {} if creating else snapshot(obj)
+    for key, value in values.items():
+        setattr(obj, key, value)
+    if creating:
+        db.session.add(obj)
+    db.session.flush()
+    after = snapshot(obj)
+    if creating:
+        record_event(
+            f"{kind}.create", actor=by, object_type=kind, object_id=obj.id, details={"after": after}
+        )
+        return True
+    changed = [key for key in after if before.get(key) != after[key]]
+    if not changed:
+        return False
+    record_event(
+        f"{kind}.update",
+        actor=by,
+        object_type=kind,
+        object_id=obj.id,
+        details={
+            "before": {key: before.get(key) for key in changed},
+            "after": {key: after[key] for key in changed},
+        },
+    )
+    return True
