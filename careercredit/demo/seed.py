@@ -19,6 +19,7 @@ from careercredit.auth.ldap import Directory
 from careercredit.auth.services import sync_person
 from careercredit.demo.catalogue import EMPLOYERS
 from careercredit.demo.plans import PLANS, SPONSOR, STUDENT, DemoPlan
+from careercredit.demo.work import REFLECTION, evaluate, log_hours
 from careercredit.extensions import db
 from careercredit.models import (
     CreditPlan,
@@ -196,7 +197,18 @@ def _add_plan(
         actor = {STUDENT: plan.student, SPONSOR: plan.sponsor, None: None}.get(step.by)
         if step.by not in {STUDENT, SPONSOR, None}:
             actor = people[step.by]
-        perform(plan, step.name, by=actor, comment=step.comment, credits=step.credits)
+        if step.name == "start":
+            log_hours(plan, 1.0 if any(s.name == "complete" for s in spec.steps) else 0.6)
+        if step.name == "complete":
+            evaluate(plan)
+        perform(
+            plan,
+            step.name,
+            by=actor,
+            comment=step.comment,
+            credits=step.credits,
+            reflection=REFLECTION if step.name == "complete" else "",
+        )
     return plan
 
 

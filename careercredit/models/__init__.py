@@ -2,16 +2,29 @@
 
 from careercredit.models.audit import AuditEvent
 from careercredit.models.catalogue import Employer, Project, ProjectStatus, Supervisor
+from careercredit.models.hours import HourEntry, HourStatus
 from careercredit.models.outbox import MessageStatus, OutboxMessage
 from careercredit.models.people import Role, User, UserRole
 from careercredit.models.plans import CommentKind, CreditPlan, Placement, PlanComment, PlanState
+from careercredit.models.supervision import (
+    Disclosure,
+    Evaluation,
+    LinkPurpose,
+    RubricCriterion,
+    SupervisorLink,
+)
 from careercredit.models.terms import Term
 
 __all__ = [
     "AuditEvent",
     "CommentKind",
     "CreditPlan",
+    "Disclosure",
     "Employer",
+    "Evaluation",
+    "HourEntry",
+    "HourStatus",
+    "LinkPurpose",
     "MessageStatus",
     "OutboxMessage",
     "Placement",
@@ -20,7 +33,9 @@ __all__ = [
     "Project",
     "ProjectStatus",
     "Role",
+    "RubricCriterion",
     "Supervisor",
+    "SupervisorLink",
     "Term",
     "User",
     "UserRole",

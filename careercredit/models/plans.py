@@ -30,6 +30,8 @@ from careercredit.models.people import Role, User
 
 if TYPE_CHECKING:
     from careercredit.models.catalogue import Project
+    from careercredit.models.hours import HourEntry
+    from careercredit.models.supervision import Evaluation, SupervisorLink
     from careercredit.models.terms import Term
 
 
@@ -93,6 +95,8 @@ class CreditPlan(db.Model):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+    #: The student's reflection, written when sending the plan for sign-off.
+    reflection: Mapped[str | None] = mapped_column(Text)
     #: When the plan last entered the advisors' queue (orders the queue).
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -125,6 +129,16 @@ class CreditPlan(db.Model):
     def estimated_hours(self) -> Decimal:
         """Hours the bundled projects are expected to take."""
         return sum((p.project.estimated_hours for p in self.placements), Decimal(0))
+
+    @property
+    def verified_hours(self) -> Decimal:
+        """Hours supervisors have verified, across all placements."""
+        return sum((p.hours_in("verified") for p in self.placements), Decimal(0))
+
+    @property
+    def pending_hours(self) -> Decimal:
+        """Hours logged but not yet verified (submitted or disputed)."""
+        return sum((p.hours_in("submitted", "disputed") for p in self.placements), Decimal(0))
 
     # -- access rules (views, templates and queries all use these) -------------
 
@@ -189,8 +203,30 @@ class Placement(db.Model):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
+    #: When the student agreed that the supervisor may see their name and hours.
+    consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
     plan: Mapped[CreditPlan] = relationship(back_populates="placements")
     project: Mapped[Project] = relationship(lazy="joined")
+    hour_entries: Mapped[list[HourEntry]] = relationship(
+        back_populates="placement",
+        cascade="all, delete-orphan",
+        order_by="(HourEntry.work_date, HourEntry.id)",
+    )
+    links: Mapped[list[SupervisorLink]] = relationship(
+        back_populates="placement", cascade="all, delete-orphan", order_by="SupervisorLink.id"
+    )
+    evaluations: Mapped[list[Evaluation]] = relationship(
+        back_populates="placement", cascade="all, delete-orphan", order_by="Evaluation.id"
+    )
+
+    def hours_in(self, *statuses: str) -> Decimal:
+        """Total hours of this placement's entries in any of ``statuses``."""
+        return sum((e.hours for e in self.hour_entries if e.status in statuses), Decimal(0))
+
+    def evaluation(self, kind: str) -> Evaluation | None:
+        """The placement's evaluation of ``kind`` (midterm or final), if submitted."""
+        return next((e for e in self.evaluations if e.kind == kind), None)
 
 
 class CommentKind(enum.StrEnum):

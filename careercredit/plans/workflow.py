@@ -25,6 +25,7 @@ from careercredit.outbox.services import queue_email
 
 S = PlanState
 MIN_OBJECTIVES = 50
+MIN_REFLECTION = 100
 
 
 class TransitionError(Exception):
@@ -130,6 +131,24 @@ def comment_required(plan: CreditPlan, comment: str = "", **_: Any) -> list[str]
     return [] if comment.strip() else ["Write a comment for the student."]
 
 
+def completion_problems(plan: CreditPlan, reflection: str = "", **_: Any) -> list[str]:
+    """What keeps an in-progress plan from going to its sponsor for sign-off."""
+    problems = []
+    required = plan.required_hours
+    if plan.verified_hours < required:
+        problems.append(
+            f"Supervisors have verified {plan.verified_hours:g} of the {required} hours needed."
+        )
+    missing = [p.project.title for p in plan.placements if p.evaluation("final") is None]
+    if missing:
+        problems.append(f"A final evaluation is still missing for: {', '.join(missing)}.")
+    if len(reflection.strip()) < MIN_REFLECTION:
+        problems.append(
+            f"Write a reflection of at least {MIN_REFLECTION} characters on what you learned."
+        )
+    return problems
+
+
 BEFORE_SIGNOFF = frozenset(
     {S.draft, S.submitted, S.changes_requested, S.approved, S.in_progress, S.awaiting_signoff}
 )
@@ -185,6 +204,7 @@ TRANSITIONS: dict[str, Transition] = {
             S.awaiting_signoff,
             _is_student,
             "sent for sign-off",
+            (completion_problems,),
         ),
         Transition(
             "sign_off", frozenset({S.awaiting_signoff}), S.signed_off, _is_sponsor, "signed off"
@@ -210,6 +230,7 @@ def perform(
     version: int | None = None,
     comment: str = "",
     credits: int | None = None,
+    reflection: str = "",
 ) -> None:
     """Move ``plan`` along transition ``name``; raise ``TransitionError`` if it may not.
 
@@ -228,13 +249,17 @@ def perform(
     if not transition.allowed(plan, by):
         raise TransitionError(f"You may not do this: the plan cannot be {transition.verb} by you.")
     problems = [
-        p for rule in transition.rules for p in rule(plan, credits=credits, comment=comment)
+        p
+        for rule in transition.rules
+        for p in rule(plan, credits=credits, comment=comment, reflection=reflection)
     ]
     if problems:
         raise TransitionError(*problems)
 
     before = plan.state
     _apply(plan, transition, credits=credits)
+    if name == "complete":
+        plan.reflection = reflection.strip()
     if comment.strip() and by is not None:
         kind = COMMENT_KINDS.get(name, CommentKind.note)
         db.session.add(PlanComment(plan=plan, author_id=by.id, kind=kind, body=comment.strip()))

@@ -1,0 +1,65 @@
+"""Hours students log on their placements, verified or disputed by supervisors."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, Date, DateTime, Enum, ForeignKey, Numeric, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from careercredit.extensions import db
+
+if TYPE_CHECKING:
+    from careercredit.models.plans import Placement
+    from careercredit.models.supervision import SupervisorLink
+
+
+class HourStatus(enum.StrEnum):
+    """Where an hour entry stands with the supervisor."""
+
+    submitted = "submitted"
+    verified = "verified"
+    disputed = "disputed"
+
+
+class HourEntry(db.Model):
+    """Hours worked on one day on one placement, and what was done."""
+
+    __tablename__ = "hour_entry"
+    __table_args__ = (
+        CheckConstraint("hours >= 0.25 AND hours <= 24", name="hours_range"),
+        CheckConstraint("(hours * 100) % 25 = 0", name="quarter_hours"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(
+        ForeignKey("placement.id", ondelete="CASCADE"), index=True
+    )
+    work_date: Mapped[date] = mapped_column(Date, index=True)
+    hours: Mapped[Decimal] = mapped_column(Numeric(4, 2))
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[HourStatus] = mapped_column(
+        Enum(HourStatus, name="hour_status", native_enum=False, length=16),
+        default=HourStatus.submitted,
+        index=True,
+    )
+    #: The supervisor's reason when disputing; cleared when the student corrects the entry.
+    dispute_comment: Mapped[str | None] = mapped_column(Text)
+    #: When the supervisor verified or disputed it, and through which link.
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_via_id: Mapped[int | None] = mapped_column(ForeignKey("supervisor_link.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+    placement: Mapped[Placement] = relationship(back_populates="hour_entries")
+    decided_via: Mapped[SupervisorLink | None] = relationship()
+
+    @property
+    def is_locked(self) -> bool:
+        """A verified entry is final: nobody edits or deletes it."""
+        return self.status == HourStatus.verified
