@@ -72,10 +72,15 @@ def _register_blueprints(app: Flask) -> None:
     from careercredit.auth import routes as auth_routes
     from careercredit.auth import session as auth_session
     from careercredit.catalogue import routes as catalogue_routes
+    from careercredit.evaluations import routes as evaluations_routes
+    from careercredit.hours import routes as hours_routes
     from careercredit.main import routes as main_routes
     from careercredit.outbox import routes as outbox_routes
     from careercredit.outbox.cli import outbox_cli
     from careercredit.plans import routes as plans_routes
+    from careercredit.reminders import routes as reminders_routes
+    from careercredit.reminders.cli import reminders_cli
+    from careercredit.supervisors import routes as supervisors_routes
     from careercredit.terms import routes as terms_routes
 
     app.register_blueprint(auth_routes.bp)
@@ -84,7 +89,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalogue_routes.bp)
     app.register_blueprint(terms_routes.bp)
     app.register_blueprint(outbox_routes.bp)
+    app.register_blueprint(hours_routes.bp)
+    app.register_blueprint(supervisors_routes.bp)
+    app.register_blueprint(evaluations_routes.bp)
+    app.register_blueprint(reminders_routes.bp)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(reminders_cli)
     app.context_processor(lambda: {"menu": navigation.menu})
     auth_session.init_app(app)
     security.init_app(app)

@@ -14,7 +14,9 @@ MENU: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("plans.all", "All plans", frozenset({Role.advisor, Role.registrar, Role.admin, Role.faculty})),
     ("catalogue.projects", "Projects", frozenset({Role.advisor, Role.admin})),
     ("catalogue.employers", "Employers", frozenset({Role.advisor, Role.admin})),
+    ("reminders.overdue", "Overdue", frozenset({Role.advisor})),
     ("terms.index", "Terms", frozenset({Role.admin})),
+    ("evaluations.rubric", "Rubric", frozenset({Role.admin})),
     ("outbox.index", "Outbox", frozenset({Role.admin})),
 )
 
