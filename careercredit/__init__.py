@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
     from careercredit.evaluations import routes as evaluations_routes
     from careercredit.hours import routes as hours_routes
     from careercredit.main import routes as main_routes
+    from careercredit.models.hours import hours_text
     from careercredit.outbox import routes as outbox_routes
     from careercredit.outbox.cli import outbox_cli
     from careercredit.plans import routes as plans_routes
@@ -96,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)
     app.context_processor(lambda: {"menu": navigation.menu})
+    app.add_template_filter(hours_text, "hours")
     auth_session.init_app(app)
     security.init_app(app)
     errors.register_error_handlers(app)

@@ -128,6 +128,7 @@ def test_access(app: Flask, make, method: str, path: str, person: str, expected:
     plans = {
         "draft": make.plan(alice, sponsor_id=fkim),
         "submitted": make.plan(alice, PlanState.submitted, sponsor_id=fkim),
+        "in_progress": make.plan(alice, PlanState.in_progress, sponsor_id=fkim),
     }
     with app.app_context():
         plans["placement"] = db.session.get(CreditPlan, plans["draft"]).placements[0].id

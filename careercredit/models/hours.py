@@ -63,3 +63,8 @@ class HourEntry(db.Model):
     def is_locked(self) -> bool:
         """A verified entry is final: nobody edits or deletes it."""
         return self.status == HourStatus.verified
+
+
+def hours_text(value: Decimal | int | float) -> str:
+    """Hours as people write them: 20, 12.5, 0.25 (no trailing zeros)."""
+    return f"{Decimal(str(value)).normalize():f}"

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from careercredit.plans.workflow import MIN_OBJECTIVES
+from careercredit.plans.workflow import MIN_OBJECTIVES, MIN_REFLECTION
 
 
 class PlanForm(FlaskForm):
@@ -73,3 +73,15 @@ class SearchForm(FlaskForm):
         csrf = False
 
     q = StringField("Search", validators=[Optional(), Length(max=100)])
+
+
+class CompleteForm(VersionForm):
+    """Send the finished plan to the sponsor, with the student's reflection."""
+
+    reflection = TextAreaField(
+        "Reflection",
+        validators=[Length(max=10000, message="Keep the reflection under 10,000 characters.")],
+        description=f"What you learned and how the work went; at least {MIN_REFLECTION} "
+        "characters. Your sponsor reads it when signing off.",
+        render_kw={"rows": 6},
+    )

@@ -16,13 +16,20 @@ from careercredit.models.people import UserRole
 from careercredit.models.plans import STAFF_ROLES
 from careercredit.plans import services
 from careercredit.plans.forms import (
+    CompleteForm,
     PlacementForm,
     PlanForm,
     ReviewForm,
     SponsorForm,
     VersionForm,
 )
-from careercredit.plans.workflow import StalePlan, TransitionError, perform
+from careercredit.plans.workflow import (
+    MIN_REFLECTION,
+    StalePlan,
+    TransitionError,
+    completion_problems,
+    perform,
+)
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -107,12 +114,23 @@ def show(plan_id: int) -> ResponseReturnValue:
         # Staff looking at a student's record is itself recorded.
         record_event("plan.view", actor=current_user, object_type="credit_plan", object_id=plan.id)
         db.session.commit()
-    return render_template(
-        "plans/show.html",
-        plan=plan,
-        form=VersionForm(version=plan.version),
-        review=ReviewForm(version=plan.version, credits=plan.credits_requested),
-    )
+    return _show_page(plan)
+
+
+def _show_page(plan: CreditPlan, **forms: object) -> str:
+    """The plan page with fresh forms, or the ones given (kept after an error)."""
+    context: dict[str, object] = {
+        "form": VersionForm(version=plan.version),
+        "review": ReviewForm(version=plan.version, credits=plan.credits_requested),
+        "complete": CompleteForm(version=plan.version),
+        # What still stands between the plan and sign-off, the reflection aside.
+        "missing": completion_problems(plan, reflection="x" * MIN_REFLECTION)
+        if plan.state == PlanState.in_progress
+        else [],
+        "problems": [],
+    }
+    context.update(forms)
+    return render_template("plans/show.html", plan=plan, **context)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -260,6 +278,29 @@ def submit(plan_id: int) -> ResponseReturnValue:
     )
 
 
+@bp.post("/<int:plan_id>/complete")
+@login_required
+def complete(plan_id: int) -> ResponseReturnValue:
+    """Send the finished plan to the sponsor for sign-off, with a reflection."""
+    plan = get_or_404(CreditPlan, plan_id)
+    form = CompleteForm()
+    if not form.validate_on_submit():
+        return _show_page(plan, complete=form), 422
+    try:
+        perform(
+            plan,
+            "complete",
+            by=current_user,
+            version=_version(form),
+            reflection=form.reflection.data or "",
+        )
+        db.session.commit()
+    except (TransitionError, StaleDataError) as error:
+        return _refused(plan, error, complete=form)
+    flash("Plan sent to your sponsor for sign-off.", "info")
+    return redirect(url_for(".show", plan_id=plan.id))
+
+
 @bp.post("/<int:plan_id>/recall")
 @login_required
 def recall(plan_id: int) -> ResponseReturnValue:
@@ -322,9 +363,7 @@ def _review(plan_id: int, name: str, done: str) -> ResponseReturnValue:
     plan = get_or_404(CreditPlan, plan_id)
     form = ReviewForm()
     if not form.validate_on_submit():
-        return render_template(
-            "plans/show.html", plan=plan, form=VersionForm(version=plan.version), review=form
-        ), 422
+        return _show_page(plan, review=form), 422
     try:
         perform(
             plan,
@@ -370,7 +409,10 @@ def _transition(
 
 
 def _refused(
-    plan: CreditPlan, error: Exception, review: ReviewForm | None = None
+    plan: CreditPlan,
+    error: Exception,
+    review: ReviewForm | None = None,
+    complete: CompleteForm | None = None,
 ) -> ResponseReturnValue:
     db.session.rollback()
     if isinstance(error, StaleDataError):
@@ -379,13 +421,13 @@ def _refused(
     status = 409 if isinstance(error, StalePlan) else 422
     if review is not None:
         review.version.data = plan.version  # the page now shows the current plan
-    return render_template(
-        "plans/show.html",
-        plan=plan,
-        form=VersionForm(version=plan.version),
-        review=review or ReviewForm(version=plan.version, credits=plan.credits_requested),
-        problems=error.problems,  # type: ignore[union-attr]
-    ), status
+    forms: dict[str, object] = {}
+    if review is not None:
+        forms["review"] = review
+    if complete is not None:
+        complete.version.data = plan.version
+        forms["complete"] = complete
+    return _show_page(plan, problems=error.problems, **forms), status  # type: ignore[union-attr]
 
 
 def _version(form: VersionForm) -> int | None:

@@ -20,6 +20,7 @@ from careercredit.extensions import db
 from careercredit.links import external_url
 from careercredit.models import CommentKind, CreditPlan, PlanComment, PlanState, Role, User
 from careercredit.models.catalogue import ProjectStatus
+from careercredit.models.hours import hours_text
 from careercredit.models.people import UserRole
 from careercredit.outbox.services import queue_email
 
@@ -108,7 +109,7 @@ def hours_problems(plan: CreditPlan, credits: int) -> list[str]:
     if plan.estimated_hours < required:
         return [
             f"{credits} credits need {required} hours in {plan.term.code}, but the projects "
-            f"add up to {plan.estimated_hours:g}. Add projects or request fewer credits."
+            f"add up to {hours_text(plan.estimated_hours)}. Add projects or request fewer credits."
         ]
     return []
 
@@ -137,7 +138,8 @@ def completion_problems(plan: CreditPlan, reflection: str = "", **_: Any) -> lis
     required = plan.required_hours
     if plan.verified_hours < required:
         problems.append(
-            f"Supervisors have verified {plan.verified_hours:g} of the {required} hours needed."
+            f"Supervisors have verified {hours_text(plan.verified_hours)} of the {required} "
+            "hours needed."
         )
     missing = [p.project.title for p in plan.placements if p.evaluation("final") is None]
     if missing:
