@@ -78,6 +78,7 @@ MATRIX: list[tuple[str, str, dict[str, object]]] = [
     ("POST", "/plans/{draft}/delete", answers(student=302)),
     ("POST", "/plans/{submitted}/recall", answers(**NOT_OWNER_BUT_VISIBLE, student=302)),
     ("POST", "/plans/{submitted}/withdraw", answers(**NOT_OWNER_BUT_VISIBLE, student=302)),
+    ("POST", "/plans/{in_progress}/complete", answers(**NOT_OWNER_BUT_VISIBLE, student=422)),
     (
         "POST",
         "/plans/{submitted}/approve",
