@@ -46,6 +46,8 @@ class DirectoryPerson:
     email: str | None
     #: Normalised DNs of the groups the person belongs to.
     groups: frozenset[str]
+    #: The student's id in the student information system, if the entry has one.
+    student_number: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class DirectorySettings:
     id_attribute: str = "entryUUID"
     timeout: float = 5.0
     people_search_filter: str = DEFAULT_PEOPLE_SEARCH_FILTER
+    student_number_attribute: str = "employeeNumber"
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> DirectorySettings:
@@ -83,6 +86,7 @@ class DirectorySettings:
             people_search_filter=config.get(
                 "LDAP_PEOPLE_SEARCH_FILTER", DEFAULT_PEOPLE_SEARCH_FILTER
             ),
+            student_number_attribute=config.get("LDAP_STUDENT_ID_ATTRIBUTE", "employeeNumber"),
         )
 
 
@@ -229,7 +233,15 @@ class Directory:
         self, conn: ldap.ldapobject.LDAPObject, template: str, values: list[str]
     ) -> list[tuple[str, dict[str, list[bytes]]]]:
         query = ldap.filter.filter_format(template, values) if values else template
-        attrs = [self.settings.id_attribute, "uid", "sAMAccountName", "displayName", "cn", "mail"]
+        attrs = [
+            self.settings.id_attribute,
+            self.settings.student_number_attribute,
+            "uid",
+            "sAMAccountName",
+            "displayName",
+            "cn",
+            "mail",
+        ]
         try:
             results = conn.search_s(self.settings.user_base, ldap.SCOPE_SUBTREE, query, attrs)
         except ldap.NO_SUCH_OBJECT:
@@ -259,6 +271,7 @@ class Directory:
             display_name=display,
             email=_text(_first(entry, "mail")),
             groups=frozenset(self._groups(conn, dn)),
+            student_number=_text(_first(entry, self.settings.student_number_attribute)),
         )
 
     def _groups(self, conn: ldap.ldapobject.LDAPObject, dn: str) -> Iterable[str]:

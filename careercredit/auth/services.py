@@ -119,6 +119,7 @@ def _copy_person(user: User, person: DirectoryPerson) -> None:
     user.uid = person.uid[:255]
     user.display_name = person.display_name[:255]
     user.email = person.email[:320] if person.email else None
+    user.student_number = person.student_number[:32] if person.student_number else None
 
 
 def _now() -> datetime:

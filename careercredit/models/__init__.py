@@ -6,6 +6,7 @@ from careercredit.models.hours import HourEntry, HourStatus
 from careercredit.models.outbox import MessageStatus, OutboxMessage
 from careercredit.models.people import Role, User, UserRole
 from careercredit.models.plans import CommentKind, CreditPlan, Placement, PlanComment, PlanState
+from careercredit.models.records import Amendment, GradeExport, GradingScheme, Posting, SignOff
 from careercredit.models.supervision import (
     Disclosure,
     Evaluation,
@@ -16,12 +17,15 @@ from careercredit.models.supervision import (
 from careercredit.models.terms import Term
 
 __all__ = [
+    "Amendment",
     "AuditEvent",
     "CommentKind",
     "CreditPlan",
     "Disclosure",
     "Employer",
     "Evaluation",
+    "GradeExport",
+    "GradingScheme",
     "HourEntry",
     "HourStatus",
     "LinkPurpose",
@@ -30,10 +34,12 @@ __all__ = [
     "Placement",
     "PlanComment",
     "PlanState",
+    "Posting",
     "Project",
     "ProjectStatus",
     "Role",
     "RubricCriterion",
+    "SignOff",
     "Supervisor",
     "SupervisorLink",
     "Term",

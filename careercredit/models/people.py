@@ -34,6 +34,8 @@ class User(UserMixin, db.Model):
     uid: Mapped[str] = mapped_column(String(255), index=True)
     display_name: Mapped[str] = mapped_column(String(255))
     email: Mapped[str | None] = mapped_column(String(320))
+    #: The student's id in the student information system, from the directory.
+    student_number: Mapped[str | None] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: When the roles were last confirmed against the directory.

@@ -31,6 +31,7 @@ from careercredit.models.people import Role, User
 if TYPE_CHECKING:
     from careercredit.models.catalogue import Project
     from careercredit.models.hours import HourEntry
+    from careercredit.models.records import Amendment, Posting, SignOff
     from careercredit.models.supervision import Evaluation, SupervisorLink
     from careercredit.models.terms import Term
 
@@ -104,6 +105,11 @@ class CreditPlan(db.Model):
     student: Mapped[User] = relationship(foreign_keys=[student_id])
     sponsor: Mapped[User | None] = relationship(foreign_keys=[sponsor_id])
     term: Mapped[Term] = relationship()
+    sign_off: Mapped[SignOff | None] = relationship(back_populates="plan", cascade="all")
+    posting: Mapped[Posting | None] = relationship(back_populates="plan", cascade="all")
+    amendments: Mapped[list[Amendment]] = relationship(
+        back_populates="plan", cascade="all", order_by="Amendment.id"
+    )
     placements: Mapped[list[Placement]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="Placement.id"
     )
@@ -129,6 +135,20 @@ class CreditPlan(db.Model):
     def estimated_hours(self) -> Decimal:
         """Hours the bundled projects are expected to take."""
         return sum((p.project.estimated_hours for p in self.placements), Decimal(0))
+
+    @property
+    def final_grade(self) -> str | None:
+        """The grade that counts: the last amendment's, else the sign-off's."""
+        if self.amendments:
+            return self.amendments[-1].grade_after
+        return self.sign_off.grade if self.sign_off else None
+
+    @property
+    def final_credits(self) -> int | None:
+        """The credits that count: the last amendment's, else those signed off."""
+        if self.amendments:
+            return self.amendments[-1].credits_after
+        return self.sign_off.credits_awarded if self.sign_off else None
 
     @property
     def verified_hours(self) -> Decimal:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, SmallInteger, String, func
+from sqlalchemy import CheckConstraint, Date, DateTime, Enum, SmallInteger, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from careercredit.extensions import db
+from careercredit.models.records import GradingScheme
 
 DEFAULT_HOURS_PER_CREDIT = 45
 DEFAULT_MAX_CREDITS = 3
+DEFAULT_COURSE = "CAREER 2990"
 
 
 class Term(db.Model):
@@ -36,6 +38,16 @@ class Term(db.Model):
     grading_deadline: Mapped[date] = mapped_column(Date)
     hours_per_credit: Mapped[int] = mapped_column(SmallInteger, default=DEFAULT_HOURS_PER_CREDIT)
     max_credits: Mapped[int] = mapped_column(SmallInteger, default=DEFAULT_MAX_CREDITS)
+    grading_scheme: Mapped[GradingScheme] = mapped_column(
+        Enum(GradingScheme, name="grading_scheme", native_enum=False, length=16),
+        default=GradingScheme.satisfactory,
+        server_default=GradingScheme.satisfactory.value,
+    )
+    #: The SIS course the credit is posted to, e.g. ``CAREER 2990``.
+    course_code: Mapped[str] = mapped_column(
+        String(32), default=DEFAULT_COURSE, server_default=DEFAULT_COURSE
+    )
+    section: Mapped[str] = mapped_column(String(8), default="001", server_default="001")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     def required_hours(self, credits: int) -> int:

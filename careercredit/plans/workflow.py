@@ -22,6 +22,7 @@ from careercredit.models import CommentKind, CreditPlan, PlanComment, PlanState,
 from careercredit.models.catalogue import ProjectStatus
 from careercredit.models.hours import hours_text
 from careercredit.models.people import UserRole
+from careercredit.models.records import SignOff
 from careercredit.outbox.services import queue_email
 
 S = PlanState
@@ -151,6 +152,44 @@ def completion_problems(plan: CreditPlan, reflection: str = "", **_: Any) -> lis
     return problems
 
 
+def max_awardable(plan: CreditPlan) -> int:
+    """Most credits a sponsor may award: approved, and covered by verified hours."""
+    earned = int(plan.verified_hours // plan.term.hours_per_credit)
+    return max(0, min(plan.credits_approved or 0, earned))
+
+
+def signoff_problems(
+    plan: CreditPlan, credits: int | None = None, grade: str | None = None, **_: Any
+) -> list[str]:
+    """Whether the sponsor may sign off ``grade`` and ``credits``."""
+    scheme = plan.term.grading_scheme
+    if grade not in scheme.grades:
+        return [f"Choose a grade: {', '.join(scheme.grades)}."]
+    if credits is None:
+        return ["Enter the credits awarded."]
+    if grade in scheme.failing:
+        return [] if credits == 0 else [f"A grade of {grade} awards no credit; enter 0."]
+    most = max_awardable(plan)
+    if credits < 1:
+        return (
+            ["A passing grade awards at least 1 credit."]
+            if most
+            else [
+                f"Only {hours_text(plan.verified_hours)} verified hours: not enough for one credit "
+                f"({plan.term.hours_per_credit} hours). Send the plan back or give a failing grade."
+            ]
+        )
+    if credits > most:
+        why = (
+            f"{plan.credits_approved} approved"
+            if most == plan.credits_approved
+            else f"{hours_text(plan.verified_hours)} verified hours at "
+            f"{plan.term.hours_per_credit} per credit"
+        )
+        return [f"Award at most {most} credit{'s' if most != 1 else ''} ({why})."]
+    return []
+
+
 BEFORE_SIGNOFF = frozenset(
     {S.draft, S.submitted, S.changes_requested, S.approved, S.in_progress, S.awaiting_signoff}
 )
@@ -209,7 +248,20 @@ TRANSITIONS: dict[str, Transition] = {
             (completion_problems,),
         ),
         Transition(
-            "sign_off", frozenset({S.awaiting_signoff}), S.signed_off, _is_sponsor, "signed off"
+            "sign_off",
+            frozenset({S.awaiting_signoff}),
+            S.signed_off,
+            _is_sponsor,
+            "signed off",
+            (signoff_problems,),
+        ),
+        Transition(
+            "send_back",
+            frozenset({S.awaiting_signoff}),
+            S.in_progress,
+            _is_sponsor,
+            "sent back to the student",
+            (comment_required,),
         ),
         Transition("post", frozenset({S.signed_off}), S.posted, _is_registrar, "posted"),
         Transition("withdraw", BEFORE_SIGNOFF, S.withdrawn, _is_student, "withdrawn"),
@@ -217,6 +269,7 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 COMMENT_KINDS = {
+    "send_back": CommentKind.changes_requested,
     "approve": CommentKind.approved,
     "request_changes": CommentKind.changes_requested,
     "reject": CommentKind.rejected,
@@ -233,6 +286,7 @@ def perform(
     comment: str = "",
     credits: int | None = None,
     reflection: str = "",
+    grade: str | None = None,
 ) -> None:
     """Move ``plan`` along transition ``name``; raise ``TransitionError`` if it may not.
 
@@ -253,7 +307,7 @@ def perform(
     problems = [
         p
         for rule in transition.rules
-        for p in rule(plan, credits=credits, comment=comment, reflection=reflection)
+        for p in rule(plan, credits=credits, comment=comment, reflection=reflection, grade=grade)
     ]
     if problems:
         raise TransitionError(*problems)
@@ -262,12 +316,18 @@ def perform(
     _apply(plan, transition, credits=credits)
     if name == "complete":
         plan.reflection = reflection.strip()
-    if comment.strip() and by is not None:
+    if name == "sign_off" and by is not None:
+        plan.sign_off = SignOff(
+            grade=grade, credits_awarded=credits, comment=comment.strip(), signed_by_id=by.id
+        )
+    if comment.strip() and by is not None and name != "sign_off":
         kind = COMMENT_KINDS.get(name, CommentKind.note)
         db.session.add(PlanComment(plan=plan, author_id=by.id, kind=kind, body=comment.strip()))
     details: dict[str, Any] = {"from": before.value, "to": plan.state.value}
     if credits is not None:
         details["credits"] = credits
+    if grade is not None:
+        details["grade"] = grade
     if comment.strip():
         details["comment"] = comment.strip()
     record_event(
@@ -310,3 +370,9 @@ def _notify(plan: CreditPlan, transition: Transition, comment: str) -> None:
             queue_email([plan.sponsor.email], "plan_approved_sponsor", **context)
     elif transition.name == "withdraw" and plan.sponsor and plan.submitted_at:
         queue_email([plan.sponsor.email], "plan_withdrawn", **context)
+    elif transition.name == "complete" and plan.sponsor:
+        queue_email([plan.sponsor.email], "plan_ready_for_signoff", **context)
+    elif transition.name == "send_back":
+        queue_email([plan.student.email], "plan_sent_back", **context)
+    elif transition.name == "post":
+        queue_email([plan.student.email], "plan_posted", **context)

@@ -175,3 +175,10 @@ def test_passwords_never_reach_the_log(app: Flask, caplog: pytest.LogCaptureFixt
         login(app.test_client(), username, password)
     assert caplog.records, "the sign-ins logged nothing, so the check proves nothing"
     assert "horse" not in caplog.text
+
+
+def test_student_number_comes_from_the_directory(app: Flask, client: FlaskClient) -> None:
+    login(client, "jnunez")
+    with app.app_context():
+        number = db.session.scalar(select(User.student_number).where(User.uid == "jnunez"))
+    assert number == "900000002"
