@@ -79,7 +79,9 @@ def _register_blueprints(app: Flask) -> None:
     from careercredit.outbox import routes as outbox_routes
     from careercredit.outbox.cli import outbox_cli
     from careercredit.plans import routes as plans_routes
+    from careercredit.registrar import routes as registrar_routes
     from careercredit.reminders import routes as reminders_routes
+    from careercredit.signoff import routes as signoff_routes
     from careercredit.reminders.cli import reminders_cli
     from careercredit.supervisors import routes as supervisors_routes
     from careercredit.terms import routes as terms_routes
@@ -94,6 +96,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(supervisors_routes.bp)
     app.register_blueprint(evaluations_routes.bp)
     app.register_blueprint(reminders_routes.bp)
+    app.register_blueprint(signoff_routes.bp)
+    app.register_blueprint(registrar_routes.bp)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)
     app.context_processor(lambda: {"menu": navigation.menu})
