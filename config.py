@@ -81,6 +81,8 @@ SETTINGS: tuple[tuple[str, str, Any, Any], ...] = (
     ("LOGIN_RATE_LIMIT", "LOGIN_RATE_LIMIT", str, "10 per minute"),
     ("TRUSTED_PROXIES", "TRUSTED_PROXIES", int, 0),
     ("BASE_URL", "BASE_URL", str, "http://127.0.0.1:5000"),
+    ("SUPERVISOR_LINK_DAYS", "SUPERVISOR_LINK_DAYS", int, 14),
+    ("REMINDER_AFTER_DAYS", "REMINDER_AFTER_DAYS", int, 7),
     ("SMTP_HOST", "SMTP_HOST", str, "localhost"),
     ("SMTP_PORT", "SMTP_PORT", int, 25),
     ("SMTP_USERNAME", "SMTP_USERNAME", str, None),

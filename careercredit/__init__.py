@@ -81,8 +81,8 @@ def _register_blueprints(app: Flask) -> None:
     from careercredit.plans import routes as plans_routes
     from careercredit.registrar import routes as registrar_routes
     from careercredit.reminders import routes as reminders_routes
-    from careercredit.signoff import routes as signoff_routes
     from careercredit.reminders.cli import reminders_cli
+    from careercredit.signoff import routes as signoff_routes
     from careercredit.supervisors import routes as supervisors_routes
     from careercredit.terms import routes as terms_routes
 

@@ -18,17 +18,19 @@ from sqlalchemy import select
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.links import external_url
-from careercredit.models import LinkPurpose, Placement, SupervisorLink, User
+from careercredit.models import LinkPurpose, Placement, PlanState, SupervisorLink, User
 from careercredit.outbox.services import queue_email
 
 SALT = "careercredit.supervisor-link"
 DEFAULT_LIFETIME = timedelta(days=14)
+#: Plans whose supervisor links work: approved, and not yet sent for sign-off.
+ACTIVE_STATES = frozenset({PlanState.approved, PlanState.in_progress})
 
 
 class LinkError(Exception):
     """A link that cannot be used; ``reason`` is one of the REASONS keys."""
 
-    REASONS = ("tampered", "unknown", "wrong_purpose", "revoked", "expired")
+    REASONS = ("tampered", "unknown", "wrong_purpose", "revoked", "expired", "closed")
 
     def __init__(self, reason: str, link: SupervisorLink | None = None) -> None:
         super().__init__(reason)
@@ -143,4 +145,7 @@ def resolve(token: str, purposes: set[LinkPurpose]) -> SupervisorLink:
         raise LinkError("revoked", link)
     if aware(link.expires_at) <= now():
         raise LinkError("expired", link)
+    if link.placement.plan.state not in ACTIVE_STATES:
+        # Withdrawn, or finished: nothing is left for the supervisor to do.
+        raise LinkError("closed", link)
     return link

@@ -1,0 +1,103 @@
+"""Who may reach the supervisor pages: every route, for every role and for anonymous visitors."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from careercredit.extensions import db
+from careercredit.models import CreditPlan, LinkPurpose, PlanState, Role, User
+from careercredit.supervisors.links import create_link, token_for
+from tests.conftest import csrf_token, login, user_id
+
+LOGIN = "login"
+PEOPLE = {
+    "student": "alice",  # owns the plan
+    "other_student": "jnunez",
+    "sponsor": "fkim",  # sponsors the plan
+    "other_faculty": "ochen",
+    "advisor": "adavis",
+    "registrar": "rlopez",
+    "admin": "root1",
+}
+EVERYONE = ("anonymous", *PEOPLE)
+
+
+def answers(default: object = 404, **special: object) -> dict[str, object]:
+    """Expected answers: ``special`` per person, ``default`` for the rest, anonymous to sign-in."""
+    return {"anonymous": LOGIN, **dict.fromkeys(PEOPLE, default), **special}
+
+
+PLACEMENT = "/plans/{plan}/placements/{placement}"
+MATRIX: list[tuple[str, str, dict[str, object]]] = [
+    ("POST", PLACEMENT + "/links", answers(student=302, advisor=302)),
+    ("GET", PLACEMENT + "/consent", answers(student=200)),
+    ("POST", PLACEMENT + "/consent", answers(student=302)),
+    ("GET", "/plans/{plan}/links/{link}/revoke", answers(student=200, advisor=200)),
+    ("POST", "/plans/{plan}/links/{link}/revoke", answers(student=302, advisor=302)),
+    (
+        "GET",
+        PLACEMENT + "/disclosures",
+        answers(student=200, advisor=200, registrar=200, admin=200),
+    ),
+    # The supervisor's pages need no sign-in; anyone holding the link opens it.
+    ("GET", "/s/{token}", {person: 200 for person in EVERYONE}),
+    ("POST", "/s/{token}/hours", {person: 302 for person in EVERYONE}),
+    ("POST", "/s/{token}/evaluation", {person: 404 for person in EVERYONE}),  # wrong purpose
+]
+
+
+def _cases():
+    for method, path, expected in MATRIX:
+        for person in EVERYONE:
+            yield pytest.param(
+                method, path, person, expected[person], id=f"{method} {path} {person}"
+            )
+
+
+@pytest.mark.parametrize(("method", "path", "person", "expected"), list(_cases()))
+def test_access(app: Flask, make, method: str, path: str, person: str, expected: object) -> None:
+    client = app.test_client()
+    if person != "anonymous":
+        assert login(client, PEOPLE[person]).status_code == 302
+    for uid in ("alice", "fkim"):
+        make.user(uid)
+    make.user("fkim", Role.faculty)
+    plan_id = make.plan(user_id(app, "alice"), PlanState.approved, sponsor_id=user_id(app, "fkim"))
+    with app.app_context(), app.test_request_context():
+        placement = db.session.get(CreditPlan, plan_id).placements[0]
+        link = create_link(
+            placement, LinkPurpose.hours, db.session.get(User, user_id(app, "alice"))
+        )
+        db.session.commit()
+        ids = {"plan": plan_id, "placement": placement.id, "link": link.id}
+        ids["token"] = token_for(link)
+    url = path.format(**ids)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        page = "/login" if person == "anonymous" else "/"
+        data = {"csrf_token": csrf_token(client, page), "purpose": "hours", "agree": "y"}
+        data["action"] = "verify_all"
+        response = client.post(url, data=data)
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login")
+    else:
+        assert response.status_code == expected, response.get_data(as_text=True)[:2000]
+        if expected == 302:
+            assert not response.headers["Location"].startswith("/login")
+
+
+def test_every_supervisor_route_is_in_the_matrix(app: Flask) -> None:
+    covered = {(m, re.sub(r"\{\w+\}", "<>", p)) for m, p, _ in MATRIX}
+    routes = {
+        (method, re.sub(r"<[^>]+>", "<>", rule.rule))
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("supervisors.")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    missing = routes - covered
+    assert not missing, f"routes missing from the access matrix: {sorted(missing)}"
