@@ -16,6 +16,7 @@ MENU: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("catalogue.employers", "Employers", frozenset({Role.advisor, Role.admin})),
     ("reminders.overdue", "Overdue", frozenset({Role.advisor})),
     ("signoff.queue", "Sign-off", frozenset({Role.faculty})),
+    ("signoff.late", "Late sign-offs", frozenset({Role.advisor})),
     ("registrar.index", "Posting", frozenset({Role.registrar})),
     ("registrar.audit_log", "Audit log", frozenset({Role.registrar, Role.admin})),
     ("terms.index", "Terms", frozenset({Role.admin})),

@@ -1,0 +1,94 @@
+"""Forms of the sign-off pages."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange
+
+from careercredit.models import GradingScheme
+from careercredit.signoff.services import MAX_ID
+
+ALL_GRADES = [grade for scheme in GradingScheme for grade in scheme.grades]
+CREDITS_MESSAGE = "Enter the credits awarded, a whole number from 0 to 12 (0 for a failing grade)."
+
+
+class SignOffForm(FlaskForm):
+    """The sponsor's decision on one plan.
+
+    The grade is not checked against the choices here: the workflow refuses a
+    grade outside the term's scheme, with a message, like every other rule.
+    """
+
+    version = HiddenField(validators=[InputRequired()])
+    grade = SelectField("Grade", validate_choice=False)
+    credits = IntegerField(
+        "Credits awarded",
+        validators=[InputRequired(CREDITS_MESSAGE), NumberRange(0, 12, CREDITS_MESSAGE)],
+    )
+    comment = TextAreaField(
+        "Comment (optional)",
+        validators=[Length(max=5000, message="Keep the comment under 5000 characters.")],
+        description="Kept with the sign-off in the student's record.",
+        render_kw={"rows": 4},
+    )
+
+
+class SendBackForm(FlaskForm):
+    """Return the plan to the student, saying what is missing."""
+
+    version = HiddenField(validators=[InputRequired()])
+    comment = TextAreaField(
+        "Comment to the student",
+        validators=[
+            DataRequired(
+                "Write a comment for the student: what to fix or add before sending the plan again."
+            ),
+            Length(max=5000, message="Keep the comment under 5000 characters."),
+        ],
+        description="Required. The student sees it on the plan; the plan goes back to in progress.",
+        render_kw={"rows": 4},
+    )
+
+
+class BulkChoiceForm(FlaskForm):
+    """Plans chosen in the queue, and the grade to give them all."""
+
+    plan_ids = SelectMultipleField(
+        "Plans",
+        coerce=int,
+        validate_choice=False,
+        validators=[InputRequired("Select at least one plan.")],
+    )
+    #: Rendered by hand in the queue, grouped by grading scheme, with an empty first choice.
+    grade = SelectField(
+        "Grade for every selected plan",
+        validate_choice=False,
+        validators=[AnyOf(ALL_GRADES, message="Choose a grade.")],
+    )
+    award_max = BooleanField("Award the maximum each plan allows", default=True)
+
+
+class BulkRow(Form):
+    """One confirmed plan: its id, the version shown and the credits shown."""
+
+    plan_id = IntegerField(validators=[InputRequired(), NumberRange(1, MAX_ID)])
+    version = IntegerField(validators=[InputRequired()])
+    credits = IntegerField(validators=[InputRequired(), NumberRange(0, 12)])
+
+
+class BulkForm(FlaskForm):
+    """The confirmation: sign off each listed plan with the grade and credits shown."""
+
+    grade = HiddenField(validators=[InputRequired()])
+    rows = FieldList(FormField(BulkRow), min_entries=0, max_entries=200)

@@ -1,0 +1,212 @@
+"""Finding plans that wait for their sponsor's sign-off, and signing off several at once.
+
+The rules for grades and credits are the workflow's (``plans/workflow.py``):
+this module only gathers plans, explains the figures to the sponsor and runs
+the workflow once per plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from careercredit.extensions import db
+from careercredit.models import CreditPlan, GradingScheme, Placement, PlanState, Role, Term, User
+from careercredit.models.hours import hours_text
+from careercredit.plans.workflow import (
+    StalePlan,
+    TransitionError,
+    max_awardable,
+    perform,
+    signoff_problems,
+)
+
+#: Ids in URLs and forms are 32-bit integers.
+MAX_ID = 2_147_483_647
+
+GRADE_NAMES = {"S": "satisfactory", "U": "unsatisfactory", "F": "fail"}
+
+
+def grade_choices(scheme: GradingScheme) -> list[tuple[str, str]]:
+    """The grades of ``scheme`` as (value, label) pairs for a select box."""
+    return [(g, f"{g} — {GRADE_NAMES[g]}" if g in GRADE_NAMES else g) for g in scheme.grades]
+
+
+def all_grade_choices() -> dict[str, list[tuple[str, str]]]:
+    """Grades of every scheme, grouped, for choosing one grade for plans of several terms."""
+    return {
+        "Satisfactory / unsatisfactory terms": grade_choices(GradingScheme.satisfactory),
+        "Letter-grade terms": grade_choices(GradingScheme.letter),
+    }
+
+
+# -- deadlines and figures ------------------------------------------------------
+
+
+def is_late(plan: CreditPlan, today: date | None = None) -> bool:
+    """Whether the plan's term is past its grading deadline."""
+    return plan.term.grading_deadline < (today or date.today())
+
+
+def days_late(plan: CreditPlan, today: date | None = None) -> int:
+    """Days since the grading deadline of the plan's term passed (0 if it has not)."""
+    return max(0, ((today or date.today()) - plan.term.grading_deadline).days)
+
+
+def credits_text(credits: int) -> str:
+    """``1 credit``, ``2 credits``."""
+    return f"{credits} credit{'' if credits == 1 else 's'}"
+
+
+def credit_note(plan: CreditPlan) -> str:
+    """Why the sponsor may award what they may, in words."""
+    most, approved = max_awardable(plan), plan.credits_approved or 0
+    hours, per = hours_text(plan.verified_hours), plan.term.hours_per_credit
+    failing = " or ".join(sorted(plan.term.grading_scheme.failing))
+    if most == 0:
+        return (
+            f"No credit can be awarded: {hours} verified hours, and one credit needs {per}. "
+            f"Send the plan back to the student, or give {failing} with 0 credits."
+        )
+    if most < approved:
+        return (
+            f"At most {credits_text(most)}: {hours} verified hours at {per} per credit "
+            f"({approved} approved). {failing} awards 0 credits."
+        )
+    return f"At most {credits_text(most)}, as approved. {failing} awards 0 credits."
+
+
+# -- lists ----------------------------------------------------------------------
+
+
+def _awaiting() -> Select:
+    return select(CreditPlan).where(CreditPlan.state == PlanState.awaiting_signoff)
+
+
+def awaiting_query(user: User) -> Select:
+    """Plans ``user`` sponsors that wait for sign-off, longest waiting first.
+
+    Loads what the queue shows, verified hours included, in a fixed number of
+    queries whatever the page size.
+    """
+    return (
+        _awaiting()
+        .where(CreditPlan.sponsor_id == user.id)
+        .options(
+            joinedload(CreditPlan.student),
+            joinedload(CreditPlan.term),
+            selectinload(CreditPlan.placements).selectinload(Placement.hour_entries),
+        )
+        # A plan waiting for sign-off changes no more, so its last change is its arrival.
+        .order_by(CreditPlan.updated_at, CreditPlan.id)
+    )
+
+
+def awaiting_count(user: User) -> int:
+    """How many plans wait for ``user``'s sign-off."""
+    if not user.has_role(Role.faculty):
+        return 0
+    query = _awaiting().where(CreditPlan.sponsor_id == user.id)
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+
+
+def _late(today: date | None = None) -> Select:
+    return _awaiting().join(CreditPlan.term).where(Term.grading_deadline < (today or date.today()))
+
+
+def late_query(today: date | None = None) -> Select:
+    """Plans waiting for sign-off past their term's grading deadline, most days late first."""
+    return (
+        _late(today)
+        .options(
+            joinedload(CreditPlan.student),
+            joinedload(CreditPlan.sponsor),
+            joinedload(CreditPlan.term),
+        )
+        .order_by(Term.grading_deadline, CreditPlan.updated_at, CreditPlan.id)
+    )
+
+
+def late_count(today: date | None = None) -> int:
+    """How many plans wait for sign-off past their term's grading deadline."""
+    return db.session.scalar(select(func.count()).select_from(_late(today).subquery())) or 0
+
+
+def sponsored(user: User, plan_ids: Iterable[int]) -> dict[int, CreditPlan] | None:
+    """The plans of ``plan_ids`` that ``user`` sponsors, by id; None if any is not theirs."""
+    ids = set(plan_ids)
+    if not ids or not user.has_role(Role.faculty) or any(not 0 < i <= MAX_ID for i in ids):
+        return None
+    plans = db.session.scalars(
+        select(CreditPlan)
+        .where(CreditPlan.id.in_(ids), CreditPlan.sponsor_id == user.id)
+        .options(
+            joinedload(CreditPlan.student),
+            joinedload(CreditPlan.term),
+            selectinload(CreditPlan.placements).selectinload(Placement.hour_entries),
+        )
+    ).all()
+    found = {plan.id: plan for plan in plans}
+    return found if found.keys() == ids else None
+
+
+# -- signing off several plans -------------------------------------------------
+
+
+@dataclass
+class Proposal:
+    """What one selected plan would get, or why it cannot be signed off."""
+
+    plan: CreditPlan
+    credits: int
+    problems: list[str] = field(default_factory=list)
+
+
+def propose(plans: Iterable[CreditPlan], grade: str, *, award_max: bool) -> list[Proposal]:
+    """What each plan would get with ``grade``: the most it allows, or its approved credits."""
+    proposals = []
+    for plan in plans:
+        if grade in plan.term.grading_scheme.failing:
+            credits = 0
+        else:
+            credits = max_awardable(plan) if award_max else plan.credits_approved or 0
+        if plan.state != PlanState.awaiting_signoff:
+            problems = [f"This plan is {plan.state.label.lower()}; it cannot be signed off now."]
+        else:
+            problems = signoff_problems(plan, credits=credits, grade=grade)
+        proposals.append(Proposal(plan, credits, problems))
+    return proposals
+
+
+@dataclass
+class Outcome:
+    """What signing off several plans did."""
+
+    signed: list[Proposal] = field(default_factory=list)
+    refused: list[Proposal] = field(default_factory=list)
+
+
+def sign_off_each(rows: Iterable[tuple[CreditPlan, int, int]], grade: str, *, by: User) -> Outcome:
+    """Sign off each (plan, version seen, credits) with ``grade``; each plan is checked alone.
+
+    Every plan is its own transaction: a plan refused by the rules, or changed
+    by someone else since the sponsor confirmed (its version), is rolled back
+    and reported; the others are signed off and committed.
+    """
+    outcome = Outcome()
+    for plan, version, credits in rows:
+        try:
+            perform(plan, "sign_off", by=by, version=version, grade=grade, credits=credits)
+            db.session.commit()
+        except (TransitionError, StaleDataError) as error:
+            db.session.rollback()
+            problems = StalePlan().problems if isinstance(error, StaleDataError) else error.problems
+            outcome.refused.append(Proposal(plan, credits, problems))
+        else:
+            outcome.signed.append(Proposal(plan, credits))
+    return outcome

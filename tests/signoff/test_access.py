@@ -1,0 +1,111 @@
+"""Who may reach what: every sign-off route, for every role and for anonymous visitors.
+
+``LOGIN`` means "sent to sign in"; 404 is the answer for pages and plans a
+person may not see; 422 means the sponsor may act but the rules refuse.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from careercredit.models import PlanState, Role
+from tests.conftest import csrf_token, login, user_id
+
+LOGIN = "login"
+PEOPLE = {
+    "student": "alice",  # owns the plan
+    "sponsor": "fkim",  # sponsors it
+    "other_faculty": "ochen",
+    "advisor": "adavis",
+    "registrar": "rlopez",
+    "admin": "root1",
+}
+EVERYONE = ("anonymous", *PEOPLE)
+
+
+def answers(default: object = 404, **special: object) -> dict[str, object]:
+    """Expected answers: ``special`` per person, ``default`` for the rest, anonymous to sign-in."""
+    return {"anonymous": LOGIN, **dict.fromkeys(PEOPLE, default), **special}
+
+
+MATRIX: list[tuple[str, str, dict[str, object]]] = [
+    ("GET", "/signoff/", answers(sponsor=200, other_faculty=200)),
+    ("GET", "/signoff/late", answers(advisor=200)),
+    ("GET", "/signoff/{plan}", answers(sponsor=200)),
+    # The plan has no verified hours: a passing grade is refused.
+    ("POST", "/signoff/{plan}", answers(sponsor=422)),
+    ("POST", "/signoff/{plan}/send-back", answers(sponsor=302)),
+    ("POST", "/signoff/bulk/confirm", answers(sponsor=200)),
+    ("POST", "/signoff/bulk", answers(sponsor=200)),
+]
+
+
+def _form(plan: int) -> dict[str, object]:
+    return {
+        "version": "1",
+        "grade": "S",
+        "credits": "1",
+        "back-version": "1",
+        "back-comment": "Ask for the final evaluation.",
+        "plan_ids": str(plan),
+        "award_max": "y",
+        "rows-0-plan_id": str(plan),
+        "rows-0-version": "1",
+        "rows-0-credits": "0",
+    }
+
+
+def _cases():
+    for method, path, expected in MATRIX:
+        for person in EVERYONE:
+            yield pytest.param(
+                method, path, person, expected[person], id=f"{method} {path} {person}"
+            )
+
+
+@pytest.mark.parametrize(("method", "path", "person", "expected"), list(_cases()))
+def test_access(app: Flask, make, method: str, path: str, person: str, expected: object) -> None:
+    client = app.test_client()
+    if person != "anonymous":
+        assert login(client, PEOPLE[person]).status_code == 302
+    for uid in ("alice", "fkim"):
+        make.user(uid)
+    make.user("fkim", Role.faculty)
+    plan = make.plan(
+        user_id(app, "alice"), PlanState.awaiting_signoff, sponsor_id=user_id(app, "fkim")
+    )
+    url = path.format(plan=plan)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        token = csrf_token(client, "/login" if person == "anonymous" else "/")
+        data = {**_form(plan), "csrf_token": token, "back-csrf_token": token}
+        response = client.post(url, data=data)
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login")
+    else:
+        assert response.status_code == expected, response.get_data(as_text=True)[:2000]
+        if expected == 302:
+            assert not response.headers["Location"].startswith("/login")
+
+
+def test_every_signoff_route_is_in_the_matrix(app: Flask) -> None:
+    covered = {(m, re.sub(r"\{\w+\}", "<int>", p)) for m, p, _ in MATRIX}
+    routes = {
+        (method, re.sub(r"<int(\([^)]*\))?:\w+>", "<int>", rule.rule))
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("signoff.")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    missing = routes - covered
+    assert not missing, f"routes missing from the access matrix: {sorted(missing)}"
+
+
+def test_the_menu_shows_sign_off_to_faculty_only(app: Flask, login_as) -> None:
+    assert 'href="/signoff/"' in login_as("faculty").get("/").get_data(as_text=True)
+    for role in ("student", "advisor", "registrar", "admin"):
+        assert 'href="/signoff/"' not in login_as(role).get("/").get_data(as_text=True)
