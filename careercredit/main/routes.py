@@ -13,6 +13,7 @@ from careercredit.auth.services import directory
 from careercredit.extensions import db, limiter
 from careercredit.models import CreditPlan, Role
 from careercredit.plans.services import queue_count
+from careercredit.signoff.services import awaiting_count, late_count
 
 bp = Blueprint("main", __name__)
 
@@ -25,10 +26,12 @@ def dashboard() -> ResponseReturnValue:
     counts: dict[str, int] = {}
     if current_user.has_role(Role.advisor):
         counts["queue"] = queue_count()
+        counts["late"] = late_count()
     if current_user.has_role(Role.student):
         counts["my_plans"] = _count(CreditPlan.student_id == current_user.id)
     if current_user.has_role(Role.faculty):
         counts["sponsored"] = _count(CreditPlan.sponsor_id == current_user.id)
+        counts["to_sign"] = awaiting_count(current_user)
     return render_template("main/dashboard.html", roles=roles, counts=counts)
 
 
