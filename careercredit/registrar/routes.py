@@ -1,7 +1,289 @@
-"""Pages of the registrar capability."""
+"""Pages of the registrar: term rosters, grade exports for the SIS, posting, amendments.
+
+Also the audit log browser (registrars and admins) and, for the plan page,
+``plan_record``: the grade, the posting and the history as the viewer may
+see them (templates/registrar/_plan_record.html).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from careercredit.access import get_or_404, roles_required
+from careercredit.audit import record_event
+from careercredit.extensions import db
+from careercredit.models import CreditPlan, GradeExport, PlanState, Role, Term
+from careercredit.plans.workflow import StalePlan, TransitionError
+from careercredit.registrar import amendments, auditlog, services
+from careercredit.registrar.forms import AmendForm, AuditFilterForm, ExportForm, PostForm
+from careercredit.registrar.record import PlanRecord, action_words, plan_record
 
 bp = Blueprint("registrar", __name__)
+
+PER_PAGE = 25
+AUDIT_PER_PAGE = 50
+RECENT_EXPORTS = 10
+
+
+def _page() -> int:
+    return request.args.get("page", 1, type=int) or 1
+
+
+@bp.app_template_global("plan_record")
+def _plan_record(plan: CreditPlan) -> PlanRecord:
+    """The plan's grade, posting, amendments and history as the signed-in person may see them."""
+    return plan_record(plan, current_user)
+
+
+# -- terms and rosters ----------------------------------------------------------
+
+
+@bp.get("/registrar/")
+@roles_required(Role.registrar)
+def index() -> ResponseReturnValue:
+    """Terms with what waits to be posted or amended, and the latest exports."""
+    query = select(Term).order_by(Term.starts_on.desc(), Term.id.desc())
+    terms = db.paginate(query, page=_page(), per_page=PER_PAGE, error_out=False)
+    exports = db.session.scalars(services.exports_query().limit(RECENT_EXPORTS)).all()
+    return render_template(
+        "registrar/index.html",
+        terms=terms,
+        counts=services.term_counts([t.id for t in terms.items]),
+        exports=exports,
+        posted=services.posted_counts([e.id for e in exports]),
+    )
+
+
+@bp.get("/registrar/terms/<int:term_id>")
+@roles_required(Role.registrar)
+def roster(term_id: int) -> ResponseReturnValue:
+    """What the next export of a term carries, and the term's earlier exports."""
+    term = db.get_or_404(Term, term_id)
+    return _roster_page(term)
+
+
+def _roster_page(term: Term, problems: list[str] | None = None) -> ResponseReturnValue:
+    plans = db.paginate(
+        services.roster_query(term), page=_page(), per_page=PER_PAGE, error_out=False
+    )
+    exports = db.session.scalars(services.exports_query(term.id).limit(RECENT_EXPORTS)).all()
+    page = render_template(
+        "registrar/roster.html",
+        term=term,
+        plans=plans,
+        counts=services.term_counts([term.id])[term.id],
+        exports=exports,
+        posted=services.posted_counts([e.id for e in exports]),
+        form=ExportForm(),
+        problems=problems or [],
+    )
+    return page, 422 if problems else 200
+
+
+@bp.post("/registrar/terms/<int:term_id>/exports")
+@roles_required(Role.registrar)
+def create_export(term_id: int) -> ResponseReturnValue:
+    """Make the grade roll of the term's roster; nothing is posted yet."""
+    term = db.get_or_404(Term, term_id)
+    if not ExportForm().validate_on_submit():
+        abort(400)
+    try:
+        result = services.create_export(term, by=current_user)
+        db.session.commit()
+    except TransitionError as error:
+        db.session.rollback()
+        return _roster_page(db.session.get(Term, term_id), problems=error.problems)
+    export = result.export
+    flash(
+        f"Exported {export.row_count} row{'' if export.row_count == 1 else 's'} to "
+        f"{export.filename}. Download it for the SIS, then mark the plans posted.",
+        "info",
+    )
+    if result.left_out:
+        flash(services.missing_ids_text(result.left_out), "error")
+    return redirect(url_for(".export", export_id=export.id))
+
+
+# -- exports ------------------------------------------------------------------
+
+
+@bp.get("/registrar/exports/<int:export_id>")
+@roles_required(Role.registrar)
+def export(export_id: int) -> ResponseReturnValue:
+    """An export's rows, who made it and when, and the posting of its plans."""
+    grade_export = db.get_or_404(GradeExport, export_id)
+    return _export_page(grade_export)
+
+
+def _export_page(
+    grade_export: GradeExport, problems: list[str] | None = None
+) -> ResponseReturnValue:
+    rows = services.export_rows(grade_export)
+    plans = services.plans_by_id([row.plan for row in rows if row.plan])
+    postable = [
+        row.plan
+        for row in rows
+        if row.action == "post"
+        and row.plan in plans
+        and plans[row.plan].state == PlanState.signed_off
+    ]
+    page = render_template(
+        "registrar/export.html",
+        export=grade_export,
+        rows=rows,
+        plans=plans,
+        postable=set(postable),
+        form=PostForm(),
+        problems=problems or [],
+    )
+    return page, 422 if problems else 200
+
+
+@bp.get("/registrar/exports/<int:export_id>/download")
+@roles_required(Role.registrar)
+def download(export_id: int) -> ResponseReturnValue:
+    """The stored bytes of the export, exactly as first made."""
+    grade_export = db.get_or_404(GradeExport, export_id)
+    record_event(
+        "grades.download",
+        actor=current_user,
+        object_type="grade_export",
+        object_id=grade_export.id,
+        details={"filename": grade_export.filename, "sha256": grade_export.sha256},
+    )
+    content, filename = grade_export.content, grade_export.filename
+    db.session.commit()
+    return Response(
+        content,
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.post("/registrar/exports/<int:export_id>/post")
+@roles_required(Role.registrar)
+def post(export_id: int) -> ResponseReturnValue:
+    """Mark posted every plan of the export, or the rows ticked."""
+    grade_export = db.get_or_404(GradeExport, export_id)
+    form = PostForm()
+    if not form.validate_on_submit():
+        abort(400)
+    chosen = None
+    if form.scope.data == "selected":
+        chosen = {int(v) for v in request.form.getlist("plan_id") if v.isdigit()}
+        if not chosen:
+            return _export_page(grade_export, problems=["Tick the rows to post, or post all."])
+    try:
+        result = services.post_export(grade_export, current_user, chosen)
+        db.session.commit()
+    except (TransitionError, StaleDataError, IntegrityError) as error:
+        db.session.rollback()
+        if not isinstance(error, TransitionError):
+            error = StalePlan()
+        grade_export = db.session.get(GradeExport, export_id)
+        return _export_page(grade_export, problems=error.problems)
+    flash(result.summary(), "info" if result.posted or not result.skipped else "error")
+    return redirect(url_for(".export", export_id=export_id))
+
+
+# -- amendments ---------------------------------------------------------------
+
+
+@bp.route("/registrar/plans/<int:plan_id>/amend", methods=["GET", "POST"])
+@roles_required(Role.registrar)
+def amend(plan_id: int) -> ResponseReturnValue:
+    """Correct a posted plan's grade or credits, with a reason."""
+    plan = get_or_404(CreditPlan, plan_id)
+    form = AmendForm(version=plan.version, grade=plan.final_grade, credits=plan.final_credits)
+    form.grade.choices = [("", "Choose a grade")] + [
+        (g, g) for g in plan.term.grading_scheme.grades
+    ]
+    if plan.state != PlanState.posted:
+        refused = f"This plan is {plan.state.label.lower()}; only posted credit can be amended."
+        return _amend_page(plan, form, [refused]), 422
+    if request.method == "GET":
+        return _amend_page(plan, form)
+    valid = form.validate_on_submit()
+    problems = amendments.amendment_problems(
+        plan, grade=form.grade.data, credits=form.credits.data, reason=form.reason.data or ""
+    )
+    for name, message in problems.items():
+        getattr(form, name).errors = [message]  # one clear message per field
+    if not valid or problems:
+        return _amend_page(plan, form), 422
+    if form.version.data != str(plan.version):
+        return _amend_page(plan, _fresh(form, plan), StalePlan().problems), 409
+    try:
+        amendments.amend_plan(
+            plan,
+            current_user,
+            grade=form.grade.data,
+            credits=form.credits.data,
+            reason=form.reason.data or "",
+        )
+        db.session.commit()
+    except (TransitionError, StaleDataError) as error:
+        db.session.rollback()
+        plan = db.session.get(CreditPlan, plan_id)
+        stale = not isinstance(error, TransitionError) or isinstance(error, StalePlan)
+        problems_text = StalePlan().problems if stale else error.problems
+        return _amend_page(plan, _fresh(form, plan), problems_text), 409 if stale else 422
+    flash(f"Amendment recorded. The next export of {plan.term.code} carries it to the SIS.", "info")
+    return redirect(url_for("plans.show", plan_id=plan.id, _anchor="record"))
+
+
+def _fresh(form: AmendForm, plan: CreditPlan) -> AmendForm:
+    """Keep the registrar's entries, against the plan as it is now."""
+    form.version.data = str(plan.version)
+    return form
+
+
+def _amend_page(plan: CreditPlan, form: AmendForm, problems: list[str] | None = None) -> str:
+    return render_template("registrar/amend.html", plan=plan, form=form, problems=problems or [])
+
+
+# -- the audit log ------------------------------------------------------------
+
+
+@bp.get("/admin/audit")
+@roles_required(Role.registrar, Role.admin)
+def audit_log() -> ResponseReturnValue:
+    """Audit events, newest first, filtered by person, action, dates and object."""
+    form = AuditFilterForm(formdata=request.args)
+    form.action.choices = [("", "Every action"), *auditlog.action_choices()]
+    form.object_type.choices = [("", "Every kind"), *((t, t) for t in auditlog.object_types())]
+    if not form.validate():
+        return render_template("registrar/audit_log.html", form=form, events=None), 422
+    filters = auditlog.AuditFilters(
+        person=form.person.data or "",
+        action=form.action.data or "",
+        date_from=form.day(form.date_from),
+        date_to=form.day(form.date_to),
+        object_type=form.object_type.data or "",
+        object_id=form.object_id.data or "",
+    )
+    events = db.paginate(
+        auditlog.audit_query(filters), page=_page(), per_page=AUDIT_PER_PAGE, error_out=False
+    )
+    return render_template(
+        "registrar/audit_log.html",
+        form=form,
+        events=events,
+        actors=auditlog.actors_of(events.items),
+        details_text=auditlog.details_text,
+        action_words=action_words,
+    )

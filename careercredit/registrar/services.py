@@ -1,0 +1,327 @@
+"""Posting credit: the registrar's rosters, grade exports and postings.
+
+A term's roster is what the next export carries: plans signed off and not
+yet posted (action ``post``) and posted plans with amendments no export has
+carried yet (action ``amend``). Exporting only makes the file; posting is a
+separate step, done once the SIS has taken the file, through the workflow's
+``post`` transition. Corrections of posted credit are in ``amendments.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
+from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
+
+from careercredit.audit import record_event
+from careercredit.extensions import db
+from careercredit.models import (
+    Amendment,
+    CreditPlan,
+    GradeExport,
+    PlanState,
+    Posting,
+    Term,
+    User,
+)
+from careercredit.plans.workflow import TransitionError, perform
+from careercredit.registrar.csvexport import GradeRow, build_csv, read_csv
+
+
+class ExportRace(TransitionError):
+    """Another export carried the same amendments while this one was being made."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Another export of this term was made at the same moment. "
+            "Open the roster again and export what is left."
+        )
+
+
+# -- rosters ------------------------------------------------------------------
+
+
+def _has_pending_amendment() -> ColumnElement[bool]:
+    return CreditPlan.amendments.any(Amendment.exported_in_id.is_(None))
+
+
+def _on_roster(term_id: int) -> ColumnElement[bool]:
+    return and_(
+        CreditPlan.term_id == term_id,
+        or_(
+            CreditPlan.state == PlanState.signed_off,
+            and_(CreditPlan.state == PlanState.posted, _has_pending_amendment()),
+        ),
+    )
+
+
+def roster_query(term: Term) -> Select:
+    """Plans of ``term`` the next export carries: to post first, then amended; by name."""
+    to_post_first = case((CreditPlan.state == PlanState.signed_off, 0), else_=1)
+    return (
+        select(CreditPlan)
+        .join(CreditPlan.student)
+        .where(_on_roster(term.id))
+        .options(
+            contains_eager(CreditPlan.student),
+            joinedload(CreditPlan.sponsor),
+            joinedload(CreditPlan.sign_off),
+            selectinload(CreditPlan.amendments),
+        )
+        .order_by(to_post_first, User.display_name, CreditPlan.id)
+    )
+
+
+@dataclass(frozen=True)
+class TermCounts:
+    """What waits for the registrar in one term."""
+
+    to_post: int = 0
+    amended: int = 0
+
+
+def term_counts(term_ids: Collection[int]) -> dict[int, TermCounts]:
+    """Plans signed off and not posted, and plans with amendments to export, per term."""
+    if not term_ids:
+        return {}
+    to_post = dict(
+        db.session.execute(
+            select(CreditPlan.term_id, func.count())
+            .where(CreditPlan.term_id.in_(term_ids), CreditPlan.state == PlanState.signed_off)
+            .group_by(CreditPlan.term_id)
+        ).all()
+    )
+    amended = dict(
+        db.session.execute(
+            select(CreditPlan.term_id, func.count(func.distinct(CreditPlan.id)))
+            .join(Amendment, Amendment.plan_id == CreditPlan.id)
+            .where(
+                CreditPlan.term_id.in_(term_ids),
+                CreditPlan.state == PlanState.posted,
+                Amendment.exported_in_id.is_(None),
+            )
+            .group_by(CreditPlan.term_id)
+        ).all()
+    )
+    return {
+        term_id: TermCounts(to_post.get(term_id, 0), amended.get(term_id, 0))
+        for term_id in term_ids
+    }
+
+
+def exports_query(term_id: int | None = None) -> Select:
+    """Grade exports, newest first, with their term and maker loaded."""
+    query = select(GradeExport).options(
+        defer(GradeExport.content), joinedload(GradeExport.term), joinedload(GradeExport.created_by)
+    )
+    if term_id is not None:
+        query = query.where(GradeExport.term_id == term_id)
+    return query.order_by(GradeExport.created_at.desc(), GradeExport.id.desc())
+
+
+def posted_counts(export_ids: Collection[int]) -> dict[int, int]:
+    """How many plans each export posted."""
+    if not export_ids:
+        return {}
+    rows = db.session.execute(
+        select(Posting.export_id, func.count())
+        .where(Posting.export_id.in_(export_ids))
+        .group_by(Posting.export_id)
+    ).all()
+    return {export_id: count for export_id, count in rows if export_id is not None}
+
+
+# -- exports ------------------------------------------------------------------
+
+
+@dataclass
+class ExportResult:
+    """The export made, and the plans left out of it (no student id in the directory)."""
+
+    export: GradeExport
+    left_out: list[CreditPlan] = field(default_factory=list)
+
+
+def grade_row(plan: CreditPlan, action: str) -> GradeRow:
+    """The grade-roll line of ``plan``: its final grade and credits."""
+    term = plan.term
+    return GradeRow(
+        student_id=plan.student.student_number or "",
+        student_name=plan.student.display_name,
+        term_code=term.code,
+        course=term.course_code,
+        section=term.section,
+        credits=str(plan.final_credits),
+        grade=plan.final_grade or "",
+        action=action,
+        plan_id=str(plan.id),
+    )
+
+
+def create_export(term: Term, by: User) -> ExportResult:
+    """Make and store the grade roll of ``term``'s roster; nothing is posted by it.
+
+    Amendments carried by the file are marked as exported, so the next
+    export does not carry them again. Raises ``TransitionError`` when there
+    is nothing to export.
+    """
+    plans = db.session.scalars(roster_query(term)).unique().all()
+    rows: list[GradeRow] = []
+    left_out: list[CreditPlan] = []
+    amendment_ids: list[int] = []
+    for plan in plans:
+        if not plan.student.student_number:
+            left_out.append(plan)
+            continue
+        action = "post" if plan.state == PlanState.signed_off else "amend"
+        rows.append(grade_row(plan, action))
+        if action == "amend":
+            amendment_ids += [a.id for a in plan.amendments if a.exported_in_id is None]
+    if not rows:
+        problem = f"Nothing to export for {term.code}: no credit waits to be posted or amended."
+        if left_out:
+            problem += " " + missing_ids_text(left_out)
+        raise TransitionError(problem)
+    content = build_csv(rows)
+    export = GradeExport(
+        term=term,
+        created_by=by,
+        filename=_filename(term),
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        row_count=len(rows),
+    )
+    db.session.add(export)
+    db.session.flush()
+    _mark_exported(amendment_ids, export.id)
+    record_event(
+        "grades.export",
+        actor=by,
+        object_type="grade_export",
+        object_id=export.id,
+        details={
+            "term": term.code,
+            "filename": export.filename,
+            "sha256": export.sha256,
+            "rows": len(rows),
+            "post": [int(r.plan_id) for r in rows if r.action == "post"],
+            "amend": [int(r.plan_id) for r in rows if r.action == "amend"],
+            "left_out": [p.id for p in left_out],
+        },
+    )
+    return ExportResult(export, left_out)
+
+
+def _mark_exported(amendment_ids: list[int], export_id: int) -> None:
+    """Claim the amendments for this export; fail if another export claimed one first."""
+    if not amendment_ids:
+        return
+    result = db.session.execute(
+        update(Amendment)
+        .where(Amendment.id.in_(amendment_ids), Amendment.exported_in_id.is_(None))
+        .values(exported_in_id=export_id)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != len(amendment_ids):
+        raise ExportRace
+
+
+def _filename(term: Term) -> str:
+    """``grades-<term>-<yyyymmdd>-<n>.csv``, ``n`` counting the term's exports of the day."""
+    code = re.sub(r"[^A-Za-z0-9_-]", "_", term.code)
+    prefix = f"grades-{code}-{datetime.now(UTC):%Y%m%d}-"
+    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    made = db.session.scalar(
+        select(func.count())
+        .select_from(GradeExport)
+        .where(GradeExport.filename.like(pattern, escape="\\"))
+    )
+    return f"{prefix}{(made or 0) + 1}.csv"
+
+
+def missing_ids_text(plans: list[CreditPlan]) -> str:
+    """Say which students were left out for want of a student id."""
+    names = ", ".join(p.student.display_name for p in plans)
+    return (
+        f"Left out, with no student id in the campus directory: {names}. "
+        "They stay on the roster until the directory has their id."
+    )
+
+
+def export_rows(export: GradeExport) -> list[GradeRow]:
+    """The rows of a stored export, read back from its bytes."""
+    return read_csv(export.content)
+
+
+def plans_by_id(plan_ids: Collection[int]) -> dict[int, CreditPlan]:
+    """Plans with their student and posting, in one query."""
+    if not plan_ids:
+        return {}
+    plans = db.session.scalars(
+        select(CreditPlan)
+        .where(CreditPlan.id.in_(plan_ids))
+        .options(
+            joinedload(CreditPlan.student),
+            joinedload(CreditPlan.posting)
+            .joinedload(Posting.export)
+            .load_only(GradeExport.id, GradeExport.filename),
+        )
+    ).unique()
+    return {plan.id: plan for plan in plans}
+
+
+# -- posting ------------------------------------------------------------------
+
+
+@dataclass
+class PostingResult:
+    """What posting an export did."""
+
+    posted: list[CreditPlan] = field(default_factory=list)
+    #: Plans not posted, with the reason in words.
+    skipped: list[tuple[CreditPlan, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One message saying what was posted and what was skipped."""
+        count = len(self.posted)
+        text = f"Posted {count} plan{'' if count == 1 else 's'}."
+        if self.skipped:
+            text += " Skipped: " + "; ".join(
+                f"{plan.student.display_name} ({why})" for plan, why in self.skipped
+            )
+            text += "."
+        return text
+
+
+def post_export(
+    export: GradeExport, by: User, plan_ids: Collection[int] | None = None
+) -> PostingResult:
+    """Mark posted the plans of the export's ``post`` rows (or of those among ``plan_ids``).
+
+    Each goes through the workflow's ``post`` transition (which checks the
+    registrar, writes ``plan.post`` and tells the student) and gets a
+    ``Posting`` tied to the export. Plans already posted are skipped.
+    """
+    wanted = [row.plan for row in export_rows(export) if row.action == "post" and row.plan]
+    if plan_ids is not None:
+        wanted = [plan_id for plan_id in wanted if plan_id in plan_ids]
+    plans = plans_by_id(wanted)
+    result = PostingResult()
+    for plan_id in dict.fromkeys(wanted):
+        plan = plans.get(plan_id)
+        if plan is None:
+            continue
+        if plan.state == PlanState.posted:
+            result.skipped.append((plan, "already posted"))
+        elif plan.state != PlanState.signed_off:
+            result.skipped.append((plan, f"now {plan.state.label.lower()}"))
+        else:
+            perform(plan, "post", by=by)
+            db.session.add(Posting(plan=plan, export_id=export.id, posted_by_id=by.id))
+            result.posted.append(plan)
+    return result
