@@ -1,0 +1,116 @@
+"""Forms of the hour log: one entry, and the confirmation of a deletion.
+
+The forms only read what was typed (a date, a number, a text); the rules an
+entry must follow live in ``careercredit.hours.services`` so that every way
+of writing an entry checks the same things.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from careercredit.hours.services import DESCRIPTION_MAX, HOURS_RULE, MIN_DESCRIPTION
+from careercredit.models.hours import hours_text
+
+#: Control characters no text column should hold (PostgreSQL refuses NUL bytes outright).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+DATE_FORMAT = "Enter the date as YYYY-MM-DD, such as 2027-01-31."
+HOURS_FORMAT = f"Enter the hours as a number. {HOURS_RULE}"
+
+
+def clean_text(value: str | None) -> str:
+    """Strip ``value`` and drop control characters (line breaks and tabs stay)."""
+    return _CONTROL.sub("", value or "").strip()
+
+
+class DayField(DateField):
+    """A date typed as YYYY-MM-DD; blank is ``None`` and what was typed stays in the box."""
+
+    def __init__(self, label: str, validators: list[Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(label, validators, invalid_value_message=DATE_FORMAT, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist and valuelist[0].strip():
+            super().process_formdata([valuelist[0].strip()])
+        else:
+            self.data = None
+
+
+class HoursField(StringField):
+    """A number of hours: a finite decimal; what was typed stays in the box on error."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        raw = clean_text(valuelist[0]) if valuelist else ""
+        if not raw:
+            return
+        try:
+            value = Decimal(raw.replace(",", "."))
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite():
+            raise ValueError(HOURS_FORMAT)
+        self.data = value
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return hours_text(self.data) if isinstance(self.data, Decimal) else ""
+
+
+class HourEntryForm(FlaskForm):
+    """Hours worked on one day on one placement, and what was done."""
+
+    work_date = DayField(
+        "Date",
+        [InputRequired("Enter the date you worked, as YYYY-MM-DD.")],
+        description="The day you did the work, not later than today.",
+    )
+    hours = HoursField(
+        "Hours",
+        [InputRequired(f"Enter the hours you worked. {HOURS_RULE}")],
+        description=HOURS_RULE,
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+    )
+    description = TextAreaField(
+        "What you did",
+        [
+            InputRequired("Describe what you did."),
+            Length(
+                max=DESCRIPTION_MAX,
+                message=f"Keep the description under {DESCRIPTION_MAX} characters.",
+            ),
+        ],
+        description=f"At least {MIN_DESCRIPTION} characters, so your supervisor can verify it.",
+        filters=[clean_text],
+        render_kw={"rows": 4},
+    )
+
+    def add_problems(self, problems: dict[str, str]) -> list[str]:
+        """Put each problem next to its field; return those that belong to no field."""
+        general = []
+        for name, message in problems.items():
+            field = self._fields.get(name)
+            if field is None:
+                general.append(message)
+            elif message not in field.errors:
+                field.errors = [*field.errors, message]
+        return general
+
+    def values(self) -> dict[str, Any]:
+        """The entry's fields as typed (``None`` for what could not be read)."""
+        return {
+            "work_date": self.work_date.data,
+            "hours": self.hours.data,
+            "description": (self.description.data or "").strip(),
+        }
+
+
+class ConfirmForm(FlaskForm):
+    """A button that confirms a deletion (its CSRF token is the whole form)."""
