@@ -15,8 +15,8 @@ from tests.conftest import csrf_token
 _VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
 
 
-def post_form(client: FlaskClient, page: str, action: str, **data: object):
-    """Load ``page``, then post ``data`` with its CSRF token (and plan version) to ``action``."""
+def post_form(client: FlaskClient, page: str, target: str, /, **data: object):
+    """Load ``page``, then post ``data`` with its CSRF token (and plan version) to ``target``."""
     html = client.get(page).get_data(as_text=True)
     token = csrf_token(client, page)
     form = {"csrf_token": token}
@@ -24,7 +24,7 @@ def post_form(client: FlaskClient, page: str, action: str, **data: object):
     if version and "version" not in data:
         form["version"] = version.group(1)
     form.update({k: str(v) for k, v in data.items()})
-    return client.post(action, data=form)
+    return client.post(target, data=form)
 
 
 def plan_state(app: Flask, plan_id: int) -> str:
