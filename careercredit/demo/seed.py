@@ -26,6 +26,7 @@ from careercredit.models import (
     Employer,
     Placement,
     PlanState,
+    Posting,
     Project,
     ProjectStatus,
     Supervisor,
@@ -210,6 +211,8 @@ def _add_plan(
             grade="S" if step.name == "sign_off" else None,
             reflection=REFLECTION if step.name == "complete" else "",
         )
+        if step.name == "post":
+            plan.posting = Posting(posted_by_id=actor.id)
     return plan
 
 

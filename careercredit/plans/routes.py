@@ -6,12 +6,24 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from careercredit.access import get_or_404, roles_required
 from careercredit.audit import record_event
 from careercredit.extensions import db
-from careercredit.models import CreditPlan, Employer, PlanState, Role, Term, User
+from careercredit.hours.services import plan_hours_options
+from careercredit.models import (
+    CreditPlan,
+    Employer,
+    Placement,
+    PlanComment,
+    PlanState,
+    Project,
+    Role,
+    Term,
+    User,
+)
 from careercredit.models.people import UserRole
 from careercredit.models.plans import STAFF_ROLES
 from careercredit.plans import services
@@ -34,6 +46,15 @@ from careercredit.plans.workflow import (
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
 PER_PAGE = 25
+PAGE_OPTIONS = [
+    plan_hours_options(),
+    selectinload(CreditPlan.placements).selectinload(Placement.evaluations),
+    selectinload(CreditPlan.placements).selectinload(Placement.links),
+    selectinload(CreditPlan.comments).joinedload(PlanComment.author),
+    selectinload(CreditPlan.placements)
+    .joinedload(Placement.project)
+    .options(joinedload(Project.employer), joinedload(Project.supervisor)),
+]
 
 
 def _page() -> int:
@@ -114,6 +135,8 @@ def show(plan_id: int) -> ResponseReturnValue:
         # Staff looking at a student's record is itself recorded.
         record_event("plan.view", actor=current_user, object_type="credit_plan", object_id=plan.id)
         db.session.commit()
+    # One query per kind of row, however many placements, entries and links.
+    plan = db.session.get(CreditPlan, plan_id, options=PAGE_OPTIONS, populate_existing=True)
     return _show_page(plan)
 
 

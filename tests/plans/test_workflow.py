@@ -112,3 +112,38 @@ def test_advisor_queue_queries_do_not_grow_with_plans(app: Flask, login_as, make
     with_50, page = _queries_of(app, advisor, "/plans/queue")
     assert "50 plans in the queue" in page and "Page 1 of 2" in page
     assert with_5 == with_50
+
+
+def test_plan_page_queries_do_not_grow_with_projects_and_hours(app: Flask, login_as, make) -> None:
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from careercredit.models import HourEntry
+    from tests.conftest import user_id
+
+    student = login_as("student")
+    alice = user_id(app, "alice")
+
+    def plan_with(projects: int, entries: int) -> int:
+        plan_id = make.plan(
+            alice, PlanState.in_progress, project_ids=[make.project() for _ in range(projects)]
+        )
+        with app.app_context():
+            for placement in _load(plan_id).placements:
+                placement.hour_entries.extend(
+                    HourEntry(
+                        work_date=date.today() - timedelta(days=n % 20),
+                        hours=Decimal(1),
+                        description="Worked on the data.",
+                    )
+                    for n in range(entries)
+                )
+            db.session.commit()
+        return plan_id
+
+    small, large = plan_with(1, 2), plan_with(4, 50)
+    student.get(f"/plans/{small}")  # the first request re-checks roles
+    small_count, _ = _queries_of(app, student, f"/plans/{small}")
+    large_count, page = _queries_of(app, student, f"/plans/{large}")
+    assert "200" in page or "Worked on the data." in page
+    assert small_count == large_count
