@@ -83,6 +83,8 @@ SETTINGS: tuple[tuple[str, str, Any, Any], ...] = (
     ("BASE_URL", "BASE_URL", str, "http://127.0.0.1:5000"),
     ("SUPERVISOR_LINK_DAYS", "SUPERVISOR_LINK_DAYS", int, 14),
     ("REMINDER_AFTER_DAYS", "REMINDER_AFTER_DAYS", int, 7),
+    ("UPLOAD_DIR", "UPLOAD_DIR", str, str(INSTANCE_DIR / "uploads")),
+    ("UPLOAD_MAX_MB", "UPLOAD_MAX_MB", int, 20),
     ("SMTP_HOST", "SMTP_HOST", str, "localhost"),
     ("SMTP_PORT", "SMTP_PORT", int, 25),
     ("SMTP_USERNAME", "SMTP_USERNAME", str, None),

@@ -72,6 +72,7 @@ def _register_blueprints(app: Flask) -> None:
     from careercredit.auth import routes as auth_routes
     from careercredit.auth import session as auth_session
     from careercredit.catalogue import routes as catalogue_routes
+    from careercredit.deliverables import routes as deliverables_routes
     from careercredit.evaluations import routes as evaluations_routes
     from careercredit.hours import routes as hours_routes
     from careercredit.main import routes as main_routes
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reminders_routes.bp)
     app.register_blueprint(signoff_routes.bp)
     app.register_blueprint(registrar_routes.bp)
+    app.register_blueprint(deliverables_routes.bp)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)
     app.context_processor(lambda: {"menu": navigation.menu})

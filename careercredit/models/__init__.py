@@ -2,6 +2,7 @@
 
 from careercredit.models.audit import AuditEvent
 from careercredit.models.catalogue import Employer, Project, ProjectStatus, Supervisor
+from careercredit.models.deliverables import Deliverable, DeliverableStatus
 from careercredit.models.hours import HourEntry, HourStatus
 from careercredit.models.outbox import MessageStatus, OutboxMessage
 from careercredit.models.people import Role, User, UserRole
@@ -21,6 +22,8 @@ __all__ = [
     "AuditEvent",
     "CommentKind",
     "CreditPlan",
+    "Deliverable",
+    "DeliverableStatus",
     "Disclosure",
     "Employer",
     "Evaluation",

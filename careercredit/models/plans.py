@@ -30,6 +30,7 @@ from careercredit.models.people import Role, User
 
 if TYPE_CHECKING:
     from careercredit.models.catalogue import Project
+    from careercredit.models.deliverables import Deliverable
     from careercredit.models.hours import HourEntry
     from careercredit.models.records import Amendment, Posting, SignOff
     from careercredit.models.supervision import Evaluation, SupervisorLink
@@ -235,6 +236,9 @@ class Placement(db.Model):
     )
     links: Mapped[list[SupervisorLink]] = relationship(
         back_populates="placement", cascade="all, delete-orphan", order_by="SupervisorLink.id"
+    )
+    deliverables: Mapped[list[Deliverable]] = relationship(
+        back_populates="placement", cascade="all, delete-orphan", order_by="Deliverable.id"
     )
     evaluations: Mapped[list[Evaluation]] = relationship(
         back_populates="placement", cascade="all, delete-orphan", order_by="Evaluation.id"
