@@ -1,0 +1,110 @@
+"""What every page of a record carries: running header, footer with "Page X of Y",
+verification code and QR code, and the UNOFFICIAL watermark on unofficial copies."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from careercredit.pdf.fonts import register_fonts
+from careercredit.pdf.qr import draw_qr
+
+if TYPE_CHECKING:
+    from careercredit.pdf.record import RecordData
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN = 18 * mm
+#: Height kept free at the bottom of every page for the footer.
+FOOTER_HEIGHT = 34 * mm
+QR_SIZE = 24 * mm
+GRID = colors.HexColor("#9aa3ad")
+#: Name of the form XObject holding the QR code: drawn once, placed on every page.
+QR_FORM = "VerificationQR"
+
+
+def _pdf_date(moment: datetime) -> str:
+    """Format moment in UTC as a PDF date string."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("D:%Y%m%d%H%M%S+00'00'")
+
+
+class RecordCanvas(Canvas):
+    """Defer each page until the end so its footer can say "Page X of Y"."""
+
+    def __init__(self, *args: object, record: RecordData, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._record = record
+        self._pages: list[dict[str, object]] = []
+        stamp = _pdf_date(record.issued_at)
+        self.setDateFormatter(lambda *_: stamp)
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        if not self._record.unofficial:
+            self.beginForm(QR_FORM, 0, 0, QR_SIZE, QR_SIZE)
+            draw_qr(self, self._record.verification_url, 0, 0, QR_SIZE)
+            self.endForm()
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            _decorate(self, self._record, number, total)
+            super().showPage()
+        super().save()
+
+
+def _decorate(canvas: Canvas, data: RecordData, number: int, total: int) -> None:
+    """Draw the running header, the footer and, on unofficial copies, the watermark."""
+    font, bold = register_fonts()
+    right = PAGE_WIDTH - MARGIN
+    canvas.saveState()
+    if number > 1:
+        student = data.student
+        canvas.setFont(font, 7.5)
+        canvas.setFillColor(colors.HexColor("#555555"))
+        canvas.drawString(MARGIN, PAGE_HEIGHT - 11 * mm, data.institution.name)
+        canvas.drawRightString(
+            right, PAGE_HEIGHT - 11 * mm, f"{student.legal_name} · {student.student_id}"
+        )
+    canvas.setStrokeColor(GRID)
+    canvas.setLineWidth(0.6)
+    canvas.line(MARGIN, FOOTER_HEIGHT - 4 * mm, right, FOOTER_HEIGHT - 4 * mm)
+    canvas.setFillColor(colors.black)
+    page = f"Page {number} of {total}"
+    if data.unofficial:
+        canvas.setFont(bold, 8.5)
+        canvas.drawString(MARGIN, 22 * mm, "UNOFFICIAL COPY — not valid as an official record")
+        canvas.setFont(font, 8)
+        canvas.drawString(MARGIN, 17 * mm, page)
+        canvas.restoreState()
+        _watermark(canvas)
+        return
+    text_right = right - QR_SIZE - 4 * mm
+    canvas.setFont(bold, 8.5)
+    canvas.drawString(MARGIN, 24 * mm, f"Verification code: {data.verification_code}")
+    canvas.setFont(font, 7.5)
+    canvas.drawString(MARGIN, 19.5 * mm, f"Verify at {data.verification_url}")
+    canvas.drawString(MARGIN, 15 * mm, "Scan the code or visit the address to confirm this record.")
+    canvas.setFont(font, 8)
+    canvas.drawRightString(text_right, 24 * mm, page)
+    canvas.translate(right - QR_SIZE, 6 * mm)
+    canvas.doForm(QR_FORM)
+    canvas.restoreState()
+
+
+def _watermark(canvas: Canvas) -> None:
+    canvas.saveState()
+    canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    canvas.rotate(50)
+    canvas.setFont(register_fonts()[1], 96)
+    canvas.setFillColor(colors.HexColor("#c0392b"), alpha=0.18)
+    canvas.drawCentredString(0, -32, "UNOFFICIAL")
+    canvas.restoreState()
