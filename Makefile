@@ -4,13 +4,16 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat setup.cfg constraints.txt | sha256sum | cut -c1-12)
 
-.PHONY: run test lint format system-packages venv clean
+.PHONY: run test lint format bench-pdf system-packages venv clean
 
 run: venv
 	$(BIN)/python -m careercredit.demo
 
 test: venv
 	$(BIN)/python -m pytest
+
+bench-pdf: venv
+	$(BIN)/python scripts/bench_pdf.py
 
 lint: venv
 	$(BIN)/ruff check .
