@@ -90,8 +90,9 @@ def serve(directory: CampusDirectory, settings: dict[str, str]) -> None:
     print(f"Every demo person's password is: {DEMO_PASSWORD}")
     for group, uids in demo_logins(CAMPUS_LDIF.read_text(encoding="utf-8")).items():
         print(f"  {group:<20} {', '.join(uids)}")
-    print("\nCareerCredit: http://127.0.0.1:5000  (Ctrl-C stops the app and the directory)\n")
-    app.run(host="127.0.0.1", port=int(os.environ.get("PORT", "5000")), use_reloader=False)
+    port = int(os.environ.get("PORT", "5000"))
+    print(f"\nCareerCredit: http://127.0.0.1:{port}  (Ctrl-C stops the app and the directory)\n")
+    app.run(host="127.0.0.1", port=port, use_reloader=False)
 
 
 if __name__ == "__main__":
