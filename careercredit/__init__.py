@@ -73,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     from careercredit.auth import session as auth_session
     from careercredit.catalogue import routes as catalogue_routes
     from careercredit.deliverables import routes as deliverables_routes
+    from careercredit.deliverables.cli import uploads_cli
     from careercredit.evaluations import routes as evaluations_routes
     from careercredit.hours import routes as hours_routes
     from careercredit.main import routes as main_routes
@@ -102,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(deliverables_routes.bp)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)
+    app.cli.add_command(uploads_cli)
     app.context_processor(lambda: {"menu": navigation.menu})
     app.add_template_filter(hours_text, "hours")
     auth_session.init_app(app)

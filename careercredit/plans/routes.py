@@ -50,6 +50,7 @@ PAGE_OPTIONS = [
     plan_hours_options(),
     selectinload(CreditPlan.placements).selectinload(Placement.evaluations),
     selectinload(CreditPlan.placements).selectinload(Placement.links),
+    selectinload(CreditPlan.placements).selectinload(Placement.deliverables),
     selectinload(CreditPlan.comments).joinedload(PlanComment.author),
     selectinload(CreditPlan.placements)
     .joinedload(Placement.project)

@@ -236,6 +236,13 @@ def _hours_page(
     ), status
 
 
+def hours_page(
+    token: str, link: SupervisorLink, status: int, **context: Any
+) -> ResponseReturnValue:
+    """The hours page again with a blank hours form; deliverables pass their review problems."""
+    return _hours_page(token, link, HourAnswerForm(formdata=None), status, **context)
+
+
 @bp.post("/s/<token>/hours")
 def answer_hours(token: str) -> ResponseReturnValue:
     """Verify or dispute hour entries through an hours link."""
