@@ -158,9 +158,9 @@ def decode_qr(pdf: bytes, directory: Path) -> str:
 
 def test_qr_code_points_to_the_verification_page(tmp_path):
     if shutil.which("pdftoppm") is None:
-        pytest.skip("this machine lacks poppler-utils (pdftoppm); `make` installs it")
+        pytest.skip(reason="this machine lacks poppler-utils (pdftoppm); `make` installs it")
     if shutil.which("zbarimg") is None:
-        pytest.skip("this machine lacks zbar-tools (zbarimg); `make` installs it")
+        pytest.skip(reason="this machine lacks zbar-tools (zbarimg); `make` installs it")
     assert decode_qr(build_record(make_record()), tmp_path) == URL
 
 
