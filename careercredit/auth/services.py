@@ -18,6 +18,7 @@ from careercredit.auth.ldap import (
 )
 from careercredit.extensions import db
 from careercredit.models import Role, User
+from careercredit.sql import aware
 
 
 class NoRole(Exception):
@@ -93,8 +94,7 @@ def roles_due_for_check(user: User) -> bool:
     checked = user.roles_checked_at
     if checked is None:
         return True
-    if checked.tzinfo is None:  # SQLite hands back naive datetimes
-        checked = checked.replace(tzinfo=UTC)
+    checked = aware(checked)
     interval = timedelta(seconds=current_app.config["ROLE_RECHECK_SECONDS"])
     return _now() - checked >= interval
 

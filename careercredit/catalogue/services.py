@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.models import Employer, Project, ProjectStatus, Supervisor, Term, User
+from careercredit.sql import escape_like
 
 PER_PAGE = 25
 #: Largest id a URL or a filter may name (the ids are 32-bit integers).
@@ -115,8 +116,7 @@ def page_number(value: Any) -> int:
 
 def _contains(q: str) -> str:
     """A LIKE pattern matching ``q`` anywhere, with LIKE's wildcards escaped."""
-    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{escape_like(q)}%"
 
 
 def _paginate(query: Select[Any], page: int) -> Pagination:

@@ -13,6 +13,7 @@ from careercredit.access import roles_required
 from careercredit.extensions import db
 from careercredit.models import MessageStatus, OutboxMessage, Role
 from careercredit.outbox.services import MAX_ATTEMPTS, retry_failed
+from careercredit.sql import aware
 
 bp = Blueprint("outbox", __name__)
 
@@ -23,9 +24,7 @@ def when(moment: datetime | None) -> str:
     """A stored time as ``2027-01-31 14:05 UTC`` (SQLite hands back UTC without a zone)."""
     if moment is None:
         return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return aware(moment).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 @bp.get("/dev/outbox")

@@ -26,6 +26,7 @@ from careercredit.models import (
 )
 from careercredit.models.people import UserRole
 from careercredit.plans.workflow import TransitionError
+from careercredit.sql import escape_like
 
 
 def open_terms() -> list[Term]:
@@ -115,7 +116,7 @@ def find_sponsors(text: str, limit: int = 10) -> list[SponsorCandidate]:
     text = " ".join(text.split())
     if len(text) < 2:
         return []
-    pattern = f"%{_escape_like(text.lower())}%"
+    pattern = f"%{escape_like(text.lower())}%"
     known = db.session.scalars(
         select(User)
         .join(UserRole, UserRole.user_id == User.id)
@@ -182,7 +183,7 @@ def project_choices(plan: CreditPlan, text: str, limit: int = 20) -> list[Projec
     )
     text = " ".join(text.split())
     if text:
-        pattern = f"%{_escape_like(text.lower())}%"
+        pattern = f"%{escape_like(text.lower())}%"
         query = query.where(
             or_(
                 func.lower(Project.title).like(pattern, escape="\\"),
@@ -293,7 +294,3 @@ def _filtered(
             CreditPlan.placements.any(Placement.project.has(Project.employer_id == employer_id))
         )
     return query
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

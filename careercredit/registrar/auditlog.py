@@ -12,6 +12,7 @@ from sqlalchemy import Select, select
 
 from careercredit.extensions import db
 from careercredit.models import AuditEvent, User
+from careercredit.sql import escape_like
 
 #: An action filter ending in this selects every action of a prefix (``plan.*``).
 PREFIX_MARK = ".*"
@@ -37,7 +38,7 @@ def audit_query(filters: AuditFilters) -> Select:
             User.uid == filters.person.strip().lower()
         )
     if filters.action.endswith(PREFIX_MARK):
-        prefix = _escape_like(filters.action.removesuffix("*"))
+        prefix = escape_like(filters.action.removesuffix("*"))
         query = query.where(AuditEvent.action.like(prefix + "%", escape="\\"))
     elif filters.action:
         query = query.where(AuditEvent.action == filters.action)
@@ -97,7 +98,3 @@ def details_text(details: dict[str, Any] | None) -> str:
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -31,6 +31,7 @@ from careercredit.models import (
 )
 from careercredit.plans.workflow import TransitionError, perform
 from careercredit.registrar.csvexport import GradeRow, build_csv, read_csv
+from careercredit.sql import escape_like
 
 
 class ExportRace(TransitionError):
@@ -235,7 +236,7 @@ def _filename(term: Term) -> str:
     """``grades-<term>-<yyyymmdd>-<n>.csv``, ``n`` counting the term's exports of the day."""
     code = re.sub(r"[^A-Za-z0-9_-]", "_", term.code)
     prefix = f"grades-{code}-{datetime.now(UTC):%Y%m%d}-"
-    pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = escape_like(prefix) + "%"
     made = db.session.scalar(
         select(func.count())
         .select_from(GradeExport)

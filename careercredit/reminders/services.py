@@ -39,7 +39,8 @@ from careercredit.models import (
 )
 from careercredit.outbox.services import queue_email
 from careercredit.plans.workflow import advisor_addresses
-from careercredit.supervisors.links import ACTIVE_STATES, aware, now, send_link, url_for_link
+from careercredit.sql import aware
+from careercredit.supervisors.links import ACTIVE_STATES, now, send_link, url_for_link
 
 Link = SupervisorLink
 

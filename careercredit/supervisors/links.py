@@ -20,6 +20,7 @@ from careercredit.extensions import db
 from careercredit.links import external_url
 from careercredit.models import LinkPurpose, Placement, PlanState, SupervisorLink, User
 from careercredit.outbox.services import queue_email
+from careercredit.sql import aware
 
 SALT = "careercredit.supervisor-link"
 DEFAULT_LIFETIME = timedelta(days=14)
@@ -55,11 +56,6 @@ def url_for_link(link: SupervisorLink) -> str:
 def now() -> datetime:
     """The current time, timezone-aware."""
     return datetime.now(UTC)
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; they are UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def create_link(placement: Placement, purpose: LinkPurpose, by: User) -> SupervisorLink:

@@ -26,7 +26,8 @@ from careercredit.models import (
     User,
 )
 from careercredit.models.plans import STAFF_ROLES
-from careercredit.supervisors.links import ACTIVE_STATES, aware, now, revoke_link, send_link
+from careercredit.sql import aware
+from careercredit.supervisors.links import ACTIVE_STATES, now, revoke_link, send_link
 
 #: What each kind of link asks the supervisor for, as people say it.
 REQUEST_NAMES = {

@@ -24,7 +24,8 @@ from careercredit.models import (
     SupervisorLink,
     User,
 )
-from careercredit.supervisors.links import aware, create_link, now, url_for_link
+from careercredit.sql import aware
+from careercredit.supervisors.links import create_link, now, url_for_link
 from tests.factories import Factory
 
 
