@@ -38,6 +38,15 @@ def _bool(value: str) -> bool:
     raise ValueError(f"expected true or false, got {value!r}")
 
 
+def _lines(value: str) -> tuple[str, ...]:
+    """Split an address written on one line with ";" (or on several lines)."""
+    return tuple(line.strip() for line in value.replace(";", "\n").splitlines() if line.strip())
+
+
+def _paths(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
 def _role_groups(value: str) -> dict[str, list[str]]:
     try:
         raw = json.loads(value) if value.strip() else {}
@@ -93,6 +102,15 @@ SETTINGS: tuple[tuple[str, str, Any, Any], ...] = (
     ("SMTP_SSL", "SMTP_SSL", _bool, False),
     ("SMTP_FROM", "SMTP_FROM", str, "careercredit@localhost"),
     ("SMTP_TIMEOUT", "SMTP_TIMEOUT", float, 10.0),
+    ("INSTITUTION_NAME", "INSTITUTION_NAME", str, "CareerCredit Demo University"),
+    ("INSTITUTION_ADDRESS", "INSTITUTION_ADDRESS", _lines, ("Office of the Registrar",)),
+    ("INSTITUTION_LOGO", "INSTITUTION_LOGO", str, None),
+    ("SIGNING_CERT", "SIGNING_CERT", str, None),
+    ("SIGNING_KEY", "SIGNING_KEY", str, None),
+    ("SIGNING_KEY_PASSWORD", "SIGNING_KEY_PASSWORD", str, None),
+    ("SIGNING_CHAIN", "SIGNING_CHAIN", _paths, ()),
+    ("VERIFY_RATE_LIMIT", "VERIFY_RATE_LIMIT", str, "30 per minute"),
+    ("RECORDS_EXPORT_PROCESSES", "RECORDS_EXPORT_PROCESSES", int, 2),
 )
 
 
@@ -177,6 +195,14 @@ class Config:
         ]
         if missing:
             raise ConfigError(f"production needs {' and '.join(missing)} to be set")
+        self.check_signing()
+
+    def check_signing(self) -> None:
+        """A signing certificate needs its key, and the other way round."""
+        if bool(self.SIGNING_CERT) != bool(self.SIGNING_KEY):
+            raise ConfigError(
+                "CAREERCREDIT_SIGNING_CERT and CAREERCREDIT_SIGNING_KEY must be set together"
+            )
 
 
 class ProductionConfig(Config):
@@ -195,6 +221,7 @@ class DevelopmentConfig(Config):
     def check(self) -> None:
         if not self.SECRET_KEY:
             raise ConfigError("CAREERCREDIT_SECRET_KEY must be set (make run generates one)")
+        self.check_signing()
 
 
 class TestingConfig(DevelopmentConfig):

@@ -81,12 +81,14 @@ def _register_blueprints(app: Flask) -> None:
     from careercredit.outbox import routes as outbox_routes
     from careercredit.outbox.cli import outbox_cli
     from careercredit.plans import routes as plans_routes
+    from careercredit.records import routes as records_routes
     from careercredit.registrar import routes as registrar_routes
     from careercredit.reminders import routes as reminders_routes
     from careercredit.reminders.cli import reminders_cli
     from careercredit.signoff import routes as signoff_routes
     from careercredit.supervisors import routes as supervisors_routes
     from careercredit.terms import routes as terms_routes
+    from careercredit.verify import routes as verify_routes
 
     app.register_blueprint(auth_routes.bp)
     app.register_blueprint(main_routes.bp)
@@ -101,6 +103,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(signoff_routes.bp)
     app.register_blueprint(registrar_routes.bp)
     app.register_blueprint(deliverables_routes.bp)
+    app.register_blueprint(records_routes.bp)
+    app.register_blueprint(verify_routes.bp)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(uploads_cli)

@@ -19,11 +19,17 @@ from careercredit.extensions import db
 from careercredit.models import (
     CreditPlan,
     Employer,
+    Evaluation,
+    HourEntry,
+    HourStatus,
+    LinkPurpose,
     Placement,
     PlanState,
+    Posting,
     Project,
     ProjectStatus,
     Role,
+    SignOff,
     Supervisor,
     Term,
     User,
@@ -153,3 +159,53 @@ class Factory:
         }:
             plan.credits_approved = credits
         return self._save(plan)
+
+    def posted_plan(
+        self,
+        student_id: int,
+        *,
+        term_id: int | None = None,
+        credits: int = 1,
+        grade: str = "S",
+        feedback: str = "Careful, punctual work; clear reports.",
+        registrar_id: int | None = None,
+        **values: Any,
+    ) -> int:
+        """A posted plan with verified hours, a final evaluation, a sign-off and a posting."""
+        plan_id = self.plan(
+            student_id, PlanState.posted, term_id=term_id, credits=credits, **values
+        )
+        with self.app.app_context():
+            plan = db.session.get(CreditPlan, plan_id)
+            assert plan is not None
+            days = plan.term.hours_per_credit * credits // 5  # five-hour days
+            for placement in plan.placements:
+                db.session.add_all(
+                    HourEntry(
+                        placement_id=placement.id,
+                        work_date=plan.term.starts_on + timedelta(days=day),
+                        hours=Decimal(5),
+                        description="Field work and the written report.",
+                        status=HourStatus.verified,
+                    )
+                    for day in range(days)
+                )
+                db.session.add(
+                    Evaluation(
+                        placement_id=placement.id,
+                        kind=LinkPurpose.final,
+                        scores={},
+                        comments=feedback,
+                    )
+                )
+            db.session.add(
+                SignOff(
+                    plan_id=plan_id,
+                    grade=grade,
+                    credits_awarded=credits,
+                    signed_by_id=plan.sponsor_id,
+                )
+            )
+            db.session.commit()
+        registrar_id = registrar_id or self.user(None, Role.registrar)
+        return self._save(Posting(plan_id=plan_id, posted_by_id=registrar_id)) and plan_id

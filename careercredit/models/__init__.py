@@ -3,6 +3,13 @@
 from careercredit.models.audit import AuditEvent
 from careercredit.models.catalogue import Employer, Project, ProjectStatus, Supervisor
 from careercredit.models.deliverables import Deliverable, DeliverableStatus
+from careercredit.models.documents import (
+    ExportStatus,
+    RecordDocument,
+    RecordExport,
+    RecordRequest,
+    RequestStatus,
+)
 from careercredit.models.hours import HourEntry, HourStatus
 from careercredit.models.outbox import MessageStatus, OutboxMessage
 from careercredit.models.people import Role, User, UserRole
@@ -27,6 +34,7 @@ __all__ = [
     "Disclosure",
     "Employer",
     "Evaluation",
+    "ExportStatus",
     "GradeExport",
     "GradingScheme",
     "HourEntry",
@@ -40,6 +48,10 @@ __all__ = [
     "Posting",
     "Project",
     "ProjectStatus",
+    "RecordDocument",
+    "RecordExport",
+    "RecordRequest",
+    "RequestStatus",
     "Role",
     "RubricCriterion",
     "SignOff",

@@ -133,6 +133,8 @@ class Disclosure(db.Model):
         ForeignKey("placement.id", ondelete="SET NULL"), index=True
     )
     link_id: Mapped[int | None] = mapped_column(ForeignKey("supervisor_link.id"), index=True)
+    #: The issued record a verification was about.
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("record_document.id"), index=True)
     #: Who received it (an e-mail address, an organisation).
     recipient: Mapped[str] = mapped_column(String(320))
     purpose: Mapped[str] = mapped_column(String(200))

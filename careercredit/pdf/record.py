@@ -245,7 +245,7 @@ def _student_block(data: RecordData) -> list[Flowable]:
         ("Program", student.program),
         ("Issued", data.issued_at.date().isoformat()),
     ]
-    cells = [[Paragraph(_text(k), s.label), Paragraph(_text(v), s.body)] for k, v in rows]
+    cells = [[Paragraph(_text(k), s.label), Paragraph(_text(v), s.body)] for k, v in rows if v]
     table = Table(cells, colWidths=(30 * mm, None), hAlign="LEFT")
     table.setStyle(
         TableStyle(

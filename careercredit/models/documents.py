@@ -1,0 +1,178 @@
+"""Official records issued as PDF documents, students' requests for them, and bulk exports.
+
+An issued document is kept byte for byte as it was handed out; only its
+revocation can be added later. Verification compares a visitor's file with
+the stored SHA-256.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from careercredit.extensions import db
+from careercredit.models.people import Role
+
+if TYPE_CHECKING:
+    from careercredit.models.people import User
+    from careercredit.models.terms import Term
+
+
+class RecordDocument(db.Model):
+    """An issued official record: its bytes, their SHA-256, issuer and time; maybe revoked."""
+
+    __tablename__ = "record_document"
+    __table_args__ = (
+        # A bulk export issues at most one record per student; running it again resumes.
+        UniqueConstraint("export_id", "student_id", name="uq_record_document_export_student"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The random verification code printed on every page (``CC-XXXX-XXXX-XXXX-XXXX``).
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    #: The student's name and total credits as printed: what the verification page shows.
+    student_name: Mapped[str] = mapped_column(String(255))
+    total_credits: Mapped[int] = mapped_column(SmallInteger)
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    #: SHA-256 of ``content``, hex.
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    #: Whether ``content`` carries a PAdES signature.
+    signed: Mapped[bool] = mapped_column(Boolean, default=False)
+    export_id: Mapped[int | None] = mapped_column(ForeignKey("record_export.id"), index=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+
+    student: Mapped[User] = relationship(foreign_keys=[student_id])
+    issued_by: Mapped[User] = relationship(foreign_keys=[issued_by_id])
+    revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def filename(self) -> str:
+        return f"official-record-{self.code}.pdf"
+
+    def can_view(self, user: User) -> bool:
+        """The student it was issued to, and the registrar."""
+        return user.id == self.student_id or user.has_role(Role.registrar)
+
+    def can_revoke(self, user: User) -> bool:
+        return user.has_role(Role.registrar) and not self.revoked
+
+
+class RequestStatus(enum.StrEnum):
+    """Where a student's request for an official record stands."""
+
+    pending = "pending"
+    issued = "issued"
+    declined = "declined"
+    cancelled = "cancelled"
+
+
+class RecordRequest(db.Model):
+    """A student's request for an official record, which a registrar approves or declines."""
+
+    __tablename__ = "record_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )
+    #: What the student needs it for, in their words ("graduate school application").
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[RequestStatus] = mapped_column(
+        Enum(RequestStatus, name="record_request_status", native_enum=False, length=16),
+        default=RequestStatus.pending,
+        index=True,
+    )
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("record_document.id"), index=True)
+
+    student: Mapped[User] = relationship(foreign_keys=[student_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    document: Mapped[RecordDocument | None] = relationship(foreign_keys=[document_id])
+
+    def can_view(self, user: User) -> bool:
+        return user.id == self.student_id or user.has_role(Role.registrar)
+
+    def can_decide(self, user: User) -> bool:
+        return user.has_role(Role.registrar) and self.status == RequestStatus.pending
+
+    def can_cancel(self, user: User) -> bool:
+        return user.id == self.student_id and self.status == RequestStatus.pending
+
+
+class ExportStatus(enum.StrEnum):
+    """Where a bulk export of a term's records stands."""
+
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+class RecordExport(db.Model):
+    """A registrar's bulk export of the official records of a term's students."""
+
+    __tablename__ = "record_export"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("term.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )
+    status: Mapped[ExportStatus] = mapped_column(
+        Enum(ExportStatus, name="record_export_status", native_enum=False, length=16),
+        default=ExportStatus.queued,
+    )
+    #: Students to issue for, and how many are issued so far.
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: What went wrong, in words, when ``status`` is failed.
+    error: Mapped[str | None] = mapped_column(Text)
+
+    term: Mapped[Term] = relationship()
+    created_by: Mapped[User] = relationship()
+
+    def can_view(self, user: User) -> bool:
+        return user.has_role(Role.registrar)
+
+
+#: The only columns of an issued document that may change: its revocation.
+REVOCATION = frozenset({"revoked_at", "revoked_by_id", "revoked_by", "revoke_reason"})
+
+
+@event.listens_for(RecordDocument, "before_update")
+def _refuse_change(mapper: object, connection: object, target: RecordDocument) -> None:
+    changed = {attr.key for attr in db.inspect(target).attrs if attr.history.has_changes()}
+    if not changed <= REVOCATION:
+        raise RuntimeError("An issued record never changes; revoke it and issue a new one")

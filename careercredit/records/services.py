@@ -1,0 +1,339 @@
+"""Official records: what a record prints, issuing, revoking, and students' requests.
+
+``record_data`` turns a student's posted plans into the PDF builder's data;
+``render`` builds (and, when a certificate is configured, signs) the bytes
+and is a plain function of its arguments, so bulk exports can run it in
+other processes; ``store`` keeps the document with its SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from careercredit.audit import record_event
+from careercredit.extensions import db
+from careercredit.links import external_url
+from careercredit.models import (
+    CreditPlan,
+    Deliverable,
+    DeliverableStatus,
+    Evaluation,
+    LinkPurpose,
+    PlanState,
+    RecordDocument,
+    RecordExport,
+    RecordRequest,
+    RequestStatus,
+    Term,
+    User,
+)
+from careercredit.models import Placement as PlacementModel
+from careercredit.outbox.services import queue_email
+from careercredit.pdf import (
+    Institution,
+    Placement,
+    PlanRow,
+    RecordData,
+    Student,
+    TermRecord,
+    build_record,
+)
+from careercredit.records.signing import SigningSettings, sign_pdf, signing_settings
+
+#: Crockford's base32: no I, L, O or U, so a code read aloud or typed is not misread.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+#: Four groups of four: 80 random bits.
+CODE_GROUPS = 4
+#: A supervisor's feedback is summarised to this many characters on the record.
+FEEDBACK_CHARS = 160
+
+
+class RecordError(Exception):
+    """A record cannot be issued or changed as asked; the message says why."""
+
+
+def new_code() -> str:
+    """A fresh, random verification code such as ``CC-7Q4M-2XKD-9PLA-H3TW``."""
+    groups = ("".join(secrets.choice(CODE_ALPHABET) for _ in range(4)) for _ in range(CODE_GROUPS))
+    return "CC-" + "-".join(groups)
+
+
+def normalise_code(text: str) -> str:
+    """A code as a visitor typed it, in the stored form (upper case, no spaces)."""
+    cleaned = "".join(text.split()).upper()
+    return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+
+
+def verification_url(code: str) -> str:
+    """The public address that verifies ``code``."""
+    return external_url("verify.show", code=code)
+
+
+def posted_plans(student: User) -> list[CreditPlan]:
+    """The student's posted plans with everything a record prints, oldest term first."""
+    return list(
+        db.session.scalars(
+            select(CreditPlan)
+            .join(CreditPlan.term)
+            .where(CreditPlan.student_id == student.id, CreditPlan.state == PlanState.posted)
+            .options(
+                joinedload(CreditPlan.term),
+                joinedload(CreditPlan.sign_off),
+                joinedload(CreditPlan.sponsor),
+                selectinload(CreditPlan.amendments),
+                selectinload(CreditPlan.placements).selectinload(PlacementModel.hour_entries),
+                selectinload(CreditPlan.placements).selectinload(PlacementModel.evaluations),
+                selectinload(CreditPlan.placements).selectinload(PlacementModel.deliverables),
+            )
+            .order_by(Term.starts_on, CreditPlan.id)
+        ).unique()
+    )
+
+
+def _feedback(evaluations: list[Evaluation]) -> str:
+    """The final evaluation's comment (else the midterm's), shortened for the record."""
+    by_kind = {evaluation.kind: evaluation for evaluation in evaluations}
+    chosen = by_kind.get(LinkPurpose.final) or by_kind.get(LinkPurpose.midterm)
+    text = " ".join((chosen.comments if chosen else "").split())
+    if len(text) <= FEEDBACK_CHARS:
+        return text
+    return text[: FEEDBACK_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _accepted(deliverables: list[Deliverable]) -> tuple[str, ...]:
+    return tuple(d.title for d in deliverables if d.status == DeliverableStatus.accepted)
+
+
+def _plan_row(plan: CreditPlan) -> PlanRow:
+    placements = [
+        Placement(
+            employer=placement.project.employer.name,
+            project=placement.project.title,
+            verified_hours=placement.hours_in("verified"),
+            feedback_summary=_feedback(placement.evaluations),
+            deliverables=_accepted(placement.deliverables),
+        )
+        for placement in plan.placements
+    ]
+    assert plan.sign_off is not None  # posted plans are signed off
+    return PlanRow(
+        course=plan.term.course_code,
+        section=plan.term.section,
+        placements=placements,
+        verified_hours=plan.verified_hours,
+        credits=plan.final_credits or 0,
+        grade=plan.final_grade or "",
+        sponsor_name=plan.sponsor.display_name if plan.sponsor else "",
+        signed_off_on=plan.sign_off.signed_at.date(),
+    )
+
+
+def institution() -> Institution:
+    """The issuing institution as configured."""
+    config = current_app.config
+    return Institution(
+        name=config["INSTITUTION_NAME"],
+        address_lines=tuple(config["INSTITUTION_ADDRESS"]),
+        logo_path=config["INSTITUTION_LOGO"],
+    )
+
+
+def record_data(
+    student: User,
+    *,
+    registrar_name: str,
+    issued_at: datetime,
+    code: str = "",
+    unofficial: bool = False,
+) -> RecordData:
+    """What the record of ``student`` prints: every posted plan, grouped by term."""
+    terms: dict[int, tuple[Term, list[PlanRow]]] = {}
+    for plan in posted_plans(student):
+        terms.setdefault(plan.term_id, (plan.term, []))[1].append(_plan_row(plan))
+    return RecordData(
+        institution=institution(),
+        student=Student(
+            legal_name=student.display_name,
+            student_id=student.student_number or student.uid,
+            program="",
+        ),
+        terms=[TermRecord(term.code, term.name, rows) for term, rows in terms.values()],
+        registrar_name=registrar_name,
+        issued_at=issued_at,
+        verification_code="" if unofficial else code,
+        verification_url="" if unofficial else verification_url(code),
+        unofficial=unofficial,
+    )
+
+
+def render(data: RecordData, signing: SigningSettings | None) -> bytes:
+    """Build the PDF of ``data`` and sign it when a certificate is configured."""
+    pdf = build_record(data)
+    return sign_pdf(pdf, signing) if signing is not None and not data.unofficial else pdf
+
+
+def unofficial_copy(student: User) -> bytes:
+    """The student's unofficial record: watermarked, no code, not signed, not stored."""
+    data = record_data(
+        student,
+        registrar_name="",
+        issued_at=datetime.now(UTC).replace(microsecond=0),
+        unofficial=True,
+    )
+    return render(data, None)
+
+
+def has_posted_credit(student: User) -> bool:
+    return (
+        db.session.scalar(
+            select(CreditPlan.id)
+            .where(CreditPlan.student_id == student.id, CreditPlan.state == PlanState.posted)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def prepare(student: User, *, by: User, issued_at: datetime | None = None) -> RecordData:
+    """The data of a new official record of ``student`` with a fresh code."""
+    if not has_posted_credit(student):
+        raise RecordError(f"{student.display_name} has no posted credit to put on a record.")
+    return record_data(
+        student,
+        registrar_name=by.display_name,
+        issued_at=issued_at or datetime.now(UTC).replace(microsecond=0),
+        code=new_code(),
+    )
+
+
+def store(
+    student: User,
+    data: RecordData,
+    pdf: bytes,
+    *,
+    by: User,
+    signed: bool,
+    export: RecordExport | None = None,
+) -> RecordDocument:
+    """Keep an issued document with its SHA-256 and write the audit event; the caller commits."""
+    document = RecordDocument(
+        code=data.verification_code,
+        student_id=student.id,
+        student_name=data.student.legal_name,
+        total_credits=data.credits,
+        issued_by_id=by.id,
+        issued_at=data.issued_at,
+        content=pdf,
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        size_bytes=len(pdf),
+        signed=signed,
+        export_id=export.id if export is not None else None,
+    )
+    db.session.add(document)
+    db.session.flush()
+    record_event(
+        "record.issue",
+        actor=by,
+        object_type="record_document",
+        object_id=document.id,
+        details={"student_id": student.id, "code": document.code, "sha256": document.sha256},
+    )
+    return document
+
+
+def issue_record(
+    student: User, *, by: User, request: RecordRequest | None = None
+) -> RecordDocument:
+    """Issue, sign and store an official record of ``student``; tell the student."""
+    data = prepare(student, by=by)
+    signing = signing_settings(current_app.config)
+    document = store(student, data, render(data, signing), by=by, signed=signing is not None)
+    if request is not None:
+        request.status = RequestStatus.issued
+        request.decided_by_id = by.id
+        request.decided_at = document.issued_at
+        request.document_id = document.id
+    queue_email(
+        [student.email],
+        "record_issued",
+        document=document,
+        link=external_url("records.document", document_id=document.id),
+        verify_link=verification_url(document.code),
+    )
+    return document
+
+
+def revoke(document: RecordDocument, *, by: User, reason: str) -> None:
+    """Revoke an issued record: verification says so from now on. The caller commits."""
+    reason = reason.strip()
+    if not reason:
+        raise RecordError("Say why the record is revoked.")
+    if document.revoked:
+        raise RecordError("This record was already revoked.")
+    document.revoked_at = datetime.now(UTC)
+    document.revoked_by_id = by.id
+    document.revoke_reason = reason
+    record_event(
+        "record.revoke",
+        actor=by,
+        object_type="record_document",
+        object_id=document.id,
+        details={"reason": reason, "code": document.code},
+    )
+
+
+def request_record(student: User, purpose: str) -> RecordRequest:
+    """A student asks for an official record; a registrar decides. The caller commits."""
+    if not has_posted_credit(student):
+        raise RecordError("You have no posted credit yet, so there is no record to issue.")
+    pending = db.session.scalar(
+        select(RecordRequest.id).where(
+            RecordRequest.student_id == student.id,
+            RecordRequest.status == RequestStatus.pending,
+        )
+    )
+    if pending is not None:
+        raise RecordError("You already have a request waiting for the registrar.")
+    request = RecordRequest(student_id=student.id, purpose=purpose.strip())
+    db.session.add(request)
+    db.session.flush()
+    record_event(
+        "record.request", actor=student, object_type="record_request", object_id=request.id
+    )
+    return request
+
+
+def decline_request(request: RecordRequest, *, by: User, reason: str) -> None:
+    """A registrar declines a request, saying why; the student is told. The caller commits."""
+    reason = reason.strip()
+    if not reason:
+        raise RecordError("Say why the request is declined; the student will read it.")
+    request.status = RequestStatus.declined
+    request.decided_by_id = by.id
+    request.decided_at = datetime.now(UTC)
+    request.decline_reason = reason
+    record_event(
+        "record.decline",
+        actor=by,
+        object_type="record_request",
+        object_id=request.id,
+        details={"reason": reason},
+    )
+    queue_email(
+        [request.student.email],
+        "record_declined",
+        request=request,
+        link=external_url("records.mine"),
+    )
+
+
+def cancel_request(request: RecordRequest, *, by: User) -> None:
+    request.status = RequestStatus.cancelled
+    request.decided_at = datetime.now(UTC)
+    record_event("record.cancel", actor=by, object_type="record_request", object_id=request.id)
