@@ -87,9 +87,8 @@ def test_issued_record_never_changes_but_can_be_revoked(app: Flask, make: Factor
 def test_no_posted_credit_means_no_record(app: Flask, make: Factory) -> None:
     student_id = make.user("zoe", Role.student)
     registrar_id = make.user("registrar1", Role.registrar)
-    with app.test_request_context():
-        with pytest.raises(RecordError, match="no posted credit"):
-            issue_record(db.session.get(User, student_id), by=db.session.get(User, registrar_id))
+    with app.test_request_context(), pytest.raises(RecordError, match="no posted credit"):
+        issue_record(db.session.get(User, student_id), by=db.session.get(User, registrar_id))
 
 
 def test_unofficial_copy_is_marked_and_carries_no_code(app: Flask, make: Factory) -> None:
