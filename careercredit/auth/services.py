@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from careercredit.audit import record_event
 from careercredit.auth.ldap import (
@@ -105,13 +106,35 @@ def sync_person(person: DirectoryPerson) -> User:
 
 
 def _upsert_user(person: DirectoryPerson, roles: set[Role]) -> User:
-    user = db.session.scalar(select(User).where(User.directory_id == person.directory_id))
-    if user is None:
-        user = User(directory_id=person.directory_id)
-        db.session.add(user)
+    user = _find_or_create(person)
     _copy_person(user, person)
     user.set_roles(roles)
     user.roles_checked_at = _now()
+    return user
+
+
+def _find_or_create(person: DirectoryPerson) -> User:
+    """The local row of ``person``, created on first sign-in.
+
+    Two first sign-ins of one person at the same moment both find no row; the
+    loser of the insert race (unique ``directory_id``) reads the winner's row.
+    """
+    found = select(User).where(User.directory_id == person.directory_id)
+    user = db.session.scalar(found)
+    if user is not None:
+        return user
+    try:
+        with db.session.begin_nested():
+            user = User(
+                directory_id=person.directory_id,
+                uid=person.uid[:255],
+                display_name=person.display_name[:255],
+            )
+            db.session.add(user)
+    except IntegrityError:
+        user = db.session.scalar(found)
+        if user is None:
+            raise
     return user
 
 
