@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from careercredit import errors, navigation, security
     from careercredit.auth import routes as auth_routes
     from careercredit.auth import session as auth_session
+    from careercredit.backup.cli import backup_cli
     from careercredit.catalogue import routes as catalogue_routes
     from careercredit.deliverables import routes as deliverables_routes
     from careercredit.deliverables.cli import uploads_cli
@@ -106,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(records_routes.bp)
     app.register_blueprint(verify_routes.bp)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(backup_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(uploads_cli)
     app.context_processor(lambda: {"menu": navigation.menu})
