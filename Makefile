@@ -18,6 +18,7 @@ bench-pdf: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --recursive --severity-level medium careercredit config.py wsgi.py
 
 format: venv
 	$(BIN)/ruff format .
