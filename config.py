@@ -91,6 +91,7 @@ SETTINGS: tuple[tuple[str, str, Any, Any], ...] = (
     ("TRUSTED_PROXIES", "TRUSTED_PROXIES", int, 0),
     ("BASE_URL", "BASE_URL", str, "http://127.0.0.1:5000"),
     ("SUPERVISOR_LINK_DAYS", "SUPERVISOR_LINK_DAYS", int, 14),
+    ("SUPERVISOR_LINK_RATE_LIMIT", "SUPERVISOR_LINK_RATE_LIMIT", str, "20 per minute"),
     ("REMINDER_AFTER_DAYS", "REMINDER_AFTER_DAYS", int, 7),
     ("UPLOAD_DIR", "UPLOAD_DIR", str, str(INSTANCE_DIR / "uploads")),
     ("UPLOAD_MAX_MB", "UPLOAD_MAX_MB", int, 20),

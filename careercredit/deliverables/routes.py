@@ -41,7 +41,7 @@ from careercredit.errors import csrf_error
 from careercredit.extensions import db
 from careercredit.models import CreditPlan, Deliverable, LinkPurpose, Placement, SupervisorLink
 from careercredit.supervisors import answers
-from careercredit.supervisors.links import LinkError, resolve
+from careercredit.supervisors.links import LinkError, refused_link_limit, resolve
 
 bp = Blueprint("deliverables", __name__)
 
@@ -280,6 +280,7 @@ def _on_link(link: SupervisorLink, deliverable_id: int) -> Deliverable:
 
 
 @bp.get(f"/s/<token>/deliverables/<{ID}:deliverable_id>")
+@refused_link_limit
 def supervisor_download(token: str, deliverable_id: int) -> ResponseReturnValue:
     """Download a deliverable of the link's placement."""
     link = _link(token)
@@ -294,6 +295,7 @@ def supervisor_download(token: str, deliverable_id: int) -> ResponseReturnValue:
 
 
 @bp.post(f"/s/<token>/deliverables/<{ID}:deliverable_id>/review")
+@refused_link_limit
 def supervisor_review(token: str, deliverable_id: int) -> ResponseReturnValue:
     """Accept a deliverable, or ask for a revision with a comment."""
     from careercredit.supervisors.routes import hours_page

@@ -11,16 +11,30 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app
+from flask import Response, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from careercredit.audit import record_event
-from careercredit.extensions import db
+from careercredit.extensions import db, limiter
 from careercredit.links import external_url
 from careercredit.models import LinkPurpose, Placement, PlanState, SupervisorLink, User
 from careercredit.outbox.services import queue_email
 from careercredit.sql import aware
+
+
+def _refused_link_limit() -> str:
+    return current_app.config["SUPERVISOR_LINK_RATE_LIMIT"]
+
+
+#: Every ``/s/<token>`` page shares one budget per client address, spent only by
+#: refused answers (unknown, expired or revoked links, objects not on the link):
+#: a supervisor using a good link never meets it; someone guessing tokens does.
+refused_link_limit = limiter.shared_limit(
+    _refused_link_limit,
+    scope="supervisor-link",
+    deduct_when=lambda response: isinstance(response, Response) and response.status_code == 404,
+)
 
 SALT = "careercredit.supervisor-link"
 DEFAULT_LIFETIME = timedelta(days=14)

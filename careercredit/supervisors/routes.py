@@ -38,7 +38,7 @@ from careercredit.supervisors.forms import (
     SendForm,
     evaluation_form,
 )
-from careercredit.supervisors.links import LinkError, resolve
+from careercredit.supervisors.links import LinkError, refused_link_limit, resolve
 
 bp = Blueprint("supervisors", __name__)
 
@@ -209,6 +209,7 @@ def _refuse() -> NoReturn:
 
 
 @bp.get("/s/<token>")
+@refused_link_limit
 def open_link(token: str) -> ResponseReturnValue:
     """The page a supervisor's link opens: the hours to verify or the evaluation form."""
     link = _link(token, set(LinkPurpose))
@@ -244,6 +245,7 @@ def hours_page(
 
 
 @bp.post("/s/<token>/hours")
+@refused_link_limit
 def answer_hours(token: str) -> ResponseReturnValue:
     """Verify or dispute hour entries through an hours link."""
     link = _link(token, {LinkPurpose.hours})
@@ -310,6 +312,7 @@ def _evaluation_page(
 
 
 @bp.post("/s/<token>/evaluation")
+@refused_link_limit
 def submit_evaluation(token: str) -> ResponseReturnValue:
     """Store the evaluation given through a midterm or final link (once)."""
     link = _link(token, EVALUATIONS)
