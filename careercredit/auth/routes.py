@@ -11,7 +11,7 @@ from flask_login import current_user
 from careercredit.auth.forms import LoginForm, LogoutForm
 from careercredit.auth.ldap import DirectoryUnavailable, InvalidCredentials, normalize_username
 from careercredit.auth.services import NoRole, sign_in
-from careercredit.auth.session import end_session, start_session
+from careercredit.auth.session import end_every_session, start_session
 from careercredit.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -87,7 +87,8 @@ def logout() -> ResponseReturnValue:
     """Sign out (a POST with a CSRF token, so no other site can sign you out)."""
     form = LogoutForm()
     if form.validate_on_submit():
-        end_session()
+        if current_user.is_authenticated:
+            end_every_session(current_user)
         flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
 

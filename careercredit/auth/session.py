@@ -25,6 +25,7 @@ def start_session(user: User) -> None:
     now = int(time.time())
     session["login_at"] = now
     session["seen_at"] = now
+    session["epoch"] = user.session_epoch
     session.permanent = True
 
 
@@ -34,6 +35,13 @@ def end_session() -> None:
     session.clear()
 
 
+def end_every_session(user: User) -> None:
+    """Sign out here and end every other session of ``user`` (a copied cookie included)."""
+    user.session_epoch += 1
+    db.session.commit()
+    end_session()
+
+
 def enforce_session() -> ResponseReturnValue | None:
     """Expire idle or old sessions and re-check roles that are due."""
     if request.endpoint in _EXEMPT_ENDPOINTS or not current_user.is_authenticated:
@@ -41,6 +49,10 @@ def enforce_session() -> ResponseReturnValue | None:
     now = int(time.time())
     idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
     lifetime = current_app.config["SESSION_MAX_HOURS"] * 3600
+    if session.get("epoch") != current_user.session_epoch:
+        end_session()
+        flash("You signed out, so this session has ended. Please sign in again.", "info")
+        return redirect(url_for("auth.login"))
     if now - session.get("seen_at", 0) > idle or now - session.get("login_at", 0) > lifetime:
         end_session()
         flash("Your session expired. Please sign in again.", "info")

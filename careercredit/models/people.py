@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, Enum, ForeignKey, String, func
+from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from careercredit.extensions import db
@@ -40,6 +40,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: When the roles were last confirmed against the directory.
     roles_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Sessions carry the epoch they started in; signing out raises it, which ends
+    #: every session of this person at once, a copied cookie included.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from careercredit.demo.directory import SUFFIX, CampusDirectory
 from careercredit.extensions import db
 from careercredit.models import User
-from tests.conftest import login
+from tests.conftest import csrf_token, login
 
 TOO_MANY = "Too many sign-in attempts. Please wait a minute and try again."
 
@@ -42,6 +42,21 @@ def test_session_has_an_absolute_lifetime(app: Flask, login_as) -> None:
     with client.session_transaction() as session:
         session["login_at"] = int(time.time()) - app.config["SESSION_MAX_HOURS"] * 3600 - 1
     assert client.get("/").status_code == 302
+
+
+def test_signing_out_ends_a_copied_session_cookie_too(app: Flask, login_as) -> None:
+    laptop = login_as("student")
+    cookie = laptop.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    thief = app.test_client()
+    thief.set_cookie(cookie.key, cookie.value)
+    assert thief.get("/").status_code == 200
+
+    laptop.post("/logout", data={"csrf_token": csrf_token(laptop, "/")})
+    response = thief.get("/", follow_redirects=True)
+    assert "You signed out, so this session has ended." in response.get_data(as_text=True)
+    assert thief.get("/").status_code == 302
+    # Signing in again starts a session that works.
+    assert login_as("student").get("/").status_code == 200
 
 
 def test_removal_from_group_takes_effect_at_the_next_recheck(
