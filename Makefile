@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat setup.cfg constraints.txt | sha256sum | cut -c1-12)
 
-.PHONY: run test lint format bench-pdf system-packages venv clean
+.PHONY: run test lint format bench-pdf demo-record-png system-packages venv clean
 
 run: venv
 	$(BIN)/python -m careercredit.demo
@@ -14,6 +14,10 @@ test: venv
 
 bench-pdf: venv
 	$(BIN)/python scripts/bench_pdf.py
+
+# The README's picture of the demo's official record (needs slapd and pdftoppm).
+demo-record-png: venv
+	$(BIN)/python scripts/demo_record_png.py
 
 lint: venv
 	$(BIN)/ruff check .

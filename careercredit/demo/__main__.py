@@ -1,8 +1,10 @@
 """``python -m careercredit.demo``: a demo campus directory and the app on port 5000.
 
 Starts a throwaway slapd seeded with ``campus.ldif``, points the app at it,
-upgrades the database, adds the demo terms, catalogue and plans to an empty
-database (``seed.py``) and serves the app until Ctrl-C, which stops both.
+signs records with a throwaway demo CA kept in ``instance/demo-ca/`` (unless
+signing is configured), upgrades the database, adds the demo terms,
+catalogue, plans and one official record to an empty database (``seed.py``)
+and serves the app until Ctrl-C, which stops both.
 """
 
 from __future__ import annotations
@@ -12,11 +14,19 @@ import os
 import re
 import secrets
 import sys
+from collections.abc import MutableMapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from cryptography import x509
+
 from careercredit.demo.directory import SERVICE_DN, SUFFIX, CampusDirectory
+from careercredit.records.democa import DemoCA, make_demo_ca
+from config import INSTANCE_DIR, read_settings
 
 CAMPUS_LDIF = Path(__file__).with_name("campus.ldif")
+#: Where ``make run`` keeps its demo CA between starts (instance/ is not committed).
+DEMO_CA_DIR = INSTANCE_DIR / "demo-ca"
 DEMO_PASSWORD = "campus-demo"  # noqa: S105  (printed for the demo; see campus.ldif)
 ROLE_GROUPS = {
     "student": f"cn=students,ou=groups,{SUFFIX}",
@@ -57,6 +67,31 @@ def start_demo_directory() -> tuple[CampusDirectory, dict[str, str]]:
     return directory, settings
 
 
+def demo_ca(directory: Path) -> DemoCA:
+    """The demo CA in ``directory``: the one made earlier while it is valid, else a new one."""
+    earlier = DemoCA.at(directory)
+    if all(path.is_file() for path in (earlier.ca_cert, earlier.cert, earlier.key)):
+        cert = x509.load_pem_x509_certificate(earlier.cert.read_bytes())
+        if cert.not_valid_after_utc > datetime.now(UTC) + timedelta(days=1):
+            return earlier
+    return make_demo_ca(directory)
+
+
+def configure_signing(environ: MutableMapping[str, str], directory: Path = DEMO_CA_DIR) -> str:
+    """Sign with the demo CA unless ``environ`` configures signing; return a line saying how."""
+    configured = read_settings(environ)
+    if configured["SIGNING_CERT"] or configured["SIGNING_KEY"]:
+        return f"Records are signed with {configured['SIGNING_CERT']}, as configured."
+    ca = demo_ca(directory)
+    environ["CAREERCREDIT_SIGNING_CERT"] = str(ca.cert)
+    environ["CAREERCREDIT_SIGNING_KEY"] = str(ca.key)
+    environ["CAREERCREDIT_SIGNING_CHAIN"] = str(ca.ca_cert)
+    return (
+        "Records are signed by a throwaway demo CA; trust its certificate in your PDF reader "
+        f"to see the signature as valid: {ca.ca_cert}"
+    )
+
+
 def main() -> int:
     """Run the demo until interrupted."""
     directory, settings = start_demo_directory()
@@ -72,6 +107,7 @@ def serve(directory: CampusDirectory, settings: dict[str, str]) -> None:
     os.environ.update(settings)
     os.environ["CAREERCREDIT_ENV"] = "development"
     os.environ.setdefault("CAREERCREDIT_SECRET_KEY", secrets.token_hex(32))
+    signing = configure_signing(os.environ)
     from flask_migrate import upgrade
 
     from careercredit import create_app
@@ -90,6 +126,7 @@ def serve(directory: CampusDirectory, settings: dict[str, str]) -> None:
     print(f"Every demo person's password is: {DEMO_PASSWORD}")
     for group, uids in demo_logins(CAMPUS_LDIF.read_text(encoding="utf-8")).items():
         print(f"  {group:<20} {', '.join(uids)}")
+    print(f"\n{signing}")
     port = int(os.environ.get("PORT", "5000"))
     print(f"\nCareerCredit: http://127.0.0.1:{port}  (Ctrl-C stops the app and the directory)\n")
     app.run(host="127.0.0.1", port=port, use_reloader=False)

@@ -3,7 +3,9 @@
 People are the real entries of the demo directory, stored the way sign-in
 stores them (keyed by ``entryUUID``), so a demo student who signs in finds
 their plans. Plans move through ``careercredit.plans.workflow``, leaving
-the audit events and outbox messages real use would leave.
+the audit events and outbox messages real use would leave. One student's
+posted credit is issued as an official record, signed when ``make run``
+configured its demo CA.
 """
 
 from __future__ import annotations
@@ -34,9 +36,13 @@ from careercredit.models import (
     User,
 )
 from careercredit.plans.workflow import max_awardable, perform
+from careercredit.records.services import issue_record
 
 #: Staff who sign in to the demo and should exist before anyone does.
 STAFF = ("dwhitfield", "mbell", "tguzman", "mlindqvist", "soduya", "jreyes")
+
+#: The student whose official record the seed issues, and the registrar who issues it.
+RECORD = ("jnunez", "mlindqvist")
 
 #: (code suffix, name, first day, last day) of each term of a year, as (month, day).
 CALENDAR = (
@@ -55,16 +61,20 @@ class DemoSummary:
     projects: int
     plans: int
     people: int
+    records: int
 
     def __str__(self) -> str:
         return (
             f"terms {', '.join(self.terms)}; {self.employers} employers, "
-            f"{self.projects} projects, {self.plans} credit plans, {self.people} people"
+            f"{self.projects} projects, {self.plans} credit plans, {self.people} people, "
+            f"{self.records} official record{'s' if self.records != 1 else ''}"
         )
 
 
 def seed_demo(directory: Directory, today: date | None = None) -> DemoSummary | None:
     """Fill an empty database with the demo data and commit; return what was added.
+
+    The official record is signed when the app is configured to sign.
 
     A database that already holds terms or employers (the demo data of an
     earlier start, or real data) is left as it is: the answer is ``None``.
@@ -83,6 +93,8 @@ def seed_demo(directory: Directory, today: date | None = None) -> DemoSummary | 
         for p in employer.projects:
             if p.closed:
                 projects[p.key].status = ProjectStatus.closed
+    student, registrar = RECORD
+    issue_record(people[student], by=people[registrar])
     db.session.commit()
     return DemoSummary(
         terms=[term.code for term in terms.values()],
@@ -90,6 +102,7 @@ def seed_demo(directory: Directory, today: date | None = None) -> DemoSummary | 
         projects=len(projects),
         plans=len(PLANS),
         people=len(people),
+        records=1,
     )
 
 

@@ -24,6 +24,11 @@ class DemoCA:
     cert: Path
     key: Path
 
+    @classmethod
+    def at(cls, directory: Path) -> DemoCA:
+        """Where ``make_demo_ca(directory)`` writes its files."""
+        return cls(directory / "demo-ca.pem", directory / "signing.pem", directory / "signing.key")
+
 
 def _name(common_name: str, organisation: str) -> x509.Name:
     return x509.Name(
@@ -102,7 +107,7 @@ def make_demo_ca(directory: Path, organisation: str = "CareerCredit Demo Univers
         )
         .sign(ca_key, hashes.SHA256())
     )
-    paths = DemoCA(directory / "demo-ca.pem", directory / "signing.pem", directory / "signing.key")
+    paths = DemoCA.at(directory)
     paths.ca_cert.write_bytes(_pem(ca_cert))
     paths.cert.write_bytes(_pem(cert))
     paths.key.write_bytes(

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from flask import Flask
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from careercredit.auth.services import directory
-from careercredit.demo.__main__ import DEMO_PASSWORD, start_demo_directory
+from careercredit.demo.__main__ import DEMO_PASSWORD, configure_signing, start_demo_directory
 from careercredit.demo.seed import DemoSummary, demo_terms, seed_demo
 from careercredit.extensions import db
 from careercredit.models import (
@@ -24,6 +27,7 @@ from careercredit.models import (
     PlanState,
     Project,
     ProjectStatus,
+    RecordDocument,
     Role,
     Supervisor,
     Term,
@@ -31,6 +35,7 @@ from careercredit.models import (
 )
 from config import read_settings
 from tests.conftest import login
+from tests.records.test_signing import validate
 
 TABLES = (Term, Employer, Supervisor, Project, CreditPlan, PlanComment, User, AuditEvent)
 
@@ -43,9 +48,18 @@ def demo() -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
-def demo_app(demo: dict[str, str], make_app: Callable[..., Flask]) -> Flask:
+def demo_environ(demo: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """The settings ``make run`` adds: the demo directory and a demo CA of this test's own."""
+    environ = dict(demo)
+    configure_signing(environ, tmp_path / "demo-ca")
+    return environ
+
+
+@pytest.fixture
+def demo_app(demo_environ: dict[str, str], make_app: Callable[..., Flask]) -> Flask:
     """The app on the demo campus directory, as ``make run`` configures it."""
-    return make_app(**{k: v for k, v in read_settings(demo).items() if k.startswith("LDAP_")})
+    settings = read_settings(demo_environ).items()
+    return make_app(**{k: v for k, v in settings if k.startswith(("LDAP_", "SIGNING_"))})
 
 
 @pytest.fixture
@@ -115,6 +129,23 @@ def test_plans_carry_the_history_their_state_implies(demo_app: Flask, seeded: De
         )
         assert resubmitted >= 1
         assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) > 0
+
+
+def test_the_demo_issues_a_signed_record_of_posted_credit(
+    demo_app: Flask, seeded: DemoSummary, demo_environ: dict[str, str]
+) -> None:
+    assert seeded.records == 1
+    assert str(seeded).endswith("1 official record")
+    with demo_app.app_context():
+        document = db.session.scalars(select(RecordDocument)).one()
+        assert (document.student.uid, document.issued_by.uid) == ("jnunez", "mlindqvist")
+        assert document.signed and document.total_credits >= 1
+        pdf = document.content
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert "José Ñúñez" in text and "Margaret Lindqvist" in text
+    assert "Customer churn dashboard for a regional gym chain" in text
+    assert validate(pdf, Path(demo_environ["CAREERCREDIT_SIGNING_CHAIN"])).bottom_line
 
 
 def test_seeding_again_changes_nothing(demo_app: Flask, seeded: DemoSummary) -> None:
