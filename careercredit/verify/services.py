@@ -1,0 +1,122 @@
+"""Verifying an issued record: find it by its code, compare a visitor's file, log the disclosure.
+
+A visitor learns only whether the code belongs to a valid record and, if it
+does, the four facts printed on it that identify it. Every answer about a
+known code is a ``Disclosure`` (FERPA §99.32); functions here add to the
+session and the view commits once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import UTC, date
+from typing import IO
+
+from flask import current_app, has_request_context, request
+from sqlalchemy import select
+
+from careercredit.extensions import db
+from careercredit.models import Disclosure, RecordDocument
+from careercredit.records.services import CODE_ALPHABET, CODE_GROUPS, normalise_code
+from careercredit.sql import aware
+
+#: Who receives what the page shows: anyone holding the code.
+RECIPIENT = "visitor of the verification page"
+PURPOSE = "record verification"
+#: What a valid record's page shows, and a revoked one's.
+SHOWN_VALID = "record valid; student name, issue date, issuing institution, total credits"
+SHOWN_REVOKED = "record revoked; revocation date"
+
+#: Larger than any record we issue: a bigger upload is refused before it is read.
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+#: Bytes read at a time while hashing an upload.
+CHUNK = 64 * 1024
+#: A PDF file starts with this marker within its first kilobyte.
+PDF_MARKER = b"%PDF-"
+PDF_MARKER_WITHIN = 1024
+
+NO_FILE = "Choose the PDF file of the record you received."
+EMPTY_FILE = "This file is empty. Choose the PDF file of the record you received."
+NOT_PDF = (
+    "This is not a PDF file. Choose the PDF of the record exactly as you received it; "
+    "a scan, a photo or a printout cannot be checked."
+)
+
+
+class UploadProblem(Exception):
+    """The uploaded file cannot be checked; the message says what to do."""
+
+
+def canonical_code(text: str) -> str | None:
+    """``text`` as a stored code (``CC-XXXX-XXXX-XXXX-XXXX``), or None if it cannot be one.
+
+    Case, spaces, dashes, a missing ``CC`` and the letters misread as digits
+    (O, I, L) do not matter.
+    """
+    letters = normalise_code(text).replace("-", "")
+    if len(letters) == 2 + 4 * CODE_GROUPS and letters.startswith("CC"):
+        letters = letters[2:]
+    if len(letters) != 4 * CODE_GROUPS or any(c not in CODE_ALPHABET for c in letters):
+        return None
+    return "CC-" + "-".join(letters[i : i + 4] for i in range(0, len(letters), 4))
+
+
+def find_document(code: str) -> RecordDocument | None:
+    """The issued record with ``code`` (revoked or not), or None; its bytes are not loaded."""
+    canonical = canonical_code(code)
+    if canonical is None:
+        return None
+    return db.session.scalar(select(RecordDocument).where(RecordDocument.code == canonical))
+
+
+def issue_date(document: RecordDocument) -> date:
+    """The day the record was issued, as printed on it (UTC)."""
+    return aware(document.issued_at).astimezone(UTC).date()
+
+
+def revocation_date(document: RecordDocument) -> date | None:
+    """The day the record was revoked (UTC), or None."""
+    if document.revoked_at is None:
+        return None
+    return aware(document.revoked_at).astimezone(UTC).date()
+
+
+def institution_name() -> str:
+    """The issuing institution as configured."""
+    return current_app.config["INSTITUTION_NAME"]
+
+
+def file_digest(stream: IO[bytes]) -> str:
+    """The SHA-256 (hex) of a PDF upload, read in chunks; ``UploadProblem`` if it is no PDF."""
+    head = stream.read(CHUNK)
+    if not head:
+        raise UploadProblem(EMPTY_FILE)
+    if PDF_MARKER not in head[: PDF_MARKER_WITHIN + len(PDF_MARKER)]:
+        raise UploadProblem(NOT_PDF)
+    digest = hashlib.sha256(head)
+    while chunk := stream.read(CHUNK):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def matches(document: RecordDocument, digest: str) -> bool:
+    """Whether ``digest`` is the SHA-256 of the bytes we issued as ``document``."""
+    return hmac.compare_digest(digest, document.sha256)
+
+
+def record_verification(document: RecordDocument, *, file_matches: bool | None = None) -> None:
+    """Log that a visitor was just shown ``document``'s status (and a file check's result)."""
+    disclosed = SHOWN_REVOKED if document.revoked else SHOWN_VALID
+    if file_matches is not None:
+        disclosed += "; file check: " + ("matches" if file_matches else "differs")
+    db.session.add(
+        Disclosure(
+            student_id=document.student_id,
+            document_id=document.id,
+            recipient=RECIPIENT,
+            purpose=PURPOSE,
+            disclosed=disclosed,
+            client_addr=request.remote_addr if has_request_context() else None,
+        )
+    )
