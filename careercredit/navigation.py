@@ -10,6 +10,7 @@ from careercredit.models import Role
 #: (endpoint, label, roles that see it), in menu order.
 MENU: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("plans.index", "My plans", frozenset({Role.student})),
+    ("records.mine", "My records", frozenset({Role.student})),
     ("plans.queue", "Review queue", frozenset({Role.advisor})),
     ("plans.all", "All plans", frozenset({Role.advisor, Role.registrar, Role.admin, Role.faculty})),
     ("catalogue.projects", "Projects", frozenset({Role.advisor, Role.admin})),
@@ -18,6 +19,7 @@ MENU: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("signoff.queue", "Sign-off", frozenset({Role.faculty})),
     ("signoff.late", "Late sign-offs", frozenset({Role.advisor})),
     ("registrar.index", "Posting", frozenset({Role.registrar})),
+    ("records.index", "Records", frozenset({Role.registrar})),
     ("registrar.audit_log", "Audit log", frozenset({Role.registrar, Role.admin})),
     ("terms.index", "Terms", frozenset({Role.admin})),
     ("evaluations.rubric", "Rubric", frozenset({Role.admin})),

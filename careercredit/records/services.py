@@ -13,8 +13,8 @@ import secrets
 from datetime import UTC, datetime
 
 from flask import current_app
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from careercredit.audit import record_event
 from careercredit.extensions import db
@@ -45,6 +45,7 @@ from careercredit.pdf import (
     build_record,
 )
 from careercredit.records.signing import SigningSettings, sign_pdf, signing_settings
+from careercredit.sql import LIKE_ESCAPE, escape_like
 
 #: Crockford's base32: no I, L, O or U, so a code read aloud or typed is not misread.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -311,6 +312,8 @@ def request_record(student: User, purpose: str) -> RecordRequest:
 
 def decline_request(request: RecordRequest, *, by: User, reason: str) -> None:
     """A registrar declines a request, saying why; the student is told. The caller commits."""
+    if request.status != RequestStatus.pending:
+        raise RecordError(f"This request is already {request.status.value}.")
     reason = reason.strip()
     if not reason:
         raise RecordError("Say why the request is declined; the student will read it.")
@@ -334,6 +337,49 @@ def decline_request(request: RecordRequest, *, by: User, reason: str) -> None:
 
 
 def cancel_request(request: RecordRequest, *, by: User) -> None:
+    """The student withdraws a waiting request. The caller commits."""
+    if request.status != RequestStatus.pending:
+        raise RecordError(f"This request is already {request.status.value}.")
     request.status = RequestStatus.cancelled
     request.decided_at = datetime.now(UTC)
     record_event("record.cancel", actor=by, object_type="record_request", object_id=request.id)
+
+
+def documents_query(text: str) -> Select[tuple[RecordDocument]]:
+    """Issued documents, newest first, whose code or student matches ``text``."""
+    query = (
+        select(RecordDocument)
+        .join(User, User.id == RecordDocument.student_id)
+        .options(contains_eager(RecordDocument.student))
+        .order_by(RecordDocument.issued_at.desc(), RecordDocument.id.desc())
+    )
+    if text:
+        # Both sides folded by the database, so they fold alike (SQLite: ASCII letters only).
+        pattern = func.lower(f"%{escape_like(text)}%")
+        code = normalise_code(text)
+        query = query.where(
+            or_(
+                RecordDocument.code == code,
+                RecordDocument.code.like(f"%{escape_like(code)}%", escape=LIKE_ESCAPE),
+                *(
+                    func.lower(column).like(pattern, escape=LIKE_ESCAPE)
+                    for column in (
+                        RecordDocument.student_name,
+                        User.display_name,
+                        User.uid,
+                        User.student_number,
+                    )
+                ),
+            )
+        )
+    return query
+
+
+def latest_document_id(student: User) -> int:
+    """The id of the student's newest issued document, 0 if none: a form's freshness check."""
+    return (
+        db.session.scalar(
+            select(func.max(RecordDocument.id)).where(RecordDocument.student_id == student.id)
+        )
+        or 0
+    )

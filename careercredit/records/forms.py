@@ -1,0 +1,72 @@
+"""Forms of the records pages: a student's request, and the registrar's decisions."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+#: The longest purpose a student may give, and the longest reason a registrar may write.
+MAX_PURPOSE = 500
+MAX_REASON = 2000
+
+
+def _reason(label: str, required: str, description: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        validators=[
+            DataRequired(required),
+            Length(max=MAX_REASON, message=f"Keep the reason under {MAX_REASON} characters."),
+        ],
+        description=description,
+        render_kw={"rows": 3},
+    )
+
+
+class RequestForm(FlaskForm):
+    """A student asks for an official record, saying what for if they like."""
+
+    purpose = TextAreaField(
+        "What is it for? (optional)",
+        validators=[
+            Optional(),
+            Length(max=MAX_PURPOSE, message=f"Keep it under {MAX_PURPOSE} characters."),
+        ],
+        description="For example “graduate school application”. The registrar reads it.",
+        render_kw={"rows": 2, "maxlength": MAX_PURPOSE},
+    )
+
+
+class ButtonForm(FlaskForm):
+    """A button that changes something: cancel a request, approve it, issue a record."""
+
+
+class IssueForm(FlaskForm):
+    """The issue button, carrying the newest record the page showed (a second click is refused)."""
+
+    latest = IntegerField(widget=HiddenInput(), default=0)
+
+
+class DeclineForm(FlaskForm):
+    """A registrar declines a student's request, saying why."""
+
+    reason = _reason(
+        "Reason for declining",
+        "Write why the request is declined; the student will read it.",
+        "The student reads this on their records page and in an e-mail.",
+    )
+
+
+class RevokeForm(FlaskForm):
+    """A registrar revokes an issued record, saying why and confirming."""
+
+    reason = _reason(
+        "Reason for revoking",
+        "Write why the record is revoked.",
+        "Kept with the record and shown to the student.",
+    )
+    confirm = BooleanField(
+        "I understand verification will report this record as revoked",
+        validators=[DataRequired("Tick the box to confirm, or leave the record as it is.")],
+    )
