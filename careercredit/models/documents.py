@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     SmallInteger,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -97,6 +99,16 @@ class RecordRequest(db.Model):
     """A student's request for an official record, which a registrar approves or declines."""
 
     __tablename__ = "record_request"
+    __table_args__ = (
+        # At most one waiting request per student, even when two arrive at once.
+        Index(
+            "uq_record_request_pending",
+            "student_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from careercredit.audit import record_event
@@ -302,8 +303,11 @@ def request_record(student: User, purpose: str) -> RecordRequest:
     if pending is not None:
         raise RecordError("You already have a request waiting for the registrar.")
     request = RecordRequest(student_id=student.id, purpose=purpose.strip())
-    db.session.add(request)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # two requests at once: the unique index keeps one
+            db.session.add(request)
+    except IntegrityError:
+        raise RecordError("You already have a request waiting for the registrar.") from None
     record_event(
         "record.request", actor=student, object_type="record_request", object_id=request.id
     )

@@ -166,6 +166,13 @@ def upgrade():
         batch_op.create_index(
             batch_op.f("ix_record_request_student_id"), ["student_id"], unique=False
         )
+        batch_op.create_index(
+            "uq_record_request_pending",
+            ["student_id"],
+            unique=True,
+            sqlite_where=sa.text("status = 'pending'"),
+            postgresql_where=sa.text("status = 'pending'"),
+        )
 
     with op.batch_alter_table("disclosure", schema=None) as batch_op:
         batch_op.add_column(sa.Column("document_id", sa.Integer(), nullable=True))
@@ -189,6 +196,7 @@ def downgrade():
         batch_op.drop_column("document_id")
 
     with op.batch_alter_table("record_request", schema=None) as batch_op:
+        batch_op.drop_index("uq_record_request_pending")
         batch_op.drop_index(batch_op.f("ix_record_request_student_id"))
         batch_op.drop_index(batch_op.f("ix_record_request_status"))
         batch_op.drop_index(batch_op.f("ix_record_request_document_id"))

@@ -10,15 +10,25 @@ import pytest
 from flask import Flask
 from pypdf import PdfReader
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from careercredit.extensions import db
-from careercredit.models import AuditEvent, OutboxMessage, RecordDocument, Role, User
+from careercredit.models import (
+    AuditEvent,
+    OutboxMessage,
+    RecordDocument,
+    RecordRequest,
+    RequestStatus,
+    Role,
+    User,
+)
 from careercredit.records.services import (
     CODE_ALPHABET,
     RecordError,
     issue_record,
     new_code,
     normalise_code,
+    request_record,
     revoke,
     unofficial_copy,
 )
@@ -101,3 +111,22 @@ def test_unofficial_copy_is_marked_and_carries_no_code(app: Flask, make: Factory
         assert "Zoë Ødegård" in text
         assert "CC-" not in text
         assert db.session.scalars(select(RecordDocument)).all() == []
+
+
+def test_two_requests_at_once_leave_one_waiting(app: Flask, make: Factory) -> None:
+    student_id = make.user("zoe", Role.student)
+    make.posted_plan(student_id)
+    with app.test_request_context():
+        student = db.session.get(User, student_id)
+        request_record(student, "Graduate school")
+        db.session.commit()
+        # The other request's check ran before this one was stored: only the index stops it.
+        other = RecordRequest(student_id=student_id, purpose="Employer")
+        db.session.add(other)
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+        with pytest.raises(RecordError, match="already have a request waiting"):
+            request_record(student, "Employer")
+        waiting = db.session.scalars(select(RecordRequest.status)).all()
+        assert waiting == [RequestStatus.pending]
