@@ -82,7 +82,9 @@ def _register_blueprints(app: Flask) -> None:
     from careercredit.outbox import routes as outbox_routes
     from careercredit.outbox.cli import outbox_cli
     from careercredit.plans import routes as plans_routes
+    from careercredit.records import export_routes as record_exports_routes
     from careercredit.records import routes as records_routes
+    from careercredit.records.cli import records_cli
     from careercredit.registrar import routes as registrar_routes
     from careercredit.reminders import routes as reminders_routes
     from careercredit.reminders.cli import reminders_cli
@@ -105,9 +107,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(registrar_routes.bp)
     app.register_blueprint(deliverables_routes.bp)
     app.register_blueprint(records_routes.bp)
+    app.register_blueprint(record_exports_routes.bp)
     app.register_blueprint(verify_routes.bp)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(records_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(uploads_cli)
     app.context_processor(lambda: {"menu": navigation.menu})

@@ -20,6 +20,7 @@ MENU: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("signoff.late", "Late sign-offs", frozenset({Role.advisor})),
     ("registrar.index", "Posting", frozenset({Role.registrar})),
     ("records.index", "Records", frozenset({Role.registrar})),
+    ("record_exports.index", "Bulk export", frozenset({Role.registrar})),
     ("registrar.audit_log", "Audit log", frozenset({Role.registrar, Role.admin})),
     ("terms.index", "Terms", frozenset({Role.admin})),
     ("evaluations.rubric", "Rubric", frozenset({Role.admin})),

@@ -1,0 +1,112 @@
+"""``flask records ...``: issue a term's official records in bulk from the command line."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+from typing import TYPE_CHECKING
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from careercredit.extensions import db
+from careercredit.models import ExportStatus, RecordExport, Role, Term, User
+from careercredit.records import export as jobs
+from careercredit.records.services import RecordError
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
+records_cli = AppGroup("records", help="Issue official records in bulk.")
+
+
+@records_cli.command("export")
+@click.option("--term", "term_code", metavar="CODE", help="The term to export, e.g. 2026FA.")
+@click.option("--by", "by_uid", metavar="UID", help="The registrar who issues the records.")
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    help="Worker processes that build the PDFs [default: RECORDS_EXPORT_PROCESSES].",
+)
+@click.option("--resume", "resume_id", type=int, metavar="JOB_ID", help="Resume this export.")
+def export_command(
+    term_code: str | None, by_uid: str | None, processes: int | None, resume_id: int | None
+) -> None:
+    """Issue the official record of every student with posted credit in a term.
+
+    The same job as the registrar's page: it shows a progress bar, stores each
+    record as issued, and a stopped run is finished with --resume JOB_ID.
+    """
+    if (term_code is None) == (resume_id is None):
+        raise click.UsageError("Give either --term CODE (with --by UID) or --resume JOB_ID.")
+    runner = _registrar(by_uid) if by_uid else None
+    if resume_id is not None:
+        export = _resumable(resume_id)
+    else:
+        if runner is None:
+            raise click.UsageError("Say who issues the records: --by UID of a registrar.")
+        export = _create(term_code or "", runner)
+    click.echo(f"Export {export.id} of {export.term.code}")
+    with ExitStack() as stack:
+        bar = _Bar(stack, f"Issuing records of {export.term.code}")
+        try:
+            done = jobs.run_export(export.id, processes=processes, progress=bar, runner=runner)
+        except RecordError as error:
+            raise click.ClickException(str(error)) from None
+        except Exception:
+            failed = db.session.get(RecordExport, export.id)
+            raise click.ClickException(failed.error if failed else "The export failed.") from None
+    click.echo(
+        f"issued {done.done} of {done.total} record(s) of {done.term.code}; "
+        f"export {done.id} is {done.status.value}"
+    )
+
+
+class _Bar:
+    """A click progress bar opened on the first report, once the total is known."""
+
+    def __init__(self, stack: ExitStack, label: str) -> None:
+        self.stack = stack
+        self.label = label
+        self.bar: ProgressBar[int] | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = self.stack.enter_context(
+                click.progressbar(length=total, label=self.label, show_pos=True, show_eta=True)
+            )
+        self.bar.update(done - self.bar.pos)
+
+
+def _registrar(uid: str) -> User:
+    user = db.session.scalar(select(User).where(User.uid == uid))
+    if user is None or not user.has_role(Role.registrar):
+        raise click.BadParameter(
+            f"{uid} is not a registrar known to CareerCredit.", param_hint="--by"
+        )
+    return user
+
+
+def _create(term_code: str, by: User) -> RecordExport:
+    term = db.session.scalar(select(Term).where(Term.code == term_code))
+    if term is None:
+        raise click.BadParameter(f"There is no term {term_code}.", param_hint="--term")
+    try:
+        export = jobs.create_export(term, by=by)
+    except RecordError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    return export
+
+
+def _resumable(export_id: int) -> RecordExport:
+    export = db.session.get(RecordExport, export_id)
+    if export is None:
+        raise click.BadParameter(f"There is no export {export_id}.", param_hint="--resume")
+    if export.status != ExportStatus.done and not jobs.resumable(export):
+        after = jobs.last_activity(export) + jobs.STALE_AFTER
+        raise click.ClickException(
+            f"Export {export_id} is {export.status.value}: another process may be issuing its "
+            f"records. If that process is gone, resume it after {after:%Y-%m-%d %H:%M} UTC."
+        )
+    return export

@@ -1,0 +1,149 @@
+"""The registrar's bulk exports of official records: start one, watch it, download the ZIP.
+
+The work runs in a thread of the web process (``export.start_in_background``);
+its progress is in the database, so the page's poll may reach any worker.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from wtforms import SelectField
+
+from careercredit.access import get_or_404, roles_required
+from careercredit.audit import record_event
+from careercredit.extensions import db
+from careercredit.models import ExportStatus, RecordExport, Role, Term
+from careercredit.records import export as jobs
+from careercredit.records.services import RecordError
+
+bp = Blueprint("record_exports", __name__, url_prefix="/records/exports")
+
+#: Ids in URLs are 32-bit integers; larger numbers answer 404.
+ID = "int(max=2147483647)"
+PER_PAGE = 25
+
+
+class StartExportForm(FlaskForm):
+    """Choose the term whose records to export."""
+
+    term = SelectField("Term", coerce=int, validate_choice=False)
+
+
+class ResumeForm(FlaskForm):
+    """The "Resume" button of a failed or stalled export."""
+
+
+def _start_form() -> StartExportForm:
+    form = StartExportForm()
+    form.term.choices = [
+        (term.id, f"{term.code} · {term.name}") for term in jobs.terms_with_posted_credit()
+    ]
+    return form
+
+
+def _index_page(form: StartExportForm, status: int = 200) -> ResponseReturnValue:
+    query = (
+        select(RecordExport)
+        .options(joinedload(RecordExport.term), joinedload(RecordExport.created_by))
+        .order_by(RecordExport.created_at.desc(), RecordExport.id.desc())
+    )
+    page = request.args.get("page", 1, type=int) or 1
+    exports = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+    return render_template("records/exports.html", exports=exports, form=form), status
+
+
+@bp.get("/")
+@roles_required(Role.registrar)
+def index() -> ResponseReturnValue:
+    """Earlier exports, newest first, and the form that starts one."""
+    return _index_page(_start_form())
+
+
+@bp.post("/")
+@roles_required(Role.registrar)
+def start() -> ResponseReturnValue:
+    """Create an export of a term's records and start issuing them in the background."""
+    form = _start_form()
+    if not form.validate_on_submit():
+        return _index_page(form, 422)
+    term = db.session.get(Term, form.term.data)
+    if term is None:
+        form.term.errors = ["Choose a term from the list."]
+        return _index_page(form, 422)
+    try:
+        export = jobs.create_export(term, by=current_user)
+    except RecordError as error:
+        db.session.rollback()
+        form.term.errors = [str(error)]
+        return _index_page(form, 422)
+    db.session.commit()
+    jobs.start_in_background(export.id, runner_id=current_user.id)
+    flash(f"Issuing the records of {term.code}. You may leave this page; the work goes on.", "info")
+    return redirect(url_for(".show", export_id=export.id))
+
+
+@bp.get(f"/<{ID}:export_id>")
+@roles_required(Role.registrar)
+def show(export_id: int) -> ResponseReturnValue:
+    """The export's progress bar, which a script keeps up to date, and its download link."""
+    export = get_or_404(RecordExport, export_id)
+    return render_template(
+        "records/exports_detail.html",
+        export=export,
+        resumable=jobs.resumable(export),
+        form=ResumeForm(),
+    )
+
+
+@bp.get(f"/<{ID}:export_id>/progress")
+@roles_required(Role.registrar)
+def progress(export_id: int) -> ResponseReturnValue:
+    """Where the export stands, as JSON, for the page's poll."""
+    export = get_or_404(RecordExport, export_id)
+    return {
+        "status": export.status.value,
+        "done": export.done,
+        "total": export.total,
+        "error": export.error,
+    }
+
+
+@bp.post(f"/<{ID}:export_id>/resume")
+@roles_required(Role.registrar)
+def resume(export_id: int) -> ResponseReturnValue:
+    """Run a failed or stalled export again: it issues only the records still missing."""
+    export = get_or_404(RecordExport, export_id)
+    if not ResumeForm().validate_on_submit():
+        abort(400)
+    if jobs.requeue(export, by=current_user):
+        jobs.start_in_background(export_id, runner_id=current_user.id)
+        flash("Resumed: the records still missing are being issued.", "info")
+    else:
+        flash("This export is running or finished; there is nothing to resume.", "error")
+    return redirect(url_for(".show", export_id=export_id))
+
+
+@bp.get(f"/<{ID}:export_id>/download")
+@roles_required(Role.registrar)
+def download(export_id: int) -> ResponseReturnValue:
+    """A ZIP of the export's stored documents, byte for byte as issued."""
+    export = get_or_404(RecordExport, export_id)
+    if export.status != ExportStatus.done:
+        flash("The export is not finished; the ZIP is ready once every record is issued.", "error")
+        return redirect(url_for(".show", export_id=export_id))
+    archive = jobs.write_zip(export)
+    name = f"official-records-{export.term.code}-{export.id}.zip"
+    record_event(
+        "record.export.download",
+        actor=current_user,
+        object_type="record_export",
+        object_id=export.id,
+        details={"documents": export.done},
+    )
+    db.session.commit()
+    return send_file(archive, mimetype="application/zip", as_attachment=True, download_name=name)
