@@ -3,13 +3,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat setup.cfg constraints.txt | sha256sum | cut -c1-12)
+# axe-core, the accessibility engine the browser tests inject into every page (git-ignored).
+AXE_VERSION := 4.14.1
+AXE := .cache/axe-core-$(AXE_VERSION)/node_modules/axe-core/axe.min.js
 
-.PHONY: run test lint format bench-pdf demo-record-png system-packages venv clean
+.PHONY: run test lint format bench-pdf demo-record-png system-packages venv browser-tools clean
 
 run: venv
 	$(BIN)/python -m careercredit.demo
 
-test: venv
+test: venv browser-tools
 	$(BIN)/python -m pytest
 
 bench-pdf: venv
@@ -33,6 +36,11 @@ system-packages:
 
 venv: system-packages $(STAMP)
 
+browser-tools: system-packages $(AXE)
+
+$(AXE):
+	npm install --prefix .cache/axe-core-$(AXE_VERSION) --no-audit --no-fund --silent --save-exact axe-core@$(AXE_VERSION)
+
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
@@ -40,4 +48,4 @@ $(STAMP):
 	touch $@
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .cache
