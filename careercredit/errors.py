@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -32,10 +32,15 @@ def directory_unavailable(error: DirectoryUnavailable) -> ResponseReturnValue:
 
 
 def database_unavailable(error: OperationalError) -> ResponseReturnValue:
-    """The database is down or locked: nothing was saved."""
+    """The database is down or locked: nothing was saved.
+
+    Rendered without the context processors: Flask-Login's would load the
+    signed-in person from the very database that just failed.
+    """
     db.session.rollback()
     log.error("database unavailable: %s", error.orig.__class__.__name__)
-    return render_template("errors/database.html", bare=True), 503
+    page = current_app.jinja_env.get_template("errors/database.html")
+    return page.render(bare=True), 503
 
 
 def server_error(error: Exception) -> ResponseReturnValue:
