@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectField
+from wtforms.validators import InputRequired
 
 from careercredit.access import get_or_404, roles_required
 from careercredit.audit import record_event
@@ -31,7 +32,12 @@ PER_PAGE = 25
 class StartExportForm(FlaskForm):
     """Choose the term whose records to export."""
 
-    term = SelectField("Term", coerce=int, validate_choice=False)
+    term = SelectField(
+        "Term",
+        coerce=int,
+        validate_choice=False,
+        validators=[InputRequired("Choose a term from the list.")],
+    )
 
 
 class ResumeForm(FlaskForm):
