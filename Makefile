@@ -18,6 +18,14 @@ test: venv browser-tools
 bench-pdf: venv
 	$(BIN)/python scripts/bench_pdf.py
 
+# Load without loss, full size: 100 students log hours and 20 supervisors verify them
+# for 60 s on gunicorn, against PostgreSQL (careercredit_load on 127.0.0.1, recreated).
+# LOAD_ARGS="--database-url sqlite:///instance/load.db --seconds 20" and so on; see --help.
+# Not part of `make test`, which runs the same load small (tests/load/).
+.PHONY: load-hours
+load-hours: venv
+	$(BIN)/python scripts/load_hours.py $(LOAD_ARGS)
+
 # The README's picture of the demo's official record (needs slapd and pdftoppm).
 demo-record-png: venv
 	$(BIN)/python scripts/demo_record_png.py

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -256,6 +256,24 @@ def log_hours(
     return entry
 
 
+def _claim(entry: HourEntry) -> None:
+    """Hold the entry against a supervisor's answer until the commit, and read it afresh.
+
+    A no-op update of an entry that is not verified takes its row lock
+    (PostgreSQL) or the write lock (SQLite); a verify already under way is
+    waited for, and then seen, so a verified entry is never changed.
+    """
+    claimed = db.session.execute(
+        update(HourEntry)
+        .where(HourEntry.id == entry.id, HourEntry.status != HourStatus.verified)
+        .values(status=HourEntry.status)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.refresh(entry)
+    if claimed != 1:
+        raise HourProblems({"entry": LOCKED})
+
+
 def update_entry(
     entry: HourEntry, *, by: User, work_date: date, hours: Decimal, description: str
 ) -> bool:
@@ -268,6 +286,7 @@ def update_entry(
     placement = entry.placement
     if by.id != placement.plan.student_id:
         raise HourProblems({"plan": "Only the plan's student changes its hours."})
+    _claim(entry)
     _checked(placement, entry, work_date=work_date, hours=hours, description=description)
     before = _snapshot(entry)
     entry.work_date, entry.hours, entry.description = work_date, hours, description.strip()
@@ -306,6 +325,7 @@ def delete_entry(entry: HourEntry, *, by: User) -> None:
     placement = entry.placement
     if by.id != placement.plan.student_id:
         raise HourProblems({"plan": "Only the plan's student deletes its hours."})
+    _claim(entry)
     problems = change_problems(entry)
     if problems:
         raise HourProblems(problems)

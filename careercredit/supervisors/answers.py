@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from careercredit.audit import record_event
 from careercredit.extensions import db
@@ -119,11 +119,11 @@ def verify_entry(link: SupervisorLink, entry_id: int | None) -> HourEntry:
 def verify_all(link: SupervisorLink) -> int:
     """Verify every entry still waiting (submitted, not disputed); return how many."""
     waiting = [e for e in entries_for(link) if e.status == HourStatus.submitted]
-    for entry in waiting:
-        _decide(link, entry, HourStatus.verified, comment=None)
-    if waiting:
+    # An entry answered meanwhile (another tab, a colleague) is left as that answer made it.
+    decided = [e for e in waiting if _decide(link, e, HourStatus.verified, None, quiet=True)]
+    if decided:
         _after_verification(link)
-    return len(waiting)
+    return len(decided)
 
 
 def dispute_entry(link: SupervisorLink, entry_id: int | None, comment: str) -> HourEntry:
@@ -134,14 +134,36 @@ def dispute_entry(link: SupervisorLink, entry_id: int | None, comment: str) -> H
 
 
 def _decide(
-    link: SupervisorLink, entry: HourEntry, status: HourStatus, comment: str | None
-) -> None:
+    link: SupervisorLink,
+    entry: HourEntry,
+    status: HourStatus,
+    comment: str | None,
+    *,
+    quiet: bool = False,
+) -> bool:
+    """Record the answer if the entry still stands as it was read; else refuse (or, quietly, skip).
+
+    Two answers to one entry at the same moment (verify twice, verify and
+    dispute) both read it as waiting; the update only applies where the
+    status is still the one read, so exactly one of them wins.
+    """
     before = entry.status
-    entry.status = status
-    entry.dispute_comment = comment
-    entry.decided_at = now()
-    entry.decided_via_id = link.id
-    link.answered_at = now()
+    decided_at = now()
+    changed = db.session.execute(
+        update(HourEntry)
+        .where(HourEntry.id == entry.id, HourEntry.status == before)
+        .values(
+            status=status, dispute_comment=comment, decided_at=decided_at, decided_via_id=link.id
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        db.session.expire(entry)
+        if quiet:
+            return False
+        raise NotOnThisLink("That entry was answered a moment ago; see its status below.", entry.id)
+    db.session.expire(entry, ["status", "dispute_comment", "decided_at", "decided_via_id"])
+    link.answered_at = decided_at
     details = {
         "link_id": link.id,
         "entry_id": entry.id,
@@ -156,6 +178,7 @@ def _decide(
     record_event(
         f"hour_entry.{action}", object_type="hour_entry", object_id=entry.id, details=details
     )
+    return True
 
 
 def _after_verification(link: SupervisorLink) -> None:
