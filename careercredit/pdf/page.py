@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -13,9 +14,14 @@ from reportlab.pdfgen.canvas import Canvas
 
 from careercredit.pdf.fonts import register_fonts
 from careercredit.pdf.qr import draw_qr
+from careercredit.pdf.text import draw_string
 
 if TYPE_CHECKING:
     from careercredit.pdf.record import RecordData
+
+# Page contents are zlib-compressed binary, as embedded fonts always are: ASCII85 armour over
+# them (ReportLab's default) adds a quarter to their size and a slow pure-Python pass.
+rl_config.useA85 = 0
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 18 * mm
@@ -68,33 +74,29 @@ def _decorate(canvas: Canvas, data: RecordData, number: int, total: int) -> None
     canvas.saveState()
     if number > 1:
         student = data.student
-        canvas.setFont(font, 7.5)
         canvas.setFillColor(colors.HexColor("#555555"))
-        canvas.drawString(MARGIN, PAGE_HEIGHT - 11 * mm, data.institution.name)
-        canvas.drawRightString(
-            right, PAGE_HEIGHT - 11 * mm, f"{student.legal_name} · {student.student_id}"
-        )
+        top = PAGE_HEIGHT - 11 * mm
+        draw_string(canvas, MARGIN, top, data.institution.name, font, 7.5)
+        running = f"{student.legal_name} · {student.student_id}"
+        draw_string(canvas, right, top, running, font, 7.5, right=True)
     canvas.setStrokeColor(GRID)
     canvas.setLineWidth(0.6)
     canvas.line(MARGIN, FOOTER_HEIGHT - 4 * mm, right, FOOTER_HEIGHT - 4 * mm)
     canvas.setFillColor(colors.black)
     page = f"Page {number} of {total}"
     if data.unofficial:
-        canvas.setFont(bold, 8.5)
-        canvas.drawString(MARGIN, 22 * mm, "UNOFFICIAL COPY — not valid as an official record")
-        canvas.setFont(font, 8)
-        canvas.drawString(MARGIN, 17 * mm, page)
+        notice = "UNOFFICIAL COPY — not valid as an official record"
+        draw_string(canvas, MARGIN, 22 * mm, notice, bold, 8.5)
+        draw_string(canvas, MARGIN, 17 * mm, page, font, 8)
         canvas.restoreState()
         _watermark(canvas)
         return
     text_right = right - QR_SIZE - 4 * mm
-    canvas.setFont(bold, 8.5)
-    canvas.drawString(MARGIN, 24 * mm, f"Verification code: {data.verification_code}")
-    canvas.setFont(font, 7.5)
-    canvas.drawString(MARGIN, 19.5 * mm, f"Verify at {data.verification_url}")
-    canvas.drawString(MARGIN, 15 * mm, "Scan the code or visit the address to confirm this record.")
-    canvas.setFont(font, 8)
-    canvas.drawRightString(text_right, 24 * mm, page)
+    draw_string(canvas, MARGIN, 24 * mm, f"Verification code: {data.verification_code}", bold, 8.5)
+    draw_string(canvas, MARGIN, 19.5 * mm, f"Verify at {data.verification_url}", font, 7.5)
+    scan = "Scan the code or visit the address to confirm this record."
+    draw_string(canvas, MARGIN, 15 * mm, scan, font, 7.5)
+    draw_string(canvas, text_right, 24 * mm, page, font, 8, right=True)
     canvas.translate(right - QR_SIZE, 6 * mm)
     canvas.doForm(QR_FORM)
     canvas.restoreState()

@@ -9,33 +9,34 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
     Flowable,
     Frame,
     Image,
-    KeepTogether,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
 )
 
 from careercredit.pdf.fonts import register_fonts
+from careercredit.pdf.grid import Boxed, Cell, Padding, Row, Ruled, TermTable
 from careercredit.pdf.page import FOOTER_HEIGHT, GRID, MARGIN, PAGE_HEIGHT, PAGE_WIDTH, RecordCanvas
+from careercredit.pdf.text import Run, Text, plain
 
 #: Column widths of a term table; they add up to the frame width.
 COLUMNS = (32 * mm, 62 * mm, 16 * mm, 17 * mm, 15 * mm, 32 * mm)
 HEADINGS = ("Course", "Placement and supervisor feedback", "Hours", "Credits", "Grade", "Sign-off")
 SHADE = colors.HexColor("#e8ecf0")
+FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
 DEFAULT_STATEMENT = (
     "I certify that this is a true and complete record of the academic credit earned "
     "through supervised placements, as posted by the Office of the Registrar."
@@ -169,6 +170,43 @@ def build_record(data: RecordData) -> bytes:
     return buffer.getvalue()
 
 
+class _Space(Spacer):
+    """Blank space: Spacer without the empty save, move and restore it writes to the page."""
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        pass
+
+
+class _Together(Flowable):
+    """Flowables drawn one under the other and kept on one page, as KeepTogether keeps them,
+    for blocks that always fit on one: handled as one flowable, which a document lays out
+    at a fraction of the cost of each of its items on its own."""
+
+    def __init__(self, items: Sequence[Flowable]) -> None:
+        super().__init__()
+        self.items = list(items)
+        self._sizes: list[tuple[float, float]] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._sizes = [item.wrap(availWidth, availHeight) for item in self.items]
+        self.width = availWidth
+        self.height = sum(item.getSpaceBefore() for item in self.items[1:]) + sum(
+            height for _, height in self._sizes
+        )
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []  # to the next page, whole
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        top = y + self.height
+        for i, (item, (width, height)) in enumerate(zip(self.items, self._sizes, strict=True)):
+            if i:
+                top -= item.getSpaceBefore()
+            top -= height
+            item.drawOn(canvas, x, top, _sW=self.width - width)
+
+
 class _Styles:
     """Paragraph styles, all set in the embedded font."""
 
@@ -196,9 +234,9 @@ def _styles() -> _Styles:
     return _Styles()
 
 
-def _text(value: object) -> str:
-    """Escape value for paragraph markup."""
-    return escape(str(value))
+def _text(value: object, style: ParagraphStyle) -> Text:
+    """Return value as text in style, all in the style's face."""
+    return Text(plain(value, style.fontName), style)
 
 
 def _hours(value: Decimal) -> str:
@@ -208,9 +246,9 @@ def _hours(value: Decimal) -> str:
 
 
 def _story(data: RecordData) -> list[Flowable]:
-    story = [*_header(data), *_student_block(data)]
+    story: list[Flowable] = [_Together([*_header(data), *_title(data)]), *_student_block(data)]
     for term in data.terms:
-        story += [_term_table(term), Spacer(1, 6 * mm)]
+        story += [_term_table(term), _Space(1, 6 * mm)]
     story.append(_totals(data))
     story.append(_certification(data))
     return story
@@ -218,8 +256,8 @@ def _story(data: RecordData) -> list[Flowable]:
 
 def _header(data: RecordData) -> list[Flowable]:
     s, institution = _styles(), data.institution
-    lines = [Paragraph(_text(institution.name), s.institution)]
-    lines += [Paragraph(_text(line), s.body) for line in institution.address_lines]
+    lines = [_text(institution.name, s.institution)]
+    lines += [_text(line, s.body) for line in institution.address_lines]
     if institution.logo_path is None:
         return lines
     logo = Image(str(institution.logo_path), width=22 * mm, height=22 * mm, kind="proportional")
@@ -238,108 +276,89 @@ def _header(data: RecordData) -> list[Flowable]:
 
 def _student_block(data: RecordData) -> list[Flowable]:
     s, student = _styles(), data.student
-    heading = "Unofficial copy — not a certified record" if data.unofficial else "Official record"
     rows = [
         ("Student", student.legal_name),
         ("Student ID", student.student_id),
         ("Program", student.program),
         ("Issued", data.issued_at.date().isoformat()),
     ]
-    cells = [[Paragraph(_text(k), s.label), Paragraph(_text(v), s.body)] for k, v in rows if v]
-    table = Table(cells, colWidths=(30 * mm, None), hAlign="LEFT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), s.font),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
-                ("LINEBELOW", (0, -1), (-1, -1), 0.6, GRID),
-            ]
-        )
-    )
-    return [Paragraph(_text(heading), s.title), Spacer(1, 2 * mm), table, Spacer(1, 6 * mm)]
+    padding = Padding(left=0, top=1, bottom=1)
+    size, leading = s.body.fontSize, s.body.leading
+    cells = [
+        Row([[_text(k, s.label)], [_text(v, s.body)]], s.font, size, leading, padding=padding)
+        for k, v in rows
+        if v
+    ]
+    label = 30 * mm
+    table = Ruled(cells, (label, FRAME_WIDTH - label), line=GRID, weight=0.6)
+    return [table, _Space(1, 6 * mm)]
+
+
+def _title(data: RecordData) -> list[Flowable]:
+    heading = "Unofficial copy — not a certified record" if data.unofficial else "Official record"
+    return [_text(heading, _styles().title), _Space(1, 2 * mm)]
 
 
 def _placement_cell(plan: PlanRow) -> list[Flowable]:
     s, cell = _styles(), []
     for placement in plan.placements:
-        lines = [
-            f"<b>{_text(placement.employer)}</b> — {_text(placement.project)}"
-            f" ({_hours(placement.verified_hours)} h verified)"
+        lines: list[list[Run]] = [
+            [
+                (placement.employer, s.bold),
+                (
+                    f" — {placement.project} ({_hours(placement.verified_hours)} h verified)",
+                    s.font,
+                ),
+            ]
         ]
         if placement.feedback_summary:
-            lines.append(f"Supervisor: {_text(placement.feedback_summary)}")
+            lines.append([(f"Supervisor: {placement.feedback_summary}", s.font)])
         if placement.deliverables:
-            lines.append("Deliverables: " + "; ".join(_text(t) for t in placement.deliverables))
-        cell.append(Paragraph("<br/>".join(lines), s.cell))
+            lines.append([("Deliverables: " + "; ".join(placement.deliverables), s.font)])
+        cell.append(Text(lines, s.cell))
     return cell
 
 
-def _plan_row(plan: PlanRow) -> list[object]:
+def _plan_row(plan: PlanRow) -> list[Cell]:
     s = _styles()
-    course = f"<b>{_text(plan.course)}</b><br/>Section {_text(plan.section)}"
-    sign_off = f"{_text(plan.sponsor_name)}<br/>{plan.signed_off_on.isoformat()}"
+    course = [[(plan.course, s.bold)], [(f"Section {plan.section}", s.font)]]
+    sign_off = [[(plan.sponsor_name, s.font)], [(plan.signed_off_on.isoformat(), s.font)]]
     return [
-        Paragraph(course, s.cell),
+        [Text(course, s.cell)],
         _placement_cell(plan),
         _hours(plan.verified_hours),
         str(plan.credits),
         plan.grade,
-        Paragraph(sign_off, s.cell),
+        [Text(sign_off, s.cell)],
     ]
 
 
-def _term_table(term: TermRecord) -> Table:
+def _term_table(term: TermRecord) -> TermTable:
     """Return the term's plans; the term title and column headings repeat on every page."""
     s = _styles()
+    size, leading = s.cell.fontSize, s.cell.leading
+    numbers = frozenset({2, 3})  # hours and credits
+    title = [f"{term.name} ({term.code})", "", "", "", "", ""]
     total = ["Term total", "", _hours(term.hours), str(term.credits), "", ""]
-    title = f"{term.name} ({term.code})"
-    rows = [[title, "", "", "", "", ""], list(HEADINGS), *map(_plan_row, term.plans), total]
-    table = Table(rows, colWidths=COLUMNS, repeatRows=2)
-    table.setStyle(
-        TableStyle(
-            [
-                # Plain-string cells (single lines) are set by the table, not by paragraphs.
-                ("FONTNAME", (0, 0), (-1, -1), s.font),
-                ("FONTSIZE", (0, 0), (-1, -1), s.cell.fontSize),
-                ("LEADING", (0, 0), (-1, -1), s.cell.leading),
-                ("FONTNAME", (0, 0), (-1, 1), s.bold),
-                ("FONTSIZE", (0, 0), (-1, 0), s.term.fontSize),
-                ("LEADING", (0, 0), (-1, 0), s.term.leading),
-                ("FONTNAME", (0, -1), (-1, -1), s.bold),
-                ("ALIGN", (2, 1), (3, -1), "RIGHT"),
-                ("SPAN", (0, 0), (-1, 0)),
-                ("SPAN", (0, -1), (1, -1)),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("BACKGROUND", (0, 1), (-1, 1), SHADE),
-                ("INNERGRID", (0, 1), (-1, -1), 0.4, GRID),
-                ("BOX", (0, 1), (-1, -1), 0.6, GRID),
-                ("LINEABOVE", (0, -1), (-1, -1), 1, GRID),
-                ("LEFTPADDING", (0, 0), (0, 0), 0),
-            ]
-        )
-    )
-    return table
+    rows = [
+        Row(title, s.bold, s.term.fontSize, s.term.leading, span=len(COLUMNS), flush_left=True),
+        Row(list(HEADINGS), s.bold, size, leading, right=numbers),
+        *(Row(_plan_row(plan), s.font, size, leading, right=numbers) for plan in term.plans),
+        Row(total, s.bold, size, leading, span=2, right=numbers),
+    ]
+    return TermTable(rows, COLUMNS, grid=GRID, shade=SHADE)
 
 
 def _totals(data: RecordData) -> Flowable:
     s = _styles()
+    totals = [("Total credits", str(data.credits)), ("Total verified hours", _hours(data.hours))]
+    size, leading = s.cell.fontSize, s.cell.leading
     rows = [
-        [Paragraph("Total credits", s.head), Paragraph(str(data.credits), s.number)],
-        [Paragraph("Total verified hours", s.head), Paragraph(_hours(data.hours), s.number)],
+        Row([[_text(label, s.head)], [_text(value, s.number)]], s.font, size, leading)
+        for label, value in totals
     ]
-    table = Table(rows, colWidths=(45 * mm, 20 * mm), hAlign="RIGHT")
-    table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), s.font),
-                ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
-                ("BACKGROUND", (0, 0), (-1, -1), SHADE),
-            ]
-        )
-    )
-    return KeepTogether([table, Spacer(1, 8 * mm)])
+    table = Boxed(rows, (45 * mm, 20 * mm), shade=SHADE, line=colors.black, weight=0.8)
+    return _Together([table, _Space(1, 8 * mm)])
 
 
 def _certification(data: RecordData) -> Flowable:
@@ -349,16 +368,14 @@ def _certification(data: RecordData) -> Flowable:
             "This is an unofficial copy for the student's own use. It is not certified by "
             "the registrar and cannot be verified; request an official record instead."
         )
-        return Paragraph(notice, s.body)
+        return _text(notice, s.body)
+    issued = data.issued_at.date().isoformat()
     block = [
-        Paragraph("<b>Certification</b>", s.body),
-        Spacer(1, 1.5 * mm),
-        Paragraph(_text(data.statement), s.body),
-        Spacer(1, 10 * mm),
-        Paragraph(f"<b>{_text(data.registrar_name)}</b>, Registrar", s.body),
-        Paragraph(
-            f"{_text(data.institution.name)} · issued {data.issued_at.date().isoformat()}",
-            s.small,
-        ),
+        Text([[("Certification", s.bold)]], s.body),
+        _Space(1, 1.5 * mm),
+        _text(data.statement, s.body),
+        _Space(1, 10 * mm),
+        Text([[(data.registrar_name, s.bold), (", Registrar", s.font)]], s.body),
+        _text(f"{data.institution.name} · issued {issued}", s.small),
     ]
-    return KeepTogether(block)
+    return _Together(block)
