@@ -52,9 +52,13 @@ def _missing_tools() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
-    """Headless Chromium for the whole session."""
+    """Headless Chromium for the browser tests, stopped when they are done.
+
+    Playwright's sync API keeps an event loop running in this thread while it is
+    open; later tests that call asyncio.run (pyHanko signs that way) need it gone.
+    """
     missing = _missing_tools()
     if missing:
         message = f"{missing}; `make test` installs what the browser tests need"
