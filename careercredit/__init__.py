@@ -11,6 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from careercredit.ids import BoundedIntegerConverter
 from config import Config, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     _init_extensions(app)
+    app.url_map.converters["int"] = BoundedIntegerConverter
     _register_blueprints(app)
     return app
 
@@ -76,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from careercredit.deliverables import routes as deliverables_routes
     from careercredit.deliverables.cli import uploads_cli
     from careercredit.evaluations import routes as evaluations_routes
+    from careercredit.forms import drop_null_characters_from_query
     from careercredit.hours import routes as hours_routes
     from careercredit.main import routes as main_routes
     from careercredit.models.hours import hours_text
@@ -118,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     app.add_template_filter(hours_text, "hours")
     auth_session.init_app(app)
     security.init_app(app)
+    app.before_request(drop_null_characters_from_query)
     errors.register_error_handlers(app)
 
 

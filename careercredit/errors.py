@@ -7,7 +7,7 @@ import logging
 from flask import Flask, current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 
 from careercredit.auth.ldap import DirectoryUnavailable
 from careercredit.auth.routes import too_many_attempts
@@ -43,6 +43,17 @@ def database_unavailable(error: OperationalError) -> ResponseReturnValue:
     return page.render(bare=True), 503
 
 
+def unstorable_input(error: Exception) -> ResponseReturnValue:
+    """A value the database cannot hold (a number too large, a character it refuses).
+
+    Forms refuse such values with a message next to the field; this is the
+    safety net for a crafted request that reaches the database anyway.
+    """
+    db.session.rollback()
+    log.warning("unstorable input: %s", type(error).__name__)
+    return render_template("errors/bad_input.html"), 400
+
+
 def server_error(error: Exception) -> ResponseReturnValue:
     """A bug: apologise without details."""
     return render_template("errors/500.html"), 500
@@ -55,4 +66,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(429, too_many_attempts)
     app.register_error_handler(DirectoryUnavailable, directory_unavailable)
     app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(DataError, unstorable_input)
+    app.register_error_handler(OverflowError, unstorable_input)
     app.register_error_handler(500, server_error)

@@ -1,11 +1,12 @@
 """Forms of the sign-in pages."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
+from careercredit.forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     """Campus username and password."""
 
     username = StringField(
@@ -21,5 +22,5 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(Form):
     """Only the CSRF token: signing out is a POST."""

@@ -5,13 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, Field, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from careercredit.catalogue import services
+from careercredit.forms import Form
 from careercredit.models import Employer, Project, ProjectStatus, Supervisor
 
 LONG_TEXT = 10_000
@@ -69,7 +69,7 @@ class HoursField(StringField):
         return services.format_hours(self.data) if isinstance(self.data, Decimal) else ""
 
 
-class EmployerForm(FlaskForm):
+class EmployerForm(Form):
     """An employer's name and contact details."""
 
     name = StringField(
@@ -106,7 +106,7 @@ class EmployerForm(FlaskForm):
         }
 
 
-class SupervisorForm(FlaskForm):
+class SupervisorForm(Form):
     """A person at an employer, identified by e-mail."""
 
     employer_id = SelectField(
@@ -171,7 +171,7 @@ class SupervisorForm(FlaskForm):
         }
 
 
-class ProjectForm(FlaskForm):
+class ProjectForm(Form):
     """One micro-internship: who offers it, what it is, how long it takes."""
 
     employer_id = SelectField(
@@ -243,7 +243,7 @@ class ProjectForm(FlaskForm):
         }
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(Form):
     """The marketplace's CSV export."""
 
     file = FileField(
@@ -253,7 +253,7 @@ class ImportUploadForm(FlaskForm):
     )
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(Form):
     """The signed rows of a preview, sent back to apply them."""
 
     payload = HiddenField(validators=[DataRequired()])

@@ -27,8 +27,6 @@ from careercredit.models import Employer, Project, ProjectStatus, Role, Supervis
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 
 STAFF = (Role.advisor, Role.admin)
-#: URL converter for ids: larger numbers are no id and answer 404.
-ID = f"int(max={services.MAX_ID})"
 
 
 @bp.context_processor
@@ -90,7 +88,7 @@ def employers() -> ResponseReturnValue:
     return render_template("catalogue/employers.html", pagination=pagination, q=q, counts=counts)
 
 
-@bp.get(f"/employers/<{ID}:employer_id>")
+@bp.get("/employers/<int:employer_id>")
 @roles_required(*STAFF)
 def employer(employer_id: int) -> ResponseReturnValue:
     """Show an employer with its supervisors and latest projects."""
@@ -117,7 +115,7 @@ def new_employer() -> ResponseReturnValue:
     )
 
 
-@bp.route(f"/employers/<{ID}:employer_id>/edit", methods=["GET", "POST"])
+@bp.route("/employers/<int:employer_id>/edit", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def edit_employer(employer_id: int) -> ResponseReturnValue:
     """Change an employer's name or details."""
@@ -151,7 +149,7 @@ def supervisors() -> ResponseReturnValue:
     )
 
 
-@bp.get(f"/supervisors/<{ID}:supervisor_id>")
+@bp.get("/supervisors/<int:supervisor_id>")
 @roles_required(*STAFF)
 def supervisor(supervisor_id: int) -> ResponseReturnValue:
     """Show a supervisor and the projects they supervise."""
@@ -180,7 +178,7 @@ def new_supervisor() -> ResponseReturnValue:
     )
 
 
-@bp.route(f"/supervisors/<{ID}:supervisor_id>/edit", methods=["GET", "POST"])
+@bp.route("/supervisors/<int:supervisor_id>/edit", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def edit_supervisor(supervisor_id: int) -> ResponseReturnValue:
     """Change a supervisor's details."""
@@ -232,7 +230,7 @@ def project_options() -> ResponseReturnValue:
     return jsonify(services.project_options(q, term))
 
 
-@bp.get(f"/projects/<{ID}:project_id>")
+@bp.get("/projects/<int:project_id>")
 @roles_required(*STAFF)
 def project(project_id: int) -> ResponseReturnValue:
     """Show a project."""
@@ -255,7 +253,7 @@ def new_project() -> ResponseReturnValue:
     )
 
 
-@bp.route(f"/projects/<{ID}:project_id>/edit", methods=["GET", "POST"])
+@bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def edit_project(project_id: int) -> ResponseReturnValue:
     """Change a project."""

@@ -14,12 +14,11 @@ from sqlalchemy.orm import joinedload
 
 from careercredit.audit import record_event
 from careercredit.extensions import db
+from careercredit.ids import MAX_ID
 from careercredit.models import Employer, Project, ProjectStatus, Supervisor, Term, User
 from careercredit.sql import escape_like
 
 PER_PAGE = 25
-#: Largest id a URL or a filter may name (the ids are 32-bit integers).
-MAX_ID = 2**31 - 1
 MAX_PAGE = 100_000
 OPTIONS_LIMIT = 20
 MIN_HOURS = Decimal("0")

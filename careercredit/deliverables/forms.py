@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -16,6 +15,7 @@ from wtforms.validators import Length, ValidationError
 
 from careercredit.deliverables.files import ALLOWED_TEXT
 from careercredit.deliverables.services import COMMENT_MAX, DESCRIPTION_MAX, TITLE_MAX
+from careercredit.forms import Form
 from careercredit.hours.forms import clean_text
 
 REVISION_REASON = "Say what needs to change, so the student can send a better version."
@@ -26,7 +26,7 @@ def one_line(value: str | None) -> str:
     return " ".join(clean_text(value).split())
 
 
-class DeliverableForm(FlaskForm):
+class DeliverableForm(Form):
     """A deliverable: title, a short description, and a file or a link."""
 
     title = StringField(
@@ -84,7 +84,7 @@ class DeliverableForm(FlaskForm):
         }
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     """The supervisor's answer on one deliverable: accept, or ask for a revision."""
 
     action = SelectField(

@@ -45,9 +45,6 @@ from careercredit.supervisors.links import LinkError, refused_link_limit, resolv
 
 bp = Blueprint("deliverables", __name__)
 
-#: Ids in URLs are 32-bit integers; larger numbers answer 404.
-ID = "int(max=2147483647)"
-
 
 @bp.record_once
 def _keep_files_in_step(state: object) -> None:
@@ -184,7 +181,7 @@ def _save(placement: Placement, previous: Deliverable | None = None) -> Response
 
 
 @bp.route(
-    f"/plans/<{ID}:plan_id>/placements/<{ID}:placement_id>/deliverables/new",
+    "/plans/<int:plan_id>/placements/<int:placement_id>/deliverables/new",
     methods=["GET", "POST"],
 )
 @login_required
@@ -193,9 +190,7 @@ def new(plan_id: int, placement_id: int) -> ResponseReturnValue:
     return _save(_placement_or_404(plan_id, placement_id))
 
 
-@bp.route(
-    f"/plans/<{ID}:plan_id>/deliverables/<{ID}:deliverable_id>/revise", methods=["GET", "POST"]
-)
+@bp.route("/plans/<int:plan_id>/deliverables/<int:deliverable_id>/revise", methods=["GET", "POST"])
 @login_required
 def revise(plan_id: int, deliverable_id: int) -> ResponseReturnValue:
     """Send a new version of a deliverable the supervisor asked to revise."""
@@ -229,7 +224,7 @@ def _send(row: Deliverable) -> ResponseReturnValue:
     return response
 
 
-@bp.get(f"/deliverables/<{ID}:deliverable_id>/download")
+@bp.get("/deliverables/<int:deliverable_id>/download")
 @login_required
 def download(deliverable_id: int) -> ResponseReturnValue:
     """Download a deliverable's file: the student, the sponsor and staff."""
@@ -279,7 +274,7 @@ def _on_link(link: SupervisorLink, deliverable_id: int) -> Deliverable:
         abort(404)
 
 
-@bp.get(f"/s/<token>/deliverables/<{ID}:deliverable_id>")
+@bp.get("/s/<token>/deliverables/<int:deliverable_id>")
 @refused_link_limit
 def supervisor_download(token: str, deliverable_id: int) -> ResponseReturnValue:
     """Download a deliverable of the link's placement."""
@@ -294,7 +289,7 @@ def supervisor_download(token: str, deliverable_id: int) -> ResponseReturnValue:
     return _send(row)
 
 
-@bp.post(f"/s/<token>/deliverables/<{ID}:deliverable_id>/review")
+@bp.post("/s/<token>/deliverables/<int:deliverable_id>/review")
 @refused_link_limit
 def supervisor_review(token: str, deliverable_id: int) -> ResponseReturnValue:
     """Accept a deliverable, or ask for a revision with a comment."""
@@ -304,7 +299,12 @@ def supervisor_review(token: str, deliverable_id: int) -> ResponseReturnValue:
     row = _on_link(link, deliverable_id)
     form = ReviewForm()
     if not form.validate_on_submit():
-        return hours_page(token, link, 422, review_form=form, review_id=row.id)
+        # The page shows the comment's errors next to it; any other (a tampered button) above.
+        problem = " ".join(
+            error for name, errors in form.errors.items() if name != "comment" for error in errors
+        )
+        extra = {"deliverable_problem": problem} if problem else {}
+        return hours_page(token, link, 422, review_form=form, review_id=row.id, **extra)
     accept = form.action.data == "accept"
     try:
         services.review(link, row, accept=accept, comment=form.comment.data or "")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import Field, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Regexp
 
 from careercredit.evaluations.services import DUPLICATE_KEY, SCORES, key_taken
+from careercredit.forms import Form
 
 KEY_PATTERN = r"^[a-z0-9_]+$"
 
@@ -27,7 +27,7 @@ def _descriptor(score: int) -> TextAreaField:
     )
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(Form):
     """A criterion's label and its descriptors for scores 1 to 5."""
 
     label = StringField(

@@ -11,10 +11,10 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask_wtf import FlaskForm
-from wtforms import DateField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms import DateField, Field, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, StopValidation
 
+from careercredit.forms import Form
 from careercredit.hours.services import DESCRIPTION_MAX, HOURS_RULE, MIN_DESCRIPTION
 from careercredit.models.hours import hours_text
 
@@ -42,6 +42,14 @@ class DayField(DateField):
             self.data = None
 
 
+def _decimal_places(value: Decimal) -> int:
+    """Digits after the point that matter (1.500 has one), counted without rounding."""
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)  # finite
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0") or "0")
+    return max(0, -(exponent + trailing))
+
+
 class HoursField(StringField):
     """A number of hours: a finite decimal; what was typed stays in the box on error."""
 
@@ -56,6 +64,9 @@ class HoursField(StringField):
             value = None
         if value is None or not value.is_finite():
             raise ValueError(HOURS_FORMAT)
+        if _decimal_places(value) > 2:
+            # More digits than a quarter hour has: refused, never silently rounded.
+            raise ValueError(HOURS_RULE)
         self.data = value
 
     def _value(self) -> str:
@@ -64,17 +75,28 @@ class HoursField(StringField):
         return hours_text(self.data) if isinstance(self.data, Decimal) else ""
 
 
-class HourEntryForm(FlaskForm):
+class Given:
+    """Like ``InputRequired``, but on what the field read: blank space is not a value."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form: Form, field: Field) -> None:
+        if field.data is None and not field.process_errors:
+            raise StopValidation(self.message)
+
+
+class HourEntryForm(Form):
     """Hours worked on one day on one placement, and what was done."""
 
     work_date = DayField(
         "Date",
-        [InputRequired("Enter the date you worked, as YYYY-MM-DD.")],
+        [Given("Enter the date you worked, as YYYY-MM-DD.")],
         description="The day you did the work, not later than today.",
     )
     hours = HoursField(
         "Hours",
-        [InputRequired(f"Enter the hours you worked. {HOURS_RULE}")],
+        [Given(f"Enter the hours you worked. {HOURS_RULE}")],
         description=HOURS_RULE,
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
@@ -112,5 +134,5 @@ class HourEntryForm(FlaskForm):
         }
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that confirms a deletion (its CSRF token is the whole form)."""

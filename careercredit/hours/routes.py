@@ -24,9 +24,6 @@ from careercredit.models.hours import hours_text
 
 bp = Blueprint("hours", __name__, url_prefix="/plans")
 
-#: Ids in URLs are 32-bit integers; larger numbers answer 404.
-ID = "int(max=2147483647)"
-
 
 # -- for the plan page (templates/hours/_plan_hours.html) -----------------------
 
@@ -118,7 +115,7 @@ def _refusal(
 # -- pages ------------------------------------------------------------------------
 
 
-@bp.route(f"/<{ID}:plan_id>/placements/<{ID}:placement_id>/hours/new", methods=["GET", "POST"])
+@bp.route("/<int:plan_id>/placements/<int:placement_id>/hours/new", methods=["GET", "POST"])
 @login_required
 def new(plan_id: int, placement_id: int) -> ResponseReturnValue:
     """Log hours worked on one day on a placement."""
@@ -145,7 +142,7 @@ def new(plan_id: int, placement_id: int) -> ResponseReturnValue:
     return _back_to(placement)
 
 
-@bp.route(f"/<{ID}:plan_id>/hours/<{ID}:entry_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:plan_id>/hours/<int:entry_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(plan_id: int, entry_id: int) -> ResponseReturnValue:
     """Correct an entry that is not verified yet."""
@@ -172,7 +169,7 @@ def edit(plan_id: int, entry_id: int) -> ResponseReturnValue:
     return _back_to(placement)
 
 
-@bp.route(f"/<{ID}:plan_id>/hours/<{ID}:entry_id>/delete", methods=["GET", "POST"])
+@bp.route("/<int:plan_id>/hours/<int:entry_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(plan_id: int, entry_id: int) -> ResponseReturnValue:
     """Delete an entry that is not verified yet, after a confirmation."""

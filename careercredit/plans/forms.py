@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from careercredit.forms import Form
 from careercredit.plans.workflow import MIN_OBJECTIVES, MIN_REFLECTION
 
 
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     """The learning agreement's own fields (sponsor and projects are chosen separately)."""
 
     term_id = SelectField("Term", coerce=int, validators=[InputRequired("Choose a term.")])
@@ -29,7 +29,7 @@ class PlanForm(FlaskForm):
     )
 
 
-class VersionForm(FlaskForm):
+class VersionForm(Form):
     """A button that acts on the plan as the person saw it."""
 
     version = HiddenField(validators=[InputRequired()])
@@ -54,19 +54,19 @@ class ReviewForm(VersionForm):
     )
 
 
-class SponsorForm(FlaskForm):
+class SponsorForm(Form):
     """Choose a faculty sponsor by campus username."""
 
     uid = HiddenField(validators=[InputRequired(), Length(max=255)])
 
 
-class PlacementForm(FlaskForm):
+class PlacementForm(Form):
     """Add a catalogue project to the plan."""
 
     project_id = HiddenField(validators=[InputRequired()])
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     """A GET search box (no CSRF: it changes nothing)."""
 
     class Meta:

@@ -13,6 +13,7 @@ from careercredit.access import get_or_404, roles_required
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.hours.services import plan_hours_options
+from careercredit.ids import whole_number
 from careercredit.models import (
     CreditPlan,
     Employer,
@@ -250,7 +251,7 @@ def add_placement(plan_id: int) -> ResponseReturnValue:
     """Add a catalogue project to the plan."""
     plan = get_or_404(CreditPlan, plan_id)
     form = PlacementForm()
-    if not form.validate_on_submit() or not str(form.project_id.data).isdigit():
+    if not form.validate_on_submit() or whole_number(form.project_id.data) is None:
         abort(400)
     return _edit_action(
         plan,
@@ -455,5 +456,5 @@ def _refused(
 
 
 def _version(form: VersionForm) -> int | None:
-    value = str(form.version.data or "")
-    return int(value) if value.isdigit() else -1
+    number = whole_number(form.version.data)
+    return -1 if number is None else number

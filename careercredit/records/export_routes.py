@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectField
@@ -18,18 +17,17 @@ from wtforms.validators import InputRequired
 from careercredit.access import get_or_404, roles_required
 from careercredit.audit import record_event
 from careercredit.extensions import db
+from careercredit.forms import Form
 from careercredit.models import ExportStatus, RecordExport, Role, Term
 from careercredit.records import export as jobs
 from careercredit.records.services import RecordError
 
 bp = Blueprint("record_exports", __name__, url_prefix="/records/exports")
 
-#: Ids in URLs are 32-bit integers; larger numbers answer 404.
-ID = "int(max=2147483647)"
 PER_PAGE = 25
 
 
-class StartExportForm(FlaskForm):
+class StartExportForm(Form):
     """Choose the term whose records to export."""
 
     term = SelectField(
@@ -40,7 +38,7 @@ class StartExportForm(FlaskForm):
     )
 
 
-class ResumeForm(FlaskForm):
+class ResumeForm(Form):
     """The "Resume" button of a failed or stalled export."""
 
 
@@ -93,7 +91,7 @@ def start() -> ResponseReturnValue:
     return redirect(url_for(".show", export_id=export.id))
 
 
-@bp.get(f"/<{ID}:export_id>")
+@bp.get("/<int:export_id>")
 @roles_required(Role.registrar)
 def show(export_id: int) -> ResponseReturnValue:
     """The export's progress bar, which a script keeps up to date, and its download link."""
@@ -106,7 +104,7 @@ def show(export_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.get(f"/<{ID}:export_id>/progress")
+@bp.get("/<int:export_id>/progress")
 @roles_required(Role.registrar)
 def progress(export_id: int) -> ResponseReturnValue:
     """Where the export stands, as JSON, for the page's poll."""
@@ -119,7 +117,7 @@ def progress(export_id: int) -> ResponseReturnValue:
     }
 
 
-@bp.post(f"/<{ID}:export_id>/resume")
+@bp.post("/<int:export_id>/resume")
 @roles_required(Role.registrar)
 def resume(export_id: int) -> ResponseReturnValue:
     """Run a failed or stalled export again: it issues only the records still missing."""
@@ -134,7 +132,7 @@ def resume(export_id: int) -> ResponseReturnValue:
     return redirect(url_for(".show", export_id=export_id))
 
 
-@bp.get(f"/<{ID}:export_id>/download")
+@bp.get("/<int:export_id>/download")
 @roles_required(Role.registrar)
 def download(export_id: int) -> ResponseReturnValue:
     """A ZIP of the export's stored documents, byte for byte as issued."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import HiddenInput
+
+from careercredit.forms import Form
 
 #: The longest purpose a student may give, and the longest reason a registrar may write.
 MAX_PURPOSE = 500
@@ -24,7 +25,7 @@ def _reason(label: str, required: str, description: str) -> TextAreaField:
     )
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     """A student asks for an official record, saying what for if they like."""
 
     purpose = TextAreaField(
@@ -38,17 +39,17 @@ class RequestForm(FlaskForm):
     )
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """A button that changes something: cancel a request, approve it, issue a record."""
 
 
-class IssueForm(FlaskForm):
+class IssueForm(Form):
     """The issue button, carrying the newest record the page showed (a second click is refused)."""
 
     latest = IntegerField(widget=HiddenInput(), default=0)
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     """A registrar declines a student's request, saying why."""
 
     reason = _reason(
@@ -58,7 +59,7 @@ class DeclineForm(FlaskForm):
     )
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     """A registrar revokes an issued record, saying why and confirming."""
 
     reason = _reason(

@@ -27,8 +27,6 @@ from careercredit.records.services import RecordError
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 
-#: Ids in URLs are 32-bit integers; larger numbers answer 404.
-ID = "int(max=2147483647)"
 PER_PAGE = 25
 #: The registrar's page lists this many waiting requests, oldest first.
 PENDING_SHOWN = 50
@@ -178,7 +176,7 @@ def ask() -> ResponseReturnValue:
     return redirect(url_for(".mine"))
 
 
-@bp.post(f"/requests/<{ID}:request_id>/cancel")
+@bp.post("/requests/<int:request_id>/cancel")
 @roles_required(Role.student)
 def cancel(request_id: int) -> ResponseReturnValue:
     """Withdraw a request the registrar has not decided yet."""
@@ -231,7 +229,7 @@ def _index_page(problems: list[str] | None = None) -> ResponseReturnValue:
     return page, _problem_status(problems)
 
 
-@bp.post(f"/requests/<{ID}:request_id>/approve")
+@bp.post("/requests/<int:request_id>/approve")
 @roles_required(Role.registrar)
 def approve(request_id: int) -> ResponseReturnValue:
     """Approve a request: issue the student's official record now."""
@@ -253,7 +251,7 @@ def approve(request_id: int) -> ResponseReturnValue:
     return redirect(url_for(".document", document_id=document.id))
 
 
-@bp.route(f"/requests/<{ID}:request_id>/decline", methods=["GET", "POST"])
+@bp.route("/requests/<int:request_id>/decline", methods=["GET", "POST"])
 @roles_required(Role.registrar)
 def decline(request_id: int) -> ResponseReturnValue:
     """Decline a request, saying why; the student reads the reason."""
@@ -283,7 +281,7 @@ def _decline_page(
     return page, _problem_status(problems, form)
 
 
-@bp.get(f"/students/<{ID}:user_id>")
+@bp.get("/students/<int:user_id>")
 @roles_required(Role.registrar)
 def student(user_id: int) -> ResponseReturnValue:
     """A student's posted credit, requests and records, with the button that issues one."""
@@ -305,7 +303,7 @@ def _student_page(person: User, problems: list[str] | None = None) -> ResponseRe
     return page, _problem_status(problems)
 
 
-@bp.post(f"/students/<{ID}:user_id>/issue")
+@bp.post("/students/<int:user_id>/issue")
 @roles_required(Role.registrar)
 def issue(user_id: int) -> ResponseReturnValue:
     """Issue an official record of the student; it fulfils their waiting request, if any."""
@@ -330,7 +328,7 @@ def issue(user_id: int) -> ResponseReturnValue:
 # -- one issued document --------------------------------------------------------
 
 
-@bp.get(f"/documents/<{ID}:document_id>")
+@bp.get("/documents/<int:document_id>")
 @login_required
 def document(document_id: int) -> ResponseReturnValue:
     """An issued record: its code, hash, issuer and revocation."""
@@ -356,7 +354,7 @@ def _document_page(
     return page, _problem_status(problems, form)
 
 
-@bp.get(f"/documents/<{ID}:document_id>/download")
+@bp.get("/documents/<int:document_id>/download")
 @login_required
 def download(document_id: int) -> ResponseReturnValue:
     """The stored bytes of the record, exactly as issued."""
@@ -374,7 +372,7 @@ def download(document_id: int) -> ResponseReturnValue:
     return _pdf(content, filename)
 
 
-@bp.post(f"/documents/<{ID}:document_id>/revoke")
+@bp.post("/documents/<int:document_id>/revoke")
 @roles_required(Role.registrar)
 def revoke(document_id: int) -> ResponseReturnValue:
     """Revoke an issued record, with a reason: verification reports it from now on."""

@@ -13,6 +13,8 @@ import io
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass, fields
 
+from careercredit.ids import whole_number
+
 #: Characters that make a spreadsheet treat a cell as a formula (or hide one).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ENCODING = "utf-8-sig"
@@ -36,7 +38,7 @@ class GradeRow:
     @property
     def plan(self) -> int | None:
         """The plan id as a number, if the cell holds one."""
-        return int(self.plan_id) if self.plan_id.isdigit() else None
+        return whole_number(self.plan_id)
 
 
 COLUMNS = tuple(f.name for f in fields(GradeRow))

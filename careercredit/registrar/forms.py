@@ -15,23 +15,24 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from careercredit.forms import Form
 from careercredit.registrar.amendments import MAX_CREDITS, MAX_REASON
 
 CREDITS_MESSAGE = f"Enter the credits, a whole number from 0 to {MAX_CREDITS}."
 DATE_MESSAGE = "Enter the date as YYYY-MM-DD, for example 2027-01-31."
 
 
-class ExportForm(FlaskForm):
+class ExportForm(Form):
     """The "Export CSV" button of a term's roster."""
 
 
-class PostForm(FlaskForm):
+class PostForm(Form):
     """Mark an export's plans posted: all of them, or the rows ticked (``plan_id`` boxes)."""
 
     scope = StringField(validators=[AnyOf(["all", "selected"])])
 
 
-class AmendForm(FlaskForm):
+class AmendForm(Form):
     """A registrar's correction of a posted grade or credits."""
 
     version = HiddenField(validators=[InputRequired()])
@@ -61,7 +62,7 @@ def _valid_date(form: FlaskForm, field: Field) -> None:
         raise ValidationError("Enter a date between 1970 and 2999.")
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """Filters of the audit log (a GET form: no CSRF, it changes nothing)."""
 
     class Meta:

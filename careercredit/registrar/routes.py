@@ -26,6 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from careercredit.access import get_or_404, roles_required
 from careercredit.audit import record_event
 from careercredit.extensions import db
+from careercredit.ids import whole_number
 from careercredit.models import CreditPlan, GradeExport, PlanState, Role, Term
 from careercredit.plans.workflow import StalePlan, TransitionError
 from careercredit.registrar import amendments, auditlog, services
@@ -184,7 +185,7 @@ def post(export_id: int) -> ResponseReturnValue:
         abort(400)
     chosen = None
     if form.scope.data == "selected":
-        chosen = {int(v) for v in request.form.getlist("plan_id") if v.isdigit()}
+        chosen = {n for v in request.form.getlist("plan_id") if (n := whole_number(v)) is not None}
         if not chosen:
             return _export_page(grade_export, problems=["Tick the rows to post, or post all."])
     try:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
+import wtforms
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -16,14 +15,15 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange
 
+from careercredit.forms import Form
+from careercredit.ids import MAX_ID
 from careercredit.models import GradingScheme
-from careercredit.signoff.services import MAX_ID
 
 ALL_GRADES = [grade for scheme in GradingScheme for grade in scheme.grades]
 CREDITS_MESSAGE = "Enter the credits awarded, a whole number from 0 to 12 (0 for a failing grade)."
 
 
-class SignOffForm(FlaskForm):
+class SignOffForm(Form):
     """The sponsor's decision on one plan.
 
     The grade is not checked against the choices here: the workflow refuses a
@@ -44,7 +44,7 @@ class SignOffForm(FlaskForm):
     )
 
 
-class SendBackForm(FlaskForm):
+class SendBackForm(Form):
     """Return the plan to the student, saying what is missing."""
 
     version = HiddenField(validators=[InputRequired()])
@@ -61,7 +61,7 @@ class SendBackForm(FlaskForm):
     )
 
 
-class BulkChoiceForm(FlaskForm):
+class BulkChoiceForm(Form):
     """Plans chosen in the queue, and the grade to give them all."""
 
     plan_ids = SelectMultipleField(
@@ -79,7 +79,7 @@ class BulkChoiceForm(FlaskForm):
     award_max = BooleanField("Award the maximum each plan allows", default=True)
 
 
-class BulkRow(Form):
+class BulkRow(wtforms.Form):
     """One confirmed plan: its id, the version shown and the credits shown."""
 
     plan_id = IntegerField(validators=[InputRequired(), NumberRange(1, MAX_ID)])
@@ -87,7 +87,7 @@ class BulkRow(Form):
     credits = IntegerField(validators=[InputRequired(), NumberRange(0, 12)])
 
 
-class BulkForm(FlaskForm):
+class BulkForm(Form):
     """The confirmation: sign off each listed plan with the grade and credits shown."""
 
     grade = HiddenField(validators=[InputRequired()])

@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from careercredit.access import get_or_404, roles_required
 from careercredit.extensions import db
+from careercredit.ids import whole_number
 from careercredit.models import CreditPlan, PlanState, Role
 from careercredit.plans.workflow import StalePlan, TransitionError, max_awardable, perform
 from careercredit.signoff import services
@@ -24,8 +25,6 @@ from careercredit.signoff.forms import BulkChoiceForm, BulkForm, SendBackForm, S
 bp = Blueprint("signoff", __name__, url_prefix="/signoff")
 
 PER_PAGE = 25
-#: Ids in URLs are 32-bit integers; larger numbers answer 404.
-ID = "int(max=2147483647)"
 
 
 def _page() -> int:
@@ -117,7 +116,7 @@ def _review_page(
     )
 
 
-@bp.route(f"/<{ID}:plan_id>", methods=["GET", "POST"])
+@bp.route("/<int:plan_id>", methods=["GET", "POST"])
 @roles_required(Role.faculty)
 def review(plan_id: int) -> ResponseReturnValue:
     """Everything a sponsor needs to decide, and the sign-off form."""
@@ -149,7 +148,7 @@ def review(plan_id: int) -> ResponseReturnValue:
     return redirect(url_for(".queue"))
 
 
-@bp.post(f"/<{ID}:plan_id>/send-back")
+@bp.post("/<int:plan_id>/send-back")
 @roles_required(Role.faculty)
 def send_back(plan_id: int) -> ResponseReturnValue:
     """Return the plan to the student with a comment saying what is missing."""
@@ -194,8 +193,8 @@ def _refused(
 
 
 def _version(value: object) -> int:
-    text = str(value or "")
-    return int(text) if text.isdigit() else -1
+    number = whole_number(value)
+    return -1 if number is None else number
 
 
 # -- several plans at once --------------------------------------------------------

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from careercredit.extensions import db
+from careercredit.ids import MAX_ID
 from careercredit.models import CreditPlan, GradingScheme, Placement, PlanState, Role, Term, User
 from careercredit.models.hours import hours_text
 from careercredit.plans.workflow import (
@@ -25,9 +26,6 @@ from careercredit.plans.workflow import (
     perform,
     signoff_problems,
 )
-
-#: Ids in URLs and forms are 32-bit integers.
-MAX_ID = 2_147_483_647
 
 GRADE_NAMES = {"S": "satisfactory", "U": "unsatisfactory", "F": "fail"}
 

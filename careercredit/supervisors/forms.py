@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -17,20 +16,21 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from careercredit.forms import Form
+from careercredit.ids import MAX_ID
 from careercredit.models import LinkPurpose, RubricCriterion
 
 PURPOSES = [p.value for p in LinkPurpose]
-MAX_ID = 2**31 - 1
 DISPUTE_REASON = "Say what is wrong with this entry, so the student can correct it."
 
 
-class SendForm(FlaskForm):
+class SendForm(Form):
     """A button that sends one kind of link."""
 
     purpose = HiddenField(validators=[InputRequired(), AnyOf(PURPOSES)])
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     """The student's agreement to share with the supervisor, and the first link to send."""
 
     purpose = HiddenField(validators=[InputRequired(), AnyOf(PURPOSES)])
@@ -40,11 +40,11 @@ class ConsentForm(FlaskForm):
     )
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     """Confirm revoking a link (the CSRF token is all it carries)."""
 
 
-class HourAnswerForm(FlaskForm):
+class HourAnswerForm(Form):
     """The supervisor's answer on one hour entry, or on all waiting entries."""
 
     action = SelectField(
@@ -72,7 +72,7 @@ class HourAnswerForm(FlaskForm):
             raise ValidationError(DISPUTE_REASON)
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(Form):
     """The supervisor's evaluation; one radio group per rubric criterion is added."""
 
     comments = TextAreaField(

@@ -42,8 +42,6 @@ from careercredit.supervisors.links import LinkError, refused_link_limit, resolv
 
 bp = Blueprint("supervisors", __name__)
 
-#: Ids in URLs are 32-bit integers; larger numbers answer 404.
-ID = "int(max=2147483647)"
 EVALUATIONS = {LinkPurpose.midterm, LinkPurpose.final}
 
 
@@ -72,7 +70,7 @@ def _back_to_plan(plan: CreditPlan, placement_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.post(f"/plans/<{ID}:plan_id>/placements/<{ID}:placement_id>/links")
+@bp.post("/plans/<int:plan_id>/placements/<int:placement_id>/links")
 @login_required
 def send(plan_id: int, placement_id: int) -> ResponseReturnValue:
     """Send (or re-send) the placement's supervisor a link of one purpose."""
@@ -110,7 +108,7 @@ def _purpose(value: str | None) -> LinkPurpose:
     return LinkPurpose(value) if value in PURPOSES else LinkPurpose.hours
 
 
-@bp.route(f"/plans/<{ID}:plan_id>/placements/<{ID}:placement_id>/consent", methods=["GET", "POST"])
+@bp.route("/plans/<int:plan_id>/placements/<int:placement_id>/consent", methods=["GET", "POST"])
 @login_required
 def consent(plan_id: int, placement_id: int) -> ResponseReturnValue:
     """The student agrees, once per placement, to share with its supervisor; then it sends."""
@@ -142,7 +140,7 @@ def consent(plan_id: int, placement_id: int) -> ResponseReturnValue:
     return _back_to_plan(plan, placement.id)
 
 
-@bp.route(f"/plans/<{ID}:plan_id>/links/<{ID}:link_id>/revoke", methods=["GET", "POST"])
+@bp.route("/plans/<int:plan_id>/links/<int:link_id>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke(plan_id: int, link_id: int) -> ResponseReturnValue:
     """Revoke a link, after a confirmation."""
@@ -164,7 +162,7 @@ def revoke(plan_id: int, link_id: int) -> ResponseReturnValue:
     return _back_to_plan(plan, link.placement_id)
 
 
-@bp.get(f"/plans/<{ID}:plan_id>/placements/<{ID}:placement_id>/disclosures")
+@bp.get("/plans/<int:plan_id>/placements/<int:placement_id>/disclosures")
 @login_required
 def disclosures(plan_id: int, placement_id: int) -> ResponseReturnValue:
     """Who received what from this placement's record, when, and from where."""

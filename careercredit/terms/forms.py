@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, Field, IntegerField, StringField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
+from careercredit.forms import Form
 from careercredit.models.terms import DEFAULT_HOURS_PER_CREDIT, DEFAULT_MAX_CREDITS
 from careercredit.terms.services import DUPLICATE_CODE, code_taken
 
@@ -19,7 +19,7 @@ def _upper(value: str | None) -> str | None:
     return value.strip().upper() if isinstance(value, str) else value
 
 
-class TermForm(FlaskForm):
+class TermForm(Form):
     """A term's code, name, dates and credit policy."""
 
     code = StringField(
@@ -98,5 +98,5 @@ class TermForm(FlaskForm):
             raise ValidationError("The grading deadline must be on or after the last day.")
 
 
-class DeleteTermForm(FlaskForm):
+class DeleteTermForm(Form):
     """Only the CSRF token: deleting is a POST."""

@@ -6,11 +6,11 @@ in ``careercredit.verify.services``.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField
 from wtforms.validators import ValidationError
 
+from careercredit.forms import Form
 from careercredit.verify.services import NO_FILE, UploadProblem, canonical_code, file_digest
 
 EXAMPLE_CODE = "CC-7Q4M-2XKD-9PMA-H3TW"
@@ -20,7 +20,7 @@ NOT_A_CODE = (
 )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     """The code printed on a record, typed by the visitor (sent with GET: no CSRF token)."""
 
     class Meta:
@@ -53,7 +53,7 @@ class CodeForm(FlaskForm):
         return code
 
 
-class FileCheckForm(FlaskForm):
+class FileCheckForm(Form):
     """The PDF the visitor received, to compare with the one we issued.
 
     Validating reads the file once, in chunks, and keeps its SHA-256 in ``digest``.

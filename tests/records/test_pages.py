@@ -84,9 +84,9 @@ def ask(client: FlaskClient, purpose: str = "Graduate school application"):
 def issue_form(registrar: FlaskClient, student_id: int) -> dict[str, str]:
     """The issue button's form as the registrar's student page shows it."""
     page = f"/records/students/{student_id}"
-    latest = re.search(r'id="latest" name="latest" type="hidden" value="(\d+)"', page_text_raw(
-        registrar.get(page)
-    ))
+    latest = re.search(
+        r'id="latest" name="latest" type="hidden" value="(\d+)"', page_text_raw(registrar.get(page))
+    )
     assert latest, "the issue button carries the newest record the page showed"
     return {"csrf_token": _token(registrar, page), "latest": latest.group(1)}
 
