@@ -12,8 +12,9 @@ AXE := .cache/axe-core-$(AXE_VERSION)/node_modules/axe-core/axe.min.js
 run: venv
 	$(BIN)/python -m careercredit.demo
 
+# The suite runs in one process per core (pytest-xdist); each has its own database.
 test: venv browser-tools
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 bench-pdf: venv
 	$(BIN)/python scripts/bench_pdf.py

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, make_url, select, text
 
 from careercredit import create_app
 from careercredit.demo.directory import SERVICE_DN, SUFFIX, CampusDirectory
@@ -31,7 +32,19 @@ DATA = Path(__file__).parent / "data"
 CAMPUS_LDIF = DATA / "campus.ldif"
 PASSWORD = "correct horse"
 SERVICE_PASSWORD = "service secret"
-EXTERNAL_DATABASE_URL = os.environ.get("CAREERCREDIT_TEST_DATABASE_URL")
+
+
+def _worker_database(url: str | None) -> str | None:
+    """Under pytest-xdist each worker gets a database of its own next to the one named."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    base = make_url(url)
+    return base.set(database=f"{base.database}_{worker}").render_as_string(hide_password=False)
+
+
+#: The database named by the environment (this worker's own copy of it under xdist).
+EXTERNAL_DATABASE_URL = _worker_database(os.environ.get("CAREERCREDIT_TEST_DATABASE_URL"))
 
 #: The test campus's groups, written with odd case and spacing on purpose:
 #: the app must normalise DNs before comparing them.
@@ -96,12 +109,39 @@ def settings_for(directory: CampusDirectory, database_url: str, **overrides: Any
     return config
 
 
+@contextmanager
+def _own_database(url: str) -> Iterator[None]:
+    """Create this xdist worker's database for the session and drop it afterwards."""
+    named = os.environ["CAREERCREDIT_TEST_DATABASE_URL"]
+    if url == named:
+        yield
+        return
+    admin = create_engine(named, isolation_level="AUTOCOMMIT")
+    name = make_url(url).database
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory: pytest.TempPathFactory, campus: CampusDirectory) -> str:
+def migrated_database(
+    tmp_path_factory: pytest.TempPathFactory, campus: CampusDirectory
+) -> Iterator[str]:
     """A database upgraded to the newest migration: a template file or the external one."""
-    url = EXTERNAL_DATABASE_URL or (
-        f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.db'}"
-    )
+    if EXTERNAL_DATABASE_URL:
+        with _own_database(EXTERNAL_DATABASE_URL):
+            yield _upgraded(EXTERNAL_DATABASE_URL, campus)
+        return
+    yield _upgraded(f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.db'}", campus)
+
+
+def _upgraded(url: str, campus: CampusDirectory) -> str:
     app = create_app(settings_for(campus, url))
     with app.app_context():
         upgrade()
