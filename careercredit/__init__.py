@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from careercredit.ids import BoundedIntegerConverter
@@ -66,7 +67,10 @@ def _init_extensions(app: Flask) -> None:
     def load_user(user_id: str) -> models.User | None:
         if not user_id.isdigit():
             return None
-        return db.session.get(models.User, int(user_id))
+        # The person and their roles in one query: every page asks for both.
+        return db.session.get(
+            models.User, int(user_id), options=[joinedload(models.User.role_rows)]
+        )
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -211,8 +211,8 @@ def projects() -> ResponseReturnValue:
         pagination=services.project_page(q, employer_id, status, page),
         q=q,
         employer_id=employer_id,
+        employer=db.session.get(Employer, employer_id) if employer_id else None,
         status=status,
-        employers=services.employer_choices(),
     )
 
 

@@ -9,13 +9,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.ids import MAX_ID
 from careercredit.models import Employer, Project, ProjectStatus, Supervisor, Term, User
+from careercredit.pagination import paginate_ids
 from careercredit.sql import escape_like
 
 PER_PAGE = 25
@@ -162,17 +163,33 @@ def supervisor_page(q: str, employer_id: int | None, page: int) -> Pagination:
     return _paginate(query, page)
 
 
-def _projects_matching(q: str) -> Select[Any]:
-    """Projects whose title, description, external id or employer name contains ``q``."""
-    query = select(Project).join(Project.employer)
+def _contains_ignoring_case(column: Any, pattern: str) -> ColumnElement[bool]:
+    """``column LIKE pattern`` ignoring case.
+
+    PostgreSQL needs ILIKE; SQLite's LIKE already ignores (ASCII) case, and
+    ``ilike``'s ``lower()`` on both sides only slows its scan down.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        return column.like(pattern, escape="\\")
+    return column.ilike(pattern, escape="\\")
+
+
+def _projects_matching(q: str, query: Select[Any] | None = None) -> Select[Any]:
+    """Projects whose title, description, external id or employer name contains ``q``.
+
+    Employers are matched first (a few thousand names), so projects are scanned
+    once, without a join.
+    """
+    query = select(Project) if query is None else query
     if q:
         pattern = _contains(q)
+        employers = select(Employer.id).where(_contains_ignoring_case(Employer.name, pattern))
         query = query.where(
             or_(
-                Project.title.ilike(pattern, escape="\\"),
-                Project.description.ilike(pattern, escape="\\"),
-                Project.external_id.ilike(pattern, escape="\\"),
-                Employer.name.ilike(pattern, escape="\\"),
+                _contains_ignoring_case(Project.title, pattern),
+                _contains_ignoring_case(Project.description, pattern),
+                _contains_ignoring_case(Project.external_id, pattern),
+                Project.employer_id.in_(employers),
             )
         )
     return query
@@ -181,15 +198,24 @@ def _projects_matching(q: str) -> Select[Any]:
 def project_page(
     q: str, employer_id: int | None, status: ProjectStatus | None, page: int
 ) -> Pagination:
-    """Projects matching the search and filters, newest start first."""
-    query = _projects_matching(q).options(
-        joinedload(Project.employer), joinedload(Project.supervisor)
-    )
+    """Projects matching the search and filters, newest start first.
+
+    The page is found by id and only its rows are loaded with their employers
+    and supervisors; a page past the end shows the last one. A text search's
+    total is counted only as far as its page read ("more than 25").
+    """
+    ids = _projects_matching(q, select(Project.id))
     if employer_id is not None:
-        query = query.where(Project.employer_id == employer_id)
+        ids = ids.where(Project.employer_id == employer_id)
     if status is not None:
-        query = query.where(Project.status == status)
-    return _paginate(query.order_by(Project.starts_on.desc(), Project.title, Project.id), page)
+        ids = ids.where(Project.status == status)
+    ids = ids.order_by(Project.starts_on.desc(), Project.title, Project.id)
+    load = select(Project).options(joinedload(Project.employer), joinedload(Project.supervisor))
+    # A text search scans the projects; counting all matches would scan them all again.
+    pagination = paginate_ids(ids, load, page=page, per_page=PER_PAGE, count_seen=bool(q))
+    if not pagination.items and page > pagination.pages > 0:
+        pagination = paginate_ids(ids, load, page=pagination.pages, per_page=PER_PAGE)
+    return pagination
 
 
 def projects_of(*, employer_id: int | None = None, supervisor_id: int | None = None) -> list:

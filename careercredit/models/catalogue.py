@@ -53,7 +53,7 @@ class Supervisor(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200), index=True)
     title: Mapped[str | None] = mapped_column(String(200))
     #: Stored lower-cased.
     email: Mapped[str] = mapped_column(String(320), index=True)

@@ -75,13 +75,19 @@ class CreditPlan(db.Model):
             name="credits_approved_range",
         ),
         Index("ix_credit_plan_queue", "state", "submitted_at"),
+        # A student's plans and a sponsor's, newest change first (the sponsor's also by
+        # state: the sign-off queue); a term's queue and roster; every plan by last change.
+        Index("ix_credit_plan_student", "student_id", "updated_at", "id"),
+        Index("ix_credit_plan_sponsor", "sponsor_id", "state", "updated_at", "id"),
+        Index("ix_credit_plan_term", "term_id", "state", "submitted_at", "id"),
+        Index("ix_credit_plan_updated", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    student_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
-    term_id: Mapped[int] = mapped_column(ForeignKey("term.id"), index=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    term_id: Mapped[int] = mapped_column(ForeignKey("term.id"))
     #: The faculty member who sponsors the credit; chosen before submitting.
-    sponsor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    sponsor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     objectives: Mapped[str] = mapped_column(Text, default="")
     credits_requested: Mapped[int] = mapped_column(SmallInteger)
     #: Set by the advisor at approval; may be lower than requested.

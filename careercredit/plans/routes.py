@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -16,16 +15,13 @@ from careercredit.hours.services import plan_hours_options
 from careercredit.ids import whole_number
 from careercredit.models import (
     CreditPlan,
-    Employer,
     Placement,
     PlanComment,
     PlanState,
     Project,
     Role,
-    Term,
     User,
 )
-from careercredit.models.people import UserRole
 from careercredit.models.plans import STAFF_ROLES
 from careercredit.plans import services
 from careercredit.plans.forms import (
@@ -48,6 +44,12 @@ bp = Blueprint("plans", __name__, url_prefix="/plans")
 
 PER_PAGE = 25
 PAGE_OPTIONS = [
+    joinedload(CreditPlan.student).lazyload(User.role_rows),
+    joinedload(CreditPlan.sponsor).lazyload(User.role_rows),
+    joinedload(CreditPlan.term),
+    joinedload(CreditPlan.sign_off),
+    joinedload(CreditPlan.posting),
+    selectinload(CreditPlan.amendments),
     plan_hours_options(),
     selectinload(CreditPlan.placements).selectinload(Placement.evaluations),
     selectinload(CreditPlan.placements).selectinload(Placement.links),
@@ -74,8 +76,9 @@ def _int_arg(name: str) -> int | None:
 @roles_required(Role.student)
 def index() -> ResponseReturnValue:
     """The student's own plans."""
-    query = services.plans_query(current_user).where(CreditPlan.student_id == current_user.id)
-    pagination = db.paginate(query, page=_page(), per_page=PER_PAGE, error_out=False)
+    pagination = services.plans_page(
+        current_user, services.PlanFilters(), page=_page(), per_page=PER_PAGE, own=True
+    )
     return render_template("plans/index.html", pagination=pagination)
 
 
@@ -83,21 +86,15 @@ def index() -> ResponseReturnValue:
 @roles_required(Role.advisor, Role.registrar, Role.admin, Role.faculty)
 def all_plans() -> ResponseReturnValue:
     """Every plan the person may see (faculty: the ones they sponsor), filtered."""
-    query = services.plans_query(
-        current_user,
-        state=request.args.get("state"),
-        term_id=_int_arg("term"),
-        sponsor_id=_int_arg("sponsor"),
-        employer_id=_int_arg("employer"),
-    )
-    pagination = db.paginate(query, page=_page(), per_page=PER_PAGE, error_out=False)
+    filters = _filters(state=request.args.get("state"))
+    pagination = services.plans_page(current_user, filters, page=_page(), per_page=PER_PAGE)
     staff = bool(current_user.roles & STAFF_ROLES)
     return render_template(
         "plans/all.html",
         pagination=pagination,
         staff=staff,
         states=list(PlanState),
-        **_filter_choices(),
+        terms=services.filter_terms(),
     )
 
 
@@ -105,24 +102,17 @@ def all_plans() -> ResponseReturnValue:
 @roles_required(Role.advisor)
 def queue() -> ResponseReturnValue:
     """Submitted plans waiting for an advisor, oldest first."""
-    query = services.review_queue(
-        term_id=_int_arg("term"), sponsor_id=_int_arg("sponsor"), employer_id=_int_arg("employer")
-    )
-    pagination = db.paginate(query, page=_page(), per_page=PER_PAGE, error_out=False)
-    return render_template("plans/queue.html", pagination=pagination, **_filter_choices())
+    pagination = services.queue_page(_filters(), page=_page(), per_page=PER_PAGE)
+    return render_template("plans/queue.html", pagination=pagination, terms=services.filter_terms())
 
 
-def _filter_choices() -> dict[str, object]:
-    sponsors = (
-        select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.faculty)
+def _filters(state: str | None = None) -> services.PlanFilters:
+    return services.PlanFilters(
+        state=state,
+        term_id=_int_arg("term"),
+        sponsor=request.args.get("sponsor", "")[:100],
+        employer=request.args.get("employer", "")[:100],
     )
-    return {
-        "terms": db.session.scalars(select(Term).order_by(Term.starts_on.desc())).all(),
-        "sponsors": db.session.scalars(sponsors.order_by(User.display_name)).all(),
-        "employers": db.session.scalars(select(Employer).order_by(Employer.name)).all(),
-    }
 
 
 # -- one plan -----------------------------------------------------------------
@@ -132,14 +122,18 @@ def _filter_choices() -> dict[str, object]:
 @login_required
 def show(plan_id: int) -> ResponseReturnValue:
     """A plan with its hours, projects, history and the actions the person may take."""
-    plan = get_or_404(CreditPlan, plan_id)
-    if current_user.id not in {plan.student_id, plan.sponsor_id}:
-        # Staff looking at a student's record is itself recorded.
-        record_event("plan.view", actor=current_user, object_type="credit_plan", object_id=plan.id)
-        db.session.commit()
     # One query per kind of row, however many placements, entries and links.
-    plan = db.session.get(CreditPlan, plan_id, options=PAGE_OPTIONS, populate_existing=True)
-    return _show_page(plan)
+    plan = db.session.get(CreditPlan, plan_id, options=PAGE_OPTIONS)
+    if plan is None or not plan.can_view(current_user):
+        abort(404)
+    if current_user.id in {plan.student_id, plan.sponsor_id}:
+        return _show_page(plan)
+    # Staff looking at a student's record is itself recorded: the page goes out only
+    # once the record of it is committed.
+    record_event("plan.view", actor=current_user, object_type="credit_plan", object_id=plan.id)
+    page = _show_page(plan)
+    db.session.commit()
+    return page
 
 
 def _show_page(plan: CreditPlan, **forms: object) -> str:

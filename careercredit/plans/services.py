@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -13,6 +14,7 @@ from careercredit.audit import record_event
 from careercredit.auth.ldap import DirectoryUnavailable
 from careercredit.auth.services import directory, mapped_roles, sync_person
 from careercredit.extensions import db
+from careercredit.ids import whole_number
 from careercredit.models import (
     CreditPlan,
     Employer,
@@ -25,6 +27,7 @@ from careercredit.models import (
     User,
 )
 from careercredit.models.people import UserRole
+from careercredit.pagination import paginate_ids
 from careercredit.plans.workflow import TransitionError
 from careercredit.sql import escape_like
 
@@ -236,8 +239,9 @@ def remove_placement(plan: CreditPlan, by: User, placement_id: int) -> None:
 def _with_list_columns(query: Select) -> Select:
     """Load what list pages show in a fixed number of queries, whatever the page size."""
     return query.options(
-        joinedload(CreditPlan.student),
-        joinedload(CreditPlan.sponsor),
+        # Names only: the people's roles are not needed (the selectin load would query them).
+        joinedload(CreditPlan.student).lazyload(User.role_rows),
+        joinedload(CreditPlan.sponsor).lazyload(User.role_rows),
         joinedload(CreditPlan.term),
         selectinload(CreditPlan.placements)
         .joinedload(Placement.project)
@@ -245,29 +249,47 @@ def _with_list_columns(query: Select) -> Select:
     )
 
 
-def plans_query(
-    user: User,
-    *,
-    state: str | None = None,
-    term_id: int | None = None,
-    sponsor_id: int | None = None,
-    employer_id: int | None = None,
-) -> Select:
-    """Plans ``user`` may see, filtered; newest activity first."""
-    query = select(CreditPlan).where(CreditPlan.visible_to(user))
-    if state in PlanState.__members__:
-        query = query.where(CreditPlan.state == PlanState(state))
-    query = _filtered(query, term_id=term_id, sponsor_id=sponsor_id, employer_id=employer_id)
-    return _with_list_columns(query.order_by(CreditPlan.updated_at.desc(), CreditPlan.id.desc()))
+@dataclass(frozen=True)
+class PlanFilters:
+    """What a list of plans is narrowed to; empty values filter nothing.
+
+    ``sponsor`` is a sponsor's username or part of their name, ``employer``
+    part of an employer's name; either may also be an id (links use ids).
+    """
+
+    state: str | None = None
+    term_id: int | None = None
+    sponsor: str = ""
+    employer: str = ""
 
 
-def review_queue(
-    *, term_id: int | None = None, sponsor_id: int | None = None, employer_id: int | None = None
-) -> Select:
-    """Submitted plans, oldest first: the advisors' queue."""
-    query = select(CreditPlan).where(CreditPlan.state == PlanState.submitted)
-    query = _filtered(query, term_id=term_id, sponsor_id=sponsor_id, employer_id=employer_id)
-    return _with_list_columns(query.order_by(CreditPlan.submitted_at, CreditPlan.id))
+def plans_page(
+    user: User, filters: PlanFilters, *, page: int, per_page: int, own: bool = False
+) -> Pagination:
+    """One page of the plans ``user`` may see (``own``: only their own), newest activity first."""
+    ids = select(CreditPlan.id).where(CreditPlan.visible_to(user))
+    if own:
+        ids = ids.where(CreditPlan.student_id == user.id)
+    if filters.state in PlanState.__members__:
+        ids = ids.where(CreditPlan.state == PlanState(filters.state))
+    ids = _filtered(ids, filters).order_by(CreditPlan.updated_at.desc(), CreditPlan.id.desc())
+    return paginate_ids(ids, _with_list_columns(select(CreditPlan)), page=page, per_page=per_page)
+
+
+def queue_page(filters: PlanFilters, *, page: int, per_page: int) -> Pagination:
+    """One page of the advisors' queue: submitted plans, oldest first."""
+    ids = select(CreditPlan.id).where(CreditPlan.state == PlanState.submitted)
+    ids = _filtered(ids, filters).order_by(CreditPlan.submitted_at, CreditPlan.id)
+    return paginate_ids(ids, _with_list_columns(select(CreditPlan)), page=page, per_page=per_page)
+
+
+def filter_terms() -> list[Term]:
+    """The terms plan lists can be filtered by, newest first.
+
+    Sponsors and employers are typed, not chosen from a list: a university has
+    thousands of each.
+    """
+    return list(db.session.scalars(select(Term).order_by(Term.starts_on.desc())))
 
 
 def queue_count() -> int:
@@ -282,15 +304,33 @@ def queue_count() -> int:
     )
 
 
-def _filtered(
-    query: Select, *, term_id: int | None, sponsor_id: int | None, employer_id: int | None
-) -> Select:
-    if term_id:
-        query = query.where(CreditPlan.term_id == term_id)
-    if sponsor_id:
-        query = query.where(CreditPlan.sponsor_id == sponsor_id)
-    if employer_id:
-        query = query.where(
-            CreditPlan.placements.any(Placement.project.has(Project.employer_id == employer_id))
-        )
+def _filtered(query: Select, filters: PlanFilters) -> Select:
+    if filters.term_id:
+        query = query.where(CreditPlan.term_id == filters.term_id)
+    if filters.sponsor.strip():
+        query = query.where(CreditPlan.sponsor_id.in_(_people_named(filters.sponsor)))
+    if filters.employer.strip():
+        employers = _employers_named(filters.employer)
+        placed = select(Placement.plan_id).join(Placement.project)
+        query = query.where(CreditPlan.id.in_(placed.where(Project.employer_id.in_(employers))))
     return query
+
+
+def _people_named(text: str) -> Select:
+    """Ids of the people with username ``text``, or ``text`` in their name (or id ``text``)."""
+    text = " ".join(text.split())
+    if (number := whole_number(text)) is not None:
+        return select(User.id).where(User.id == number)
+    pattern = f"%{escape_like(text.lower())}%"
+    return select(User.id).where(
+        or_(User.uid == text.lower(), func.lower(User.display_name).like(pattern, escape="\\"))
+    )
+
+
+def _employers_named(text: str) -> Select:
+    """Ids of the employers with ``text`` in their name (or id ``text``)."""
+    text = " ".join(text.split())
+    if (number := whole_number(text)) is not None:
+        return select(Employer.id).where(Employer.id == number)
+    pattern = f"%{escape_like(text.lower())}%"
+    return select(Employer.id).where(func.lower(Employer.name).like(pattern, escape="\\"))

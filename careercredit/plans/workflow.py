@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -152,9 +153,14 @@ def completion_problems(plan: CreditPlan, reflection: str = "", **_: Any) -> lis
     return problems
 
 
-def max_awardable(plan: CreditPlan) -> int:
-    """Most credits a sponsor may award: approved, and covered by verified hours."""
-    earned = int(plan.verified_hours // plan.term.hours_per_credit)
+def max_awardable(plan: CreditPlan, verified: Decimal | None = None) -> int:
+    """Most credits a sponsor may award: approved, and covered by verified hours.
+
+    ``verified`` is the plan's verified hours when a list has summed them in
+    SQL; otherwise they are summed from the plan's hour entries.
+    """
+    hours = plan.verified_hours if verified is None else verified
+    earned = int(hours // plan.term.hours_per_credit)
     return max(0, min(plan.credits_approved or 0, earned))
 
 

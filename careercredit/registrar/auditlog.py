@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute, lazyload
 
 from careercredit.extensions import db
 from careercredit.models import AuditEvent, User
+from careercredit.pagination import paginate_ids
 from careercredit.sql import escape_like
 
 #: An action filter ending in this selects every action of a prefix (``plan.*``).
@@ -28,6 +31,12 @@ class AuditFilters:
     date_to: date | None = None
     object_type: str = ""
     object_id: str = ""
+
+
+def audit_page(filters: AuditFilters, *, page: int, per_page: int) -> Pagination:
+    """One page of the audit events matching ``filters``, newest first."""
+    ids = audit_query(filters).with_only_columns(AuditEvent.id)
+    return paginate_ids(ids, select(AuditEvent), page=page, per_page=per_page)
 
 
 def audit_query(filters: AuditFilters) -> Select:
@@ -58,14 +67,30 @@ def actors_of(events: Iterable[AuditEvent]) -> dict[int, User]:
     ids = {e.actor_id for e in events if e.actor_id is not None}
     if not ids:
         return {}
-    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
+    people = select(User).where(User.id.in_(ids)).options(lazyload(User.role_rows))
+    return {u.id: u for u in db.session.scalars(people)}
+
+
+def distinct_values(column: InstrumentedAttribute[Any]) -> list[Any]:
+    """The distinct values of an indexed column, smallest first, in one statement.
+
+    ``SELECT DISTINCT`` reads all of a log of millions of rows; this asks the
+    index for the next value above the last one found, once per value (a
+    loose index scan, written as a recursive query).
+    """
+    seen = select(func.min(column).label("value")).cte("seen", recursive=True)
+    following = select(func.min(column)).where(column > seen.c.value).scalar_subquery()
+    seen = seen.union_all(select(following).where(seen.c.value.is_not(None)))
+    return list(
+        db.session.scalars(
+            select(seen.c.value).where(seen.c.value.is_not(None)).order_by(seen.c.value)
+        )
+    )
 
 
 def action_choices() -> list[tuple[str, str]]:
     """Every action seen in the log, each prefix (``plan.*``) before its actions."""
-    actions = db.session.scalars(
-        select(AuditEvent.action).distinct().order_by(AuditEvent.action)
-    ).all()
+    actions = distinct_values(AuditEvent.action)
     choices: list[tuple[str, str]] = []
     for action in actions:
         prefix = action.partition(".")[0]
@@ -77,14 +102,7 @@ def action_choices() -> list[tuple[str, str]]:
 
 def object_types() -> list[str]:
     """Every kind of object the log speaks of."""
-    return list(
-        db.session.scalars(
-            select(AuditEvent.object_type)
-            .where(AuditEvent.object_type.is_not(None))
-            .distinct()
-            .order_by(AuditEvent.object_type)
-        )
-    )
+    return distinct_values(AuditEvent.object_type)
 
 
 def details_text(details: dict[str, Any] | None) -> str:

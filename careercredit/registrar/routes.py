@@ -78,9 +78,7 @@ def roster(term_id: int) -> ResponseReturnValue:
 
 
 def _roster_page(term: Term, problems: list[str] | None = None) -> ResponseReturnValue:
-    plans = db.paginate(
-        services.roster_query(term), page=_page(), per_page=PER_PAGE, error_out=False
-    )
+    plans = services.roster_page(term, page=_page(), per_page=PER_PAGE)
     exports = db.session.scalars(services.exports_query(term.id).limit(RECENT_EXPORTS)).all()
     page = render_template(
         "registrar/roster.html",
@@ -277,9 +275,7 @@ def audit_log() -> ResponseReturnValue:
         object_type=form.object_type.data or "",
         object_id=form.object_id.data or "",
     )
-    events = db.paginate(
-        auditlog.audit_query(filters), page=_page(), per_page=AUDIT_PER_PAGE, error_out=False
-    )
+    events = auditlog.audit_page(filters, page=_page(), per_page=AUDIT_PER_PAGE)
     return render_template(
         "registrar/audit_log.html",
         form=form,

@@ -15,6 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
@@ -29,6 +30,7 @@ from careercredit.models import (
     Term,
     User,
 )
+from careercredit.pagination import paginate_ids
 from careercredit.plans.workflow import TransitionError, perform
 from careercredit.registrar.csvexport import GradeRow, build_csv, read_csv
 from careercredit.sql import escape_like
@@ -78,6 +80,44 @@ def roster_query(term: Term) -> Select:
     )
 
 
+def roster_page(term: Term, *, page: int, per_page: int) -> Pagination:
+    """One page of ``term``'s roster, in ``roster_query``'s order, found by id first.
+
+    The few amended plans are looked up first, so the database sees a plain
+    "signed off, or one of these" and estimates the roster's size well
+    (PostgreSQL otherwise joins every person to sort a roster by name).
+    """
+    amended = db.session.scalars(
+        select(Amendment.plan_id)
+        .join(CreditPlan, CreditPlan.id == Amendment.plan_id)
+        .where(
+            CreditPlan.term_id == term.id,
+            CreditPlan.state == PlanState.posted,
+            Amendment.exported_in_id.is_(None),
+        )
+        .distinct()
+    ).all()
+    on_roster = and_(
+        CreditPlan.term_id == term.id,
+        or_(CreditPlan.state == PlanState.signed_off, CreditPlan.id.in_(amended)),
+    )
+    to_post_first = case((CreditPlan.state == PlanState.signed_off, 0), else_=1)
+    ids = (
+        select(CreditPlan.id)
+        .join(CreditPlan.student)
+        .where(on_roster)
+        .order_by(to_post_first, User.display_name, CreditPlan.id)
+    )
+    load = select(CreditPlan).options(
+        joinedload(CreditPlan.student).lazyload(User.role_rows),
+        joinedload(CreditPlan.sponsor).lazyload(User.role_rows),
+        joinedload(CreditPlan.sign_off),
+        selectinload(CreditPlan.amendments),
+    )
+    counted = select(CreditPlan.id).where(on_roster)
+    return paginate_ids(ids, load, page=page, per_page=per_page, counted=counted)
+
+
 @dataclass(frozen=True)
 class TermCounts:
     """What waits for the registrar in one term."""
@@ -118,7 +158,9 @@ def term_counts(term_ids: Collection[int]) -> dict[int, TermCounts]:
 def exports_query(term_id: int | None = None) -> Select:
     """Grade exports, newest first, with their term and maker loaded."""
     query = select(GradeExport).options(
-        defer(GradeExport.content), joinedload(GradeExport.term), joinedload(GradeExport.created_by)
+        defer(GradeExport.content),
+        joinedload(GradeExport.term),
+        joinedload(GradeExport.created_by).lazyload(User.role_rows),
     )
     if term_id is not None:
         query = query.where(GradeExport.term_id == term_id)

@@ -54,6 +54,7 @@ def _queue_page(choice: BulkChoiceForm, status: int = 200) -> ResponseReturnValu
         pagination=pagination,
         choice=choice,
         grade_groups=services.all_grade_choices(),
+        verified=services.verified_hours_of([plan.id for plan in pagination.items]),
         max_awardable=max_awardable,
         is_late=services.is_late,
     ), status

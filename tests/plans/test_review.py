@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from flask import Flask
 
 from careercredit.extensions import db
-from careercredit.models import CreditPlan, PlanState
+from careercredit.models import CreditPlan, PlanState, Role
 from tests.conftest import login, user_id
 from tests.plans.conftest import actions, outbox, plan_state, post_form
 
@@ -133,3 +133,36 @@ def test_queue_is_oldest_first_and_filters(app: Flask, login_as, make) -> None:
     assert "1 plan in the queue" in filtered
     assert "Review queue" in advisor.get("/").get_data(as_text=True)
     assert late and early
+
+
+def test_queue_filters_by_typed_sponsor_and_employer(app: Flask, login_as, make) -> None:
+    advisor = login_as("advisor")
+    quinn = make.user("qreyes", Role.faculty, name="Quinn Reyes")
+    other = make.user("tgray", Role.faculty, name="Tess Gray")
+    percent = make.employer("100% Solar Co-op")
+    hundred = make.employer("1000 Lakes Survey")
+    make.plan(
+        make.user("one", name="First Student"),
+        state=PlanState.submitted,
+        sponsor_id=quinn,
+        project_ids=[make.project(percent, hours=45)],
+    )
+    make.plan(
+        make.user("two", name="Second Student"),
+        state=PlanState.submitted,
+        sponsor_id=other,
+        project_ids=[make.project(hundred, hours=45)],
+    )
+
+    def students(query: str) -> set[str]:
+        page = advisor.get(f"/plans/queue?{query}").get_data(as_text=True)
+        return {name for name in ("First Student", "Second Student") if name in page}
+
+    assert students("sponsor=QUINN") == {"First Student"}  # part of the name, any case
+    assert students("sponsor=tgray") == {"Second Student"}  # the username
+    assert students(f"sponsor={other}") == {"Second Student"}  # an id, as links carry
+    assert students("employer=solar") == {"First Student"}
+    assert students("employer=100%25") == {"First Student"}  # % is a character, not a wildcard
+    assert students("sponsor=nobody+at+all") == set()
+    page = advisor.get("/plans/queue?sponsor=nobody").get_data(as_text=True)
+    assert "No plan matches these filters" in page and 'value="nobody"' in page

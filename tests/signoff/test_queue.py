@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from flask import Flask
 from sqlalchemy import event
 
 from careercredit.extensions import db
-from careercredit.models import PlanState, Role, User
+from careercredit.models import CreditPlan, HourEntry, HourStatus, PlanState, Role, User
 from careercredit.signoff.services import awaiting_count, late_count
 from tests.conftest import user_id
 from tests.signoff.pages import finished_plan, sponsor_id, student, text
@@ -64,6 +65,39 @@ def test_queue_row_shows_credits_hours_and_the_most_awardable(app: Flask, login_
     assert cells[3:6] == ["2", "60 / 90", "1"]  # approved, verified / required, most awardable
     assert "hours short" in row
     assert "Past the grading deadline" not in row
+
+
+def test_queue_counts_only_verified_hours_of_every_placement(app: Flask, login_as, make) -> None:
+    sponsor = login_as("faculty")
+    projects = [make.project(hours=45), make.project(hours=45)]
+    plan_id = finished_plan(
+        app,
+        make,
+        student(make, "bsmith", "Bea Smith"),
+        sponsor=sponsor_id(app),
+        verified="80.5",
+        project_ids=projects,
+    )
+    with app.app_context():
+        second = db.session.get(CreditPlan, plan_id).placements[1]
+        entries = (("7.75", "verified"), ("2", "verified"), ("8", "submitted"), ("6", "disputed"))
+        for day, (hours, status) in enumerate(entries, 1):
+            second.hour_entries.append(
+                HourEntry(
+                    work_date=date.today() - timedelta(days=day),
+                    hours=Decimal(hours),
+                    description="Cleaned the survey data.",
+                    status=HourStatus(status),
+                )
+            )
+        db.session.commit()
+    page = sponsor.get("/signoff/").get_data(as_text=True)
+    row = page[page.index(f'id="plan-{plan_id}"') :]
+    row = row[: row.index("</tr>")]
+    cells = [c.split(">", 1)[1].split("<", 1)[0].strip() for c in row.split("<td")[1:]]
+    # 80.5 + 7.75 + 2 verified; the submitted and disputed hours wait and do not count.
+    assert cells[4:6] == ["90.25 / 90", "2"]
+    assert "hours short" not in row
 
 
 def test_queue_is_oldest_first_and_paginated(app: Flask, login_as, make) -> None:

@@ -1,0 +1,108 @@
+"""Pages of long lists: find one page's ids in SQL first, then load only those rows.
+
+``db.paginate`` runs the list's whole query with ``OFFSET``: for page 500 the
+database builds (joins, loads) the 12,475 rows before the page and throws
+them away. Here the offset walks only the ids, which an index holding the
+filter and sort columns hands over without reading a table row, and the
+joins and eager loads run for the rows shown.
+
+Counting stops at ``COUNT_LIMIT``: a list of millions (the audit log) is not
+counted on every view. Past the limit the total and the number of pages read
+"more than …", and the next page is offered while there is one. A text
+search, which no index can count, counts only what its page read. The
+result is the ``Pagination`` the templates already use.
+"""
+
+from __future__ import annotations
+
+from math import ceil
+from typing import Any
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, func, inspect, select
+
+from careercredit.extensions import db
+
+#: Rows counted at most; a longer list shows "more than 10,000".
+COUNT_LIMIT = 10_000
+
+
+class MoreThan(int):
+    """A number known only to be above ``self - 1``: prints as "more than …"."""
+
+    def __str__(self) -> str:
+        return f"more than {int(self) - 1:,}"
+
+
+class IdPagination(Pagination):
+    """A ``Pagination`` whose page is found by id first (``ids``), then loaded (``load``)."""
+
+    def _query_items(self) -> list[Any]:
+        ids_query: Select = self._query_args["ids"]
+        found = db.session.scalars(ids_query.limit(self.per_page + 1).offset(self._query_offset))
+        ids = list(found)
+        self._more = len(ids) > self.per_page
+        ids = ids[: self.per_page]
+        if not ids:
+            return []
+        load: Select = self._query_args["load"]
+        key = inspect(load.column_descriptions[0]["entity"]).primary_key[0]
+        rows = db.session.scalars(load.where(key.in_(ids))).unique()
+        by_id = {getattr(row, key.key): row for row in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def _query_count(self) -> int:
+        if self._query_args.get("count_seen") and (self.items or self.page == 1):
+            # Only what was read for this page: the total if this is the last page.
+            seen = self._query_offset + len(self.items)
+            return MoreThan(seen + 1) if self._more else seen
+        ids_query: Select | None = self._query_args["counted"]
+        if ids_query is None:
+            ids_query = self._query_args["ids"]
+        capped = ids_query.order_by(None).limit(COUNT_LIMIT + 1).subquery()
+        total = db.session.scalar(select(func.count()).select_from(capped)) or 0
+        return MoreThan(total) if total > COUNT_LIMIT else total
+
+    @property
+    def pages(self) -> int:
+        if not isinstance(self.total, MoreThan):
+            return super().pages
+        known = ceil((int(self.total) - 1) / self.per_page)
+        return MoreThan(max(self.page, known) + 1)
+
+    @property
+    def has_next(self) -> bool:
+        if not isinstance(self.total, MoreThan):
+            return super().has_next
+        return self._more
+
+
+def paginate_ids(
+    ids: Select,
+    load: Select,
+    *,
+    page: int,
+    per_page: int,
+    count_seen: bool = False,
+    counted: Select | None = None,
+) -> Pagination:
+    """Page ``page`` of ``ids`` (one id column, filtered and ordered), loaded with ``load``.
+
+    ``load`` selects the entity with its loader options and nothing else; a
+    page past the end is empty (no 404), as with ``error_out=False``.
+
+    ``counted`` selects the same ids for counting, without what only the
+    order needs (a join for sorting by name). ``count_seen`` counts nothing
+    beyond the page: for a list no index can count (a text search scans
+    every row), the total is exact on the last page and "more than …" before.
+    """
+    return IdPagination(
+        page=max(page, 1),
+        per_page=per_page,
+        max_per_page=per_page,
+        error_out=False,
+        ids=ids,
+        load=load,
+        count_seen=count_seen,
+        counted=counted,
+    )
