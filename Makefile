@@ -19,6 +19,16 @@ test: venv browser-tools
 bench-pdf: venv
 	$(BIN)/python scripts/bench_pdf.py
 
+# Seed a large university (cached in instance/bench/), serve it with gunicorn and measure
+# the pages on SQLite, and on PostgreSQL when CAREERCREDIT_BENCH_POSTGRES_URL is set.
+# BENCH_ARGS=--quick measures the small scale only, briefly. Not part of `make test`.
+.PHONY: bench bench-tools
+bench: venv bench-tools
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+bench-tools:
+	@scripts/install-system-packages bench
+
 # Load without loss, full size: 100 students log hours and 20 supervisors verify them
 # for 60 s on gunicorn, against PostgreSQL (careercredit_load on 127.0.0.1, recreated).
 # LOAD_ARGS="--database-url sqlite:///instance/load.db --seconds 20" and so on; see --help.

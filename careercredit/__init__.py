@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,10 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     app.url_map.converters["int"] = BoundedIntegerConverter
     _register_blueprints(app)
+    if os.environ.get("CAREERCREDIT_BENCH_COUNT_QUERIES") == "1":
+        from careercredit.bench.queries import count_queries
+
+        count_queries(app)
     return app
 
 
@@ -78,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from careercredit.auth import routes as auth_routes
     from careercredit.auth import session as auth_session
     from careercredit.backup.cli import backup_cli
+    from careercredit.bench.cli import bench_cli
     from careercredit.catalogue import routes as catalogue_routes
     from careercredit.deliverables import routes as deliverables_routes
     from careercredit.deliverables.cli import uploads_cli
@@ -119,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(records_cli)
+    app.cli.add_command(bench_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(uploads_cli)
     app.context_processor(lambda: {"menu": navigation.menu})

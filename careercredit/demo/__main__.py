@@ -9,7 +9,6 @@ and serves the app until Ctrl-C, which stops both.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import secrets
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from cryptography import x509
 
-from careercredit.demo.directory import SERVICE_DN, SUFFIX, CampusDirectory
+from careercredit.demo.directory import SERVICE_DN, SUFFIX, CampusDirectory, app_settings
 from careercredit.records.democa import DemoCA, make_demo_ca
 from config import INSTANCE_DIR, read_settings
 
@@ -56,14 +55,7 @@ def start_demo_directory() -> tuple[CampusDirectory, dict[str, str]]:
         f"dn: {SERVICE_DN}\nchangetype: modify\nreplace: userPassword\n"
         f"userPassword: {service_password}\n"
     )
-    settings = {
-        "CAREERCREDIT_LDAP_URI": directory.ldap_uri,
-        "CAREERCREDIT_LDAP_BIND_DN": SERVICE_DN,
-        "CAREERCREDIT_LDAP_BIND_PASSWORD": service_password,
-        "CAREERCREDIT_LDAP_USER_BASE": f"ou=people,{SUFFIX}",
-        "CAREERCREDIT_LDAP_GROUP_BASE": f"ou=groups,{SUFFIX}",
-        "CAREERCREDIT_LDAP_ROLE_GROUPS": json.dumps(ROLE_GROUPS),
-    }
+    settings = app_settings(directory.ldap_uri, service_password, ROLE_GROUPS)
     return directory, settings
 
 

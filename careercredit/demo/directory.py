@@ -7,6 +7,7 @@ The demo (``make run``) and the test suite both use it.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
@@ -17,6 +18,19 @@ from slapdtest import SlapdObject
 
 SUFFIX = "dc=university,dc=example"
 SERVICE_DN = f"cn=careercredit,ou=services,{SUFFIX}"
+
+
+def app_settings(uri: str, service_password: str, role_groups: dict[str, str]) -> dict[str, str]:
+    """The app's LDAP settings (environment variables) for a directory under ``SUFFIX``."""
+    return {
+        "CAREERCREDIT_LDAP_URI": uri,
+        "CAREERCREDIT_LDAP_BIND_DN": SERVICE_DN,
+        "CAREERCREDIT_LDAP_BIND_PASSWORD": service_password,
+        "CAREERCREDIT_LDAP_USER_BASE": f"ou=people,{SUFFIX}",
+        "CAREERCREDIT_LDAP_GROUP_BASE": f"ou=groups,{SUFFIX}",
+        "CAREERCREDIT_LDAP_ROLE_GROUPS": json.dumps(role_groups),
+    }
+
 
 #: slapdtest's configuration plus access rules: the service account reads
 #: the directory, people read themselves, passwords are only for binding.

@@ -1,0 +1,113 @@
+"""The pages the benchmark measures, found in the seeded database.
+
+Each page names who looks at it (a bench person's uid, or nobody) and the
+path; what "the term with the longest queue" or "the plan with 200 hour
+entries" is, is asked of the database, not assumed from the seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from careercredit.bench.directory import BenchPerson
+from careercredit.extensions import db
+from careercredit.models import (
+    CreditPlan,
+    HourEntry,
+    Placement,
+    PlanState,
+    RecordDocument,
+    User,
+)
+
+#: The word searched in the catalogue (about one project in twenty-five has it).
+CATALOGUE_WORD = "survey"
+#: The advisor queue's deep page (at full scale; a smaller queue's last full page).
+DEEP_PAGE = 500
+#: Rows on a page of the advisor queue.
+QUEUE_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Page:
+    """One measured page: a name, a path, and the uid of who looks at it."""
+
+    name: str
+    path: str
+    who: str | None
+    method: str = "GET"
+
+
+def bench_pages(people: list[BenchPerson]) -> list[Page]:
+    """The pages of the issue, for the people of the bench directory."""
+    by_why = {person.why: person.uid for person in people}
+    student = by_why["student with the most plans (#1)"]
+    advisor, sponsor = by_why["busiest advisor"], by_why["busiest sponsor"]
+    registrar = by_why["a registrar"]
+    queue_term = _term_with_most(PlanState.submitted)
+    deep = min(DEEP_PAGE, _pages_of_queue(queue_term))
+    pages = [
+        Page("sign-in (LDAP bind)", "/login", None, "POST"),
+        Page("student dashboard", "/", student),
+        Page("student's plans", "/plans/", student),
+        Page("plan with 200 hour entries", f"/plans/{_biggest_plan(student)}", student),
+        Page("advisor queue, page 1", f"/plans/queue?term={queue_term}", advisor),
+        Page("advisor queue, deep page", f"/plans/queue?term={queue_term}&page={deep}", advisor),
+        Page("catalogue search", f"/catalogue/projects?q={CATALOGUE_WORD}", advisor),
+        Page("sign-off queue", "/signoff/", sponsor),
+        Page("term roster", f"/registrar/terms/{_term_with_most(PlanState.signed_off)}", registrar),
+        Page(
+            "audit log filter",
+            f"/admin/audit?person={advisor}&action=plan.approve",
+            registrar,
+        ),
+    ]
+    code = db.session.scalar(
+        select(RecordDocument.code)
+        .where(RecordDocument.revoked_at.is_(None))
+        .order_by(RecordDocument.id)
+        .limit(1)
+    )
+    if code:
+        pages.append(Page("verification page", f"/verify/{code}", None))
+    return pages
+
+
+def _term_with_most(state: PlanState) -> int:
+    return db.session.scalar(
+        select(CreditPlan.term_id)
+        .where(CreditPlan.state == state)
+        .group_by(CreditPlan.term_id)
+        .order_by(func.count().desc(), CreditPlan.term_id)
+        .limit(1)
+    )
+
+
+def _pages_of_queue(term_id: int) -> int:
+    """Full pages of the advisors' queue filtered by ``term_id``.
+
+    A deep page must show a whole page of plans, or it would be cheaper than
+    page 500 for showing less, not for being shallower.
+    """
+    waiting = db.session.scalar(
+        select(func.count())
+        .select_from(CreditPlan)
+        .where(CreditPlan.term_id == term_id, CreditPlan.state == PlanState.submitted)
+    )
+    return max(1, (waiting or 0) // QUEUE_PAGE_SIZE)
+
+
+def _biggest_plan(uid: str) -> int:
+    """The plan of student ``uid`` with the most hour entries (the seed gives one 200)."""
+    return db.session.scalar(
+        select(Placement.plan_id)
+        .join(HourEntry, HourEntry.placement_id == Placement.id)
+        .join(CreditPlan, CreditPlan.id == Placement.plan_id)
+        .join(User, User.id == CreditPlan.student_id)
+        .where(User.uid == uid)
+        .group_by(Placement.plan_id)
+        .order_by(func.count().desc(), Placement.plan_id)
+        .limit(1)
+    )
