@@ -11,7 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from wtforms import DateField, Field, StringField, TextAreaField
+from wtforms import DateField, Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, StopValidation
 
 from careercredit.forms import Form
@@ -20,6 +20,7 @@ from careercredit.models.hours import hours_text
 
 #: Control characters no text column should hold (PostgreSQL refuses NUL bytes outright).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SUBMISSION = re.compile(r"[0-9a-f]{32}")
 DATE_FORMAT = "Enter the date as YYYY-MM-DD, such as 2027-01-31."
 HOURS_FORMAT = f"Enter the hours as a number. {HOURS_RULE}"
 
@@ -86,8 +87,21 @@ class Given:
             raise StopValidation(self.message)
 
 
+def submission_id(value: str | None) -> str | None:
+    """A form's random id as the page wrote it (32 hex digits), else ``None``."""
+    value = (value or "").strip().lower()
+    return value if _SUBMISSION.fullmatch(value) else None
+
+
 class HourEntryForm(Form):
-    """Hours worked on one day on one placement, and what was done."""
+    """Hours worked on one day on one placement, and what was done.
+
+    ``submission`` is a random id written into each new form: the entry it
+    logs keeps it, so the same form sent twice (a double click, a resend
+    after a timeout) logs the hours once.
+    """
+
+    submission = HiddenField(filters=[submission_id])
 
     work_date = DayField(
         "Date",

@@ -10,9 +10,12 @@ forbids the change.
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from careercredit.access import get_or_404
 from careercredit.extensions import db
@@ -121,25 +124,53 @@ def new(plan_id: int, placement_id: int) -> ResponseReturnValue:
     """Log hours worked on one day on a placement."""
     placement = _placement_or_404(plan_id, placement_id)
     if request.method == "GET":
-        return _form_page(
-            placement, HourEntryForm(), problems=services.plan_problems(placement.plan)
-        )
+        form = HourEntryForm()
+        form.submission.data = secrets.token_hex(16)
+        return _form_page(placement, form, problems=services.plan_problems(placement.plan))
     form = HourEntryForm()
+    submission = form.submission.data
+    earlier = services.logged_with(submission)
+    if earlier is not None:
+        if earlier.placement_id == placement.id:
+            return _already_logged(earlier)
+        submission = None  # another placement's form id: not this form's
     problems = _refusal(form, placement)
     try:
         if problems is not None:
             raise HourProblems(problems)
-        entry = services.log_hours(placement, by=current_user, **form.values())
+        entry = services.log_hours(
+            placement, by=current_user, submission=submission, **form.values()
+        )
+        db.session.commit()
     except HourProblems as error:
         db.session.rollback()
+        form.submission.data = form.submission.data or secrets.token_hex(16)
         return _form_page(placement, form, problems=error.problems), 422
-    db.session.commit()
+    except IntegrityError:
+        # The same form sent twice at once: the other request logged the hours.
+        db.session.rollback()
+        earlier = services.logged_with(submission)
+        if earlier is not None and earlier.placement_id == placement.id:
+            return _already_logged(earlier)
+        form.submission.data = secrets.token_hex(16)
+        problems = {"form": "The hours were not logged. Check them and send the form again."}
+        return _form_page(placement, form, problems=problems), 409
     flash(
         f"Logged {hours_text(entry.hours)} hours on {entry.work_date} for "
         f"{placement.project.title}. Your supervisor will be asked to verify them.",
         "info",
     )
     return _back_to(placement)
+
+
+def _already_logged(entry: HourEntry) -> ResponseReturnValue:
+    """The answer to a form sent again: its hours were logged once, by the first sending."""
+    flash(
+        f"These {hours_text(entry.hours)} hours on {entry.work_date} were already logged "
+        "(the form was sent twice); they are logged once.",
+        "info",
+    )
+    return _back_to(entry.placement)
 
 
 @bp.route("/<int:plan_id>/hours/<int:entry_id>/edit", methods=["GET", "POST"])

@@ -231,9 +231,18 @@ def _checked(placement: Placement, entry: HourEntry | None, **values: Any) -> No
 
 
 def log_hours(
-    placement: Placement, *, by: User, work_date: date, hours: Decimal, description: str
+    placement: Placement,
+    *,
+    by: User,
+    work_date: date,
+    hours: Decimal,
+    description: str,
+    submission: str | None = None,
 ) -> HourEntry:
-    """Log a new entry on ``placement`` for its student; raise ``HourProblems`` if refused."""
+    """Log a new entry on ``placement`` for its student; raise ``HourProblems`` if refused.
+
+    ``submission`` is the id of the form sent (see ``logged_with``).
+    """
     if by.id != placement.plan.student_id:
         raise HourProblems({"plan": "Only the plan's student logs hours on it."})
     _checked(placement, None, work_date=work_date, hours=hours, description=description)
@@ -243,6 +252,7 @@ def log_hours(
         hours=hours,
         description=description.strip(),
         status=HourStatus.submitted,
+        submission_id=submission,
     )
     db.session.add(entry)
     db.session.flush()
@@ -254,6 +264,13 @@ def log_hours(
         details={"placement_id": placement.id, "plan_id": placement.plan_id, **_snapshot(entry)},
     )
     return entry
+
+
+def logged_with(submission: str | None) -> HourEntry | None:
+    """The entry a form with id ``submission`` logged, if one did."""
+    if submission is None:
+        return None
+    return db.session.scalar(select(HourEntry).where(HourEntry.submission_id == submission))
 
 
 def _claim(entry: HourEntry) -> None:

@@ -7,7 +7,18 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, DateTime, Enum, ForeignKey, Numeric, Text, func
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from careercredit.extensions import db
@@ -32,6 +43,8 @@ class HourEntry(db.Model):
     __table_args__ = (
         CheckConstraint("hours >= 0.25 AND hours <= 24", name="hours_range"),
         CheckConstraint("(hours * 100) % 25 = 0", name="quarter_hours"),
+        # One entry per sent form: a double click on "Log hours" logs the hours once.
+        Index("uq_hour_entry_submission", "submission_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +64,8 @@ class HourEntry(db.Model):
     #: When the supervisor verified or disputed it, and through which link.
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decided_via_id: Mapped[int | None] = mapped_column(ForeignKey("supervisor_link.id"), index=True)
+    #: The random id of the form that logged it (empty for entries logged otherwise).
+    submission_id: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

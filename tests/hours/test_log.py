@@ -6,6 +6,7 @@ is about, and everything the student typed still in the boxes.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from flask import Flask
@@ -235,3 +236,75 @@ def test_control_characters_are_dropped_from_the_description(app: Flask, login_a
     assert log(student, plan_id, placement, description=typed).status_code == 302
     (entry,) = _entries(app)
     assert entry.description == "Wrote the report.\nSent it to the client."
+
+
+def _form(client, plan_id: int, placement: int) -> dict[str, str]:
+    """The hidden fields of a freshly opened log form, as a browser would send them back."""
+    page = client.get(new_url(plan_id, placement)).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    submission = re.search(r'name="submission" type="hidden" value="([0-9a-f]{32})"', page)
+    assert token and submission, "the form carries its CSRF token and its own id"
+    return {"csrf_token": token.group(1), "submission": submission.group(1)}
+
+
+def _send(client, plan_id: int, placement: int, hidden: dict[str, str], **typed: str):
+    values = {"work_date": days_ago(1).isoformat(), "hours": "2.5", "description": WORK}
+    return client.post(new_url(plan_id, placement), data={**hidden, **values, **typed})
+
+
+def test_a_form_sent_twice_logs_the_hours_once(app: Flask, login_as, make) -> None:
+    student = login_as("student")
+    plan_id, (placement,) = student_plan(app, make)
+    hidden = _form(student, plan_id, placement)
+
+    first = _send(student, plan_id, placement, hidden)
+    again = _send(student, plan_id, placement, hidden)
+
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    (entry,) = _entries(app)
+    assert entry.submission_id == hidden["submission"]
+    assert len(events(app, "hour_entry.log")) == 1
+    page = student.get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert "These 2.5 hours on" in page and "were already logged" in page
+
+
+def test_every_opened_form_logs_its_own_entry(app: Flask, login_as, make) -> None:
+    student = login_as("student")
+    plan_id, (placement,) = student_plan(app, make)
+    one, two = _form(student, plan_id, placement), _form(student, plan_id, placement)
+    assert one["submission"] != two["submission"]
+    assert _send(student, plan_id, placement, one).status_code == 302
+    assert _send(student, plan_id, placement, two).status_code == 302
+    assert len(_entries(app)) == 2  # the same hours twice on purpose: two forms, two entries
+
+
+def test_a_refused_form_keeps_its_id_and_logs_once_corrected(app: Flask, login_as, make) -> None:
+    student = login_as("student")
+    plan_id, (placement,) = student_plan(app, make)
+    hidden = _form(student, plan_id, placement)
+    refused = _send(student, plan_id, placement, hidden, hours="0.3")
+    assert refused.status_code == 422
+    assert f'value="{hidden["submission"]}"' in refused.get_data(as_text=True)
+    assert _entries(app) == []
+    assert _send(student, plan_id, placement, hidden).status_code == 302
+    assert _send(student, plan_id, placement, hidden).status_code == 302
+    assert len(_entries(app)) == 1
+
+
+def test_a_form_id_from_another_placement_or_made_up_is_no_id(app: Flask, login_as, make) -> None:
+    student = login_as("student")
+    projects = [make.project(hours=45), make.project(hours=45)]
+    plan_id, (first, second) = student_plan(app, make, projects=projects)
+    hidden = _form(student, plan_id, first)
+    assert _send(student, plan_id, first, hidden).status_code == 302
+    # The first placement's form id sent to the second placement logs a new entry there.
+    assert _send(student, plan_id, second, hidden).status_code == 302
+    made_up = {**hidden, "submission": "not-a-form-id"}
+    assert _send(student, plan_id, second, made_up, hours="1").status_code == 302
+    entries = _entries(app)
+    assert [(e.placement_id, e.submission_id) for e in entries] == [
+        (first, hidden["submission"]),
+        (second, None),
+        (second, None),
+    ]
