@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 #: The escape character ``escape_like`` uses; pass it as ``.like(..., escape=LIKE_ESCAPE)``.
 LIKE_ESCAPE = "\\"
@@ -16,3 +17,18 @@ def escape_like(text: str) -> str:
 def aware(moment: datetime) -> datetime:
     """A stored time with its zone: SQLite hands back naive datetimes, which are UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+#: Indexes whose names end so are PostgreSQL's trigram search indexes (migration 0010).
+SEARCH_INDEX_SUFFIX = "_trgm"
+
+
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Alembic's filter for comparing the models with a database: skip the search indexes.
+
+    They exist on PostgreSQL only (SQLite has no trigram indexes), so the
+    models leave them out and autogenerate must not offer to drop them.
+    """
+    return not (type_ == "index" and reflected and (name or "").endswith(SEARCH_INDEX_SUFFIX))

@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from careercredit.sql import include_object
+
 config = context.config
 # Keep the app's loggers: Alembic's default would silence them.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -41,6 +43,8 @@ def run_migrations_online():
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
+    # PostgreSQL's trigram search indexes are not in the models (SQLite has none).
+    conf_args.setdefault("include_object", include_object)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():

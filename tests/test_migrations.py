@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from careercredit.audit import record_event
 from careercredit.extensions import db
+from careercredit.sql import include_object
 
 
 def test_migrations_downgrade_and_upgrade_again(app: Flask) -> None:
@@ -25,8 +26,26 @@ def test_models_match_the_migrations(app: Flask) -> None:
     from alembic.migration import MigrationContext
 
     with app.app_context(), db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": include_object})
+        diff = compare_metadata(context, db.metadata)
     assert diff == []
+
+
+def test_postgresql_has_trigram_indexes_for_the_catalogue_search(app: Flask) -> None:
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("trigram indexes are PostgreSQL's (pg_trgm); SQLite searches the table")
+        found = {
+            index["name"]
+            for table in ("project", "employer")
+            for index in inspect(db.engine).get_indexes(table)
+        }
+    assert {
+        "ix_project_title_trgm",
+        "ix_project_description_trgm",
+        "ix_project_external_id_trgm",
+        "ix_employer_name_trgm",
+    } <= found
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
+from careercredit.catalogue import services
 from careercredit.extensions import db
 from careercredit.models import Project, ProjectStatus
 from tests.catalogue.pages import counts, events, submit, text
@@ -168,6 +169,24 @@ def test_project_list_searches_filters_and_pages(
     assert "Survey 07" in text(advisor.get("/catalogue/projects?q=VEY 07&status=open"))
     odd = text(advisor.get("/catalogue/projects?q=%00%25_&status=nonsense&employer=-4"))
     assert "Nothing to show." in odd
+
+
+def test_a_search_matching_many_employers_finds_their_projects(
+    login_as: Callable[..., FlaskClient], make: Factory, monkeypatch: pytest.MonkeyPatch
+):
+    # More matching employers than the search names one by one: they are looked up in SQL.
+    monkeypatch.setattr(services, "EMPLOYERS_LISTED", 2)
+    for name in ("Harbor Books", "Harbor Bikes", "Harbor Beans"):
+        make.project(make.employer(name), title=f"Stock count at {name.split()[1]}")
+    make.project(make.employer("Lakeside Press"), title="Harbor history leaflet")
+    make.project(make.employer("Orchard Labs"), title="Soil samples")
+    advisor = login_as("advisor")
+    page = text(advisor.get("/catalogue/projects?q=harbor"))
+    for title in ("Stock count at Books", "Stock count at Bikes", "Stock count at Beans"):
+        assert title in page
+    assert "Harbor history leaflet" in page and "Soil samples" not in page
+    one = text(advisor.get("/catalogue/projects?q=beans"))
+    assert "Stock count at Beans" in one and "Stock count at Books" not in one
 
 
 def _statements(app: Flask, client: FlaskClient, path: str) -> int:
