@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.sql import include_object
+from tests.conftest import EXTERNAL_DATABASE_URL
 
 
 def test_migrations_downgrade_and_upgrade_again(app: Flask) -> None:
@@ -31,10 +32,12 @@ def test_models_match_the_migrations(app: Flask) -> None:
     assert diff == []
 
 
+@pytest.mark.skipif(
+    not (EXTERNAL_DATABASE_URL or "").startswith("postgresql"),
+    reason="trigram indexes are PostgreSQL's (pg_trgm); SQLite has none and searches the table",
+)
 def test_postgresql_has_trigram_indexes_for_the_catalogue_search(app: Flask) -> None:
     with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("trigram indexes are PostgreSQL's (pg_trgm); SQLite searches the table")
         found = {
             index["name"]
             for table in ("project", "employer")
