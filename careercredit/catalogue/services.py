@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from careercredit.audit import record_event
@@ -17,7 +17,7 @@ from careercredit.extensions import db
 from careercredit.ids import MAX_ID
 from careercredit.models import Employer, Project, ProjectStatus, Supervisor, Term, User
 from careercredit.pagination import paginate_ids
-from careercredit.sql import escape_like
+from careercredit.sql import contains_ignoring_case
 
 PER_PAGE = 25
 MAX_PAGE = 100_000
@@ -114,11 +114,6 @@ def page_number(value: Any) -> int:
 # -- list pages -------------------------------------------------------------------------
 
 
-def _contains(q: str) -> str:
-    """A LIKE pattern matching ``q`` anywhere, with LIKE's wildcards escaped."""
-    return f"%{escape_like(q)}%"
-
-
 def _paginate(query: Select[Any], page: int) -> Pagination:
     """One page of ``query``; a page past the end shows the last one."""
     pagination = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
@@ -131,12 +126,11 @@ def employer_page(q: str, page: int) -> Pagination:
     """Employers whose name, website or address contains ``q``, by name."""
     query = select(Employer).order_by(Employer.name, Employer.id)
     if q:
-        pattern = _contains(q)
         query = query.where(
             or_(
-                Employer.name.ilike(pattern, escape="\\"),
-                Employer.website.ilike(pattern, escape="\\"),
-                Employer.address.ilike(pattern, escape="\\"),
+                contains_ignoring_case(Employer.name, q),
+                contains_ignoring_case(Employer.website, q),
+                contains_ignoring_case(Employer.address, q),
             )
         )
     return _paginate(query, page)
@@ -152,26 +146,14 @@ def supervisor_page(q: str, employer_id: int | None, page: int) -> Pagination:
     if employer_id is not None:
         query = query.where(Supervisor.employer_id == employer_id)
     if q:
-        pattern = _contains(q)
         query = query.where(
             or_(
-                Supervisor.name.ilike(pattern, escape="\\"),
-                Supervisor.title.ilike(pattern, escape="\\"),
-                Supervisor.email.ilike(pattern, escape="\\"),
+                contains_ignoring_case(Supervisor.name, q),
+                contains_ignoring_case(Supervisor.title, q),
+                contains_ignoring_case(Supervisor.email, q),
             )
         )
     return _paginate(query, page)
-
-
-def _contains_ignoring_case(column: Any, pattern: str) -> ColumnElement[bool]:
-    """``column LIKE pattern`` ignoring case.
-
-    PostgreSQL needs ILIKE; SQLite's LIKE already ignores (ASCII) case, and
-    ``ilike``'s ``lower()`` on both sides only slows its scan down.
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        return column.like(pattern, escape="\\")
-    return column.ilike(pattern, escape="\\")
 
 
 #: Employers matched by a search that are named in the projects' query; more are a subquery.
@@ -189,13 +171,12 @@ def _projects_matching(q: str, query: Select[Any] | None = None) -> Select[Any]:
     query = select(Project) if query is None else query
     if not q:
         return query
-    pattern = _contains(q)
-    matching = select(Employer.id).where(_contains_ignoring_case(Employer.name, pattern))
+    matching = select(Employer.id).where(contains_ignoring_case(Employer.name, q))
     employers = db.session.scalars(matching.limit(EMPLOYERS_LISTED + 1)).all()
     conditions = [
-        _contains_ignoring_case(Project.title, pattern),
-        _contains_ignoring_case(Project.description, pattern),
-        _contains_ignoring_case(Project.external_id, pattern),
+        contains_ignoring_case(Project.title, q),
+        contains_ignoring_case(Project.description, q),
+        contains_ignoring_case(Project.external_id, q),
     ]
     if len(employers) > EMPLOYERS_LISTED:
         conditions.append(Project.employer_id.in_(matching))

@@ -29,7 +29,7 @@ from careercredit.models import (
 from careercredit.models.people import UserRole
 from careercredit.pagination import paginate_ids
 from careercredit.plans.workflow import TransitionError
-from careercredit.sql import escape_like
+from careercredit.sql import contains_ignoring_case
 
 
 def open_terms() -> list[Term]:
@@ -119,15 +119,14 @@ def find_sponsors(text: str, limit: int = 10) -> list[SponsorCandidate]:
     text = " ".join(text.split())
     if len(text) < 2:
         return []
-    pattern = f"%{escape_like(text.lower())}%"
     known = db.session.scalars(
         select(User)
         .join(UserRole, UserRole.user_id == User.id)
         .where(
             UserRole.role == Role.faculty,
             or_(
-                func.lower(User.display_name).like(pattern, escape="\\"),
-                User.uid.like(pattern, escape="\\"),
+                contains_ignoring_case(User.display_name, text),
+                contains_ignoring_case(User.uid, text),
             ),
         )
         .order_by(User.display_name)
@@ -186,11 +185,10 @@ def project_choices(plan: CreditPlan, text: str, limit: int = 20) -> list[Projec
     )
     text = " ".join(text.split())
     if text:
-        pattern = f"%{escape_like(text.lower())}%"
         query = query.where(
             or_(
-                func.lower(Project.title).like(pattern, escape="\\"),
-                func.lower(Employer.name).like(pattern, escape="\\"),
+                contains_ignoring_case(Project.title, text),
+                contains_ignoring_case(Employer.name, text),
             )
         )
     return list(db.session.scalars(query))
@@ -321,9 +319,8 @@ def _people_named(text: str) -> Select:
     text = " ".join(text.split())
     if (number := whole_number(text)) is not None:
         return select(User.id).where(User.id == number)
-    pattern = f"%{escape_like(text.lower())}%"
     return select(User.id).where(
-        or_(User.uid == text.lower(), func.lower(User.display_name).like(pattern, escape="\\"))
+        or_(User.uid == text.lower(), contains_ignoring_case(User.display_name, text))
     )
 
 
@@ -332,5 +329,4 @@ def _employers_named(text: str) -> Select:
     text = " ".join(text.split())
     if (number := whole_number(text)) is not None:
         return select(Employer.id).where(Employer.id == number)
-    pattern = f"%{escape_like(text.lower())}%"
-    return select(Employer.id).where(func.lower(Employer.name).like(pattern, escape="\\"))
+    return select(Employer.id).where(contains_ignoring_case(Employer.name, text))

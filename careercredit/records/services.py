@@ -46,7 +46,7 @@ from careercredit.pdf import (
     build_record,
 )
 from careercredit.records.signing import SigningSettings, sign_pdf, signing_settings
-from careercredit.sql import LIKE_ESCAPE, escape_like
+from careercredit.sql import LIKE_ESCAPE, contains_ignoring_case, escape_like
 
 #: Crockford's base32: no I, L, O or U, so a code read aloud or typed is not misread.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -358,15 +358,13 @@ def documents_query(text: str) -> Select[tuple[RecordDocument]]:
         .order_by(RecordDocument.issued_at.desc(), RecordDocument.id.desc())
     )
     if text:
-        # Both sides folded by the database, so they fold alike (SQLite: ASCII letters only).
-        pattern = func.lower(f"%{escape_like(text)}%")
         code = normalise_code(text)
         query = query.where(
             or_(
                 RecordDocument.code == code,
                 RecordDocument.code.like(f"%{escape_like(code)}%", escape=LIKE_ESCAPE),
                 *(
-                    func.lower(column).like(pattern, escape=LIKE_ESCAPE)
+                    contains_ignoring_case(column, text)
                     for column in (
                         RecordDocument.student_name,
                         User.display_name,
