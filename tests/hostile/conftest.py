@@ -22,6 +22,10 @@ from careercredit.models import PlanState, Role
 from tests.conftest import EXTERNAL_DATABASE_URL
 from tests.factories import Factory
 
+# The registrar's desk of tests/registrar (a letter-graded term, alice and fkim signed in),
+# for the hostile tests of the registrar's forms.
+from tests.registrar.conftest import desk  # noqa: F401
+
 #: Examples per form: enough to meet every sample often, little enough for a 2-core CI runner.
 EXAMPLES = 15
 

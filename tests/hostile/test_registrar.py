@@ -32,7 +32,7 @@ from tests.hostile.strings import (
     with_filler,
 )
 from tests.plans.conftest import post_form
-from tests.registrar.conftest import ALICE_ID, Desk, csv_rows
+from tests.registrar.conftest import Desk, csv_rows
 
 
 @pytest.fixture
@@ -120,26 +120,6 @@ def test_audit_log_filter(
     shown_escaped(html, queried(object_id))
     for value in (action, object_type, page):
         inert(html, value)
-
-
-@pytest.fixture
-def desk(app: Flask, make: Factory, login_as) -> Desk:
-    """The registrar's desk of tests/registrar (a letter-graded term, alice and fkim)."""
-    registrar, student, sponsor = login_as("registrar"), login_as("student"), login_as("faculty")
-    term_id = make.term("2027SP", grading_scheme=GradingScheme.letter)
-    desk = Desk(
-        app=app,
-        make=make,
-        registrar=registrar,
-        student=student,
-        sponsor=sponsor,
-        term_id=term_id,
-        alice=user_id(app, "alice"),
-        fkim=user_id(app, "fkim"),
-        rlopez=user_id(app, "rlopez"),
-    )
-    desk.student_number(desk.alice, ALICE_ID)
-    return desk
 
 
 def neutralised(text: str) -> str:
