@@ -44,6 +44,7 @@ demo-record-png: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/bandit --quiet --recursive --severity-level medium careercredit config.py wsgi.py
 
 format: venv

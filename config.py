@@ -3,6 +3,11 @@
 Every setting is read from a ``CAREERCREDIT_*`` environment variable. The same
 keys may also be written in a TOML file named by ``CAREERCREDIT_CONFIG``; the
 environment wins over the file. The README documents every key and default.
+
+Each setting is declared once, on ``Config``, as a ``Setting``: its parser and
+default sit beside its name, and its type is the one the checker and the
+code see. ``SETTINGS`` lists them all, for ``read_settings`` and the README's
+test.
 """
 
 from __future__ import annotations
@@ -10,10 +15,10 @@ from __future__ import annotations
 import json
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, overload
 
 ROLES = ("student", "advisor", "faculty", "registrar", "admin")
 INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
@@ -23,6 +28,9 @@ DEFAULT_GROUP_FILTER = "(&(objectClass=groupOfNames)(member=%s))"
 DEFAULT_PEOPLE_SEARCH_FILTER = (
     "(&(objectClass=inetOrgPerson)(|(displayName=*%s*)(cn=*%s*)(uid=%s*)))"
 )
+DEFAULT_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'careercredit.db'}"
+
+T = TypeVar("T")
 
 
 class ConfigError(RuntimeError):
@@ -65,93 +73,47 @@ def _role_groups(value: str) -> dict[str, list[str]]:
     return groups
 
 
-#: (environment variable suffix, Flask config key, parser, default)
-SETTINGS: tuple[tuple[str, str, Any, Any], ...] = (
-    ("SECRET_KEY", "SECRET_KEY", str, None),
-    ("DATABASE_URL", "SQLALCHEMY_DATABASE_URI", str, None),
-    ("LDAP_URI", "LDAP_URI", str, None),
-    ("LDAP_STARTTLS", "LDAP_STARTTLS", _bool, False),
-    ("LDAP_CA_CERTFILE", "LDAP_CA_CERTFILE", str, None),
-    ("LDAP_BIND_DN", "LDAP_BIND_DN", str, None),
-    ("LDAP_BIND_PASSWORD", "LDAP_BIND_PASSWORD", str, None),
-    ("LDAP_USER_BASE", "LDAP_USER_BASE", str, ""),
-    ("LDAP_USER_FILTER", "LDAP_USER_FILTER", str, DEFAULT_USER_FILTER),
-    ("LDAP_GROUP_BASE", "LDAP_GROUP_BASE", str, ""),
-    ("LDAP_GROUP_FILTER", "LDAP_GROUP_FILTER", str, DEFAULT_GROUP_FILTER),
-    ("LDAP_ROLE_GROUPS", "LDAP_ROLE_GROUPS", _role_groups, {}),
-    ("LDAP_ID_ATTRIBUTE", "LDAP_ID_ATTRIBUTE", str, "entryUUID"),
-    ("LDAP_STUDENT_ID_ATTRIBUTE", "LDAP_STUDENT_ID_ATTRIBUTE", str, "employeeNumber"),
-    ("LDAP_PEOPLE_SEARCH_FILTER", "LDAP_PEOPLE_SEARCH_FILTER", str, DEFAULT_PEOPLE_SEARCH_FILTER),
-    ("LDAP_TIMEOUT", "LDAP_TIMEOUT", float, 5.0),
-    ("ROLE_RECHECK_SECONDS", "ROLE_RECHECK_SECONDS", int, 900),
-    ("SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES", int, 30),
-    ("SESSION_MAX_HOURS", "SESSION_MAX_HOURS", int, 12),
-    ("RATELIMIT_STORAGE_URI", "RATELIMIT_STORAGE_URI", str, "memory://"),
-    ("LOGIN_RATE_LIMIT", "LOGIN_RATE_LIMIT", str, "10 per minute"),
-    ("TRUSTED_PROXIES", "TRUSTED_PROXIES", int, 0),
-    ("BASE_URL", "BASE_URL", str, "http://127.0.0.1:5000"),
-    ("SUPERVISOR_LINK_DAYS", "SUPERVISOR_LINK_DAYS", int, 14),
-    ("SUPERVISOR_LINK_RATE_LIMIT", "SUPERVISOR_LINK_RATE_LIMIT", str, "20 per minute"),
-    ("REMINDER_AFTER_DAYS", "REMINDER_AFTER_DAYS", int, 7),
-    ("UPLOAD_DIR", "UPLOAD_DIR", str, str(INSTANCE_DIR / "uploads")),
-    ("UPLOAD_MAX_MB", "UPLOAD_MAX_MB", int, 20),
-    ("SMTP_HOST", "SMTP_HOST", str, "localhost"),
-    ("SMTP_PORT", "SMTP_PORT", int, 25),
-    ("SMTP_USERNAME", "SMTP_USERNAME", str, None),
-    ("SMTP_PASSWORD", "SMTP_PASSWORD", str, None),
-    ("SMTP_STARTTLS", "SMTP_STARTTLS", _bool, False),
-    ("SMTP_SSL", "SMTP_SSL", _bool, False),
-    ("SMTP_FROM", "SMTP_FROM", str, "careercredit@localhost"),
-    ("SMTP_TIMEOUT", "SMTP_TIMEOUT", float, 10.0),
-    ("INSTITUTION_NAME", "INSTITUTION_NAME", str, "CareerCredit Demo University"),
-    ("INSTITUTION_ADDRESS", "INSTITUTION_ADDRESS", _lines, ("Office of the Registrar",)),
-    ("INSTITUTION_LOGO", "INSTITUTION_LOGO", str, None),
-    ("SIGNING_CERT", "SIGNING_CERT", str, None),
-    ("SIGNING_KEY", "SIGNING_KEY", str, None),
-    ("SIGNING_KEY_PASSWORD", "SIGNING_KEY_PASSWORD", str, None),
-    ("SIGNING_CHAIN", "SIGNING_CHAIN", _paths, ()),
-    ("VERIFY_RATE_LIMIT", "VERIFY_RATE_LIMIT", str, "30 per minute"),
-    ("RECORDS_EXPORT_PROCESSES", "RECORDS_EXPORT_PROCESSES", int, 2),
-)
+class Setting(Generic[T]):
+    """A setting read from ``CAREERCREDIT_<env>``: parsed by ``parse``, else ``default``.
+
+    Declared on ``Config`` as ``NAME = Setting(parse, default)``: the Flask
+    config key is the attribute's name, and so is the variable's unless
+    ``env`` names another. On an instance it is the value read at start-up.
+    """
+
+    def __init__(self, parse: Callable[[str], T], default: T, *, env: str | None = None) -> None:
+        self.parse = parse
+        self.default = default
+        self.env = env or ""
+        self.key = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.key = name
+        self.env = self.env or name
+
+    @overload
+    def __get__(self, config: None, owner: type) -> Setting[T]: ...
+    @overload
+    def __get__(self, config: object, owner: type) -> T: ...
+    def __get__(self, config: object | None, owner: type) -> Setting[T] | T:
+        if config is None:
+            return self
+        value: T = vars(config).get(self.key, self.default)
+        return value
+
+    def __set__(self, config: object, value: T) -> None:
+        vars(config)[self.key] = value
 
 
-def read_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Return Flask config values from the environment and the optional TOML file."""
-    environ = os.environ if environ is None else environ
-    raw: dict[str, Any] = {}
-    config_file = environ.get("CAREERCREDIT_CONFIG")
-    if config_file:
-        try:
-            with open(config_file, "rb") as fh:
-                raw.update(_file_values(tomllib.load(fh)))
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"CAREERCREDIT_CONFIG {config_file}: {exc}") from None
-    raw.update({k: v for k, v in environ.items() if k.startswith("CAREERCREDIT_")})
+class Declared(NamedTuple):
+    """One row of ``SETTINGS``."""
 
-    values: dict[str, Any] = {}
-    for suffix, key, parse, default in SETTINGS:
-        name = f"CAREERCREDIT_{suffix}"
-        if name not in raw or raw[name] == "":
-            values[key] = default
-            continue
-        try:
-            values[key] = parse(raw[name])
-        except ValueError as exc:
-            raise ConfigError(f"{name}: {exc}") from None
-    return values
-
-
-def _file_values(data: dict[str, Any]) -> dict[str, str]:
-    """Turn a TOML document's values into the strings an environment would hold."""
-    flat: dict[str, str] = {}
-    for key, value in data.items():
-        if isinstance(value, bool):
-            flat[key] = "true" if value else "false"
-        elif isinstance(value, dict | list):
-            flat[key] = json.dumps(value)
-        else:
-            flat[key] = str(value)
-    return flat
+    #: The environment variable's name after ``CAREERCREDIT_``.
+    env: str
+    #: The Flask config key.
+    key: str
+    parse: Callable[[str], Any]
+    default: Any
 
 
 class Config:
@@ -171,13 +133,59 @@ class Config:
     #: Show queued e-mail at /dev/outbox (never in production).
     DEV_OUTBOX = False
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
+    #: Set from ``SESSION_MAX_HOURS`` when the settings are read.
+    PERMANENT_SESSION_LIFETIME: timedelta
+
+    # -- read from the environment or the file ----------------------------------------
+    SECRET_KEY = Setting(str, None)
+    SQLALCHEMY_DATABASE_URI = Setting(str, DEFAULT_DATABASE_URI, env="DATABASE_URL")
+    LDAP_URI = Setting(str, None)
+    LDAP_STARTTLS = Setting(_bool, False)
+    LDAP_CA_CERTFILE = Setting(str, None)
+    LDAP_BIND_DN = Setting(str, None)
+    LDAP_BIND_PASSWORD = Setting(str, None)
+    LDAP_USER_BASE = Setting(str, "")
+    LDAP_USER_FILTER = Setting(str, DEFAULT_USER_FILTER)
+    LDAP_GROUP_BASE = Setting(str, "")
+    LDAP_GROUP_FILTER = Setting(str, DEFAULT_GROUP_FILTER)
+    LDAP_ROLE_GROUPS = Setting[dict[str, list[str]]](_role_groups, {})
+    LDAP_ID_ATTRIBUTE = Setting(str, "entryUUID")
+    LDAP_STUDENT_ID_ATTRIBUTE = Setting(str, "employeeNumber")
+    LDAP_PEOPLE_SEARCH_FILTER = Setting(str, DEFAULT_PEOPLE_SEARCH_FILTER)
+    LDAP_TIMEOUT = Setting(float, 5.0)
+    ROLE_RECHECK_SECONDS = Setting(int, 900)
+    SESSION_IDLE_MINUTES = Setting(int, 30)
+    SESSION_MAX_HOURS = Setting(int, 12)
+    RATELIMIT_STORAGE_URI = Setting(str, "memory://")
+    LOGIN_RATE_LIMIT = Setting(str, "10 per minute")
+    TRUSTED_PROXIES = Setting(int, 0)
+    BASE_URL = Setting(str, "http://127.0.0.1:5000")
+    SUPERVISOR_LINK_DAYS = Setting(int, 14)
+    SUPERVISOR_LINK_RATE_LIMIT = Setting(str, "20 per minute")
+    REMINDER_AFTER_DAYS = Setting(int, 7)
+    UPLOAD_DIR = Setting(str, str(INSTANCE_DIR / "uploads"))
+    UPLOAD_MAX_MB = Setting(int, 20)
+    SMTP_HOST = Setting(str, "localhost")
+    SMTP_PORT = Setting(int, 25)
+    SMTP_USERNAME = Setting(str, None)
+    SMTP_PASSWORD = Setting(str, None)
+    SMTP_STARTTLS = Setting(_bool, False)
+    SMTP_SSL = Setting(_bool, False)
+    SMTP_FROM = Setting(str, "careercredit@localhost")
+    SMTP_TIMEOUT = Setting(float, 10.0)
+    INSTITUTION_NAME = Setting(str, "CareerCredit Demo University")
+    INSTITUTION_ADDRESS = Setting[tuple[str, ...]](_lines, ("Office of the Registrar",))
+    INSTITUTION_LOGO = Setting(str, None)
+    SIGNING_CERT = Setting(str, None)
+    SIGNING_KEY = Setting(str, None)
+    SIGNING_KEY_PASSWORD = Setting(str, None)
+    SIGNING_CHAIN = Setting[tuple[str, ...]](_paths, ())
+    VERIFY_RATE_LIMIT = Setting(str, "30 per minute")
+    RECORDS_EXPORT_PROCESSES = Setting(int, 2)
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         for key, value in read_settings(environ).items():
-            if value is not None or not hasattr(self, key):
-                setattr(self, key, value)
-        if not self.SQLALCHEMY_DATABASE_URI:
-            self.SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'careercredit.db'}"
+            setattr(self, key, value)
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=self.SESSION_MAX_HOURS)
 
     def as_dict(self) -> dict[str, Any]:
@@ -204,6 +212,53 @@ class Config:
             raise ConfigError(
                 "CAREERCREDIT_SIGNING_CERT and CAREERCREDIT_SIGNING_KEY must be set together"
             )
+
+
+#: Every setting read from the environment, in declaration order.
+SETTINGS: tuple[Declared, ...] = tuple(
+    Declared(setting.env, setting.key, setting.parse, setting.default)
+    for setting in vars(Config).values()
+    if isinstance(setting, Setting)
+)
+
+
+def read_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Return Flask config values from the environment and the optional TOML file."""
+    environ = os.environ if environ is None else environ
+    raw: dict[str, Any] = {}
+    config_file = environ.get("CAREERCREDIT_CONFIG")
+    if config_file:
+        try:
+            with open(config_file, "rb") as fh:
+                raw.update(_file_values(tomllib.load(fh)))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"CAREERCREDIT_CONFIG {config_file}: {exc}") from None
+    raw.update({k: v for k, v in environ.items() if k.startswith("CAREERCREDIT_")})
+
+    values: dict[str, Any] = {}
+    for env, key, parse, default in SETTINGS:
+        name = f"CAREERCREDIT_{env}"
+        if name not in raw or raw[name] == "":
+            values[key] = default
+            continue
+        try:
+            values[key] = parse(raw[name])
+        except ValueError as exc:
+            raise ConfigError(f"{name}: {exc}") from None
+    return values
+
+
+def _file_values(data: dict[str, Any]) -> dict[str, str]:
+    """Turn a TOML document's values into the strings an environment would hold."""
+    flat: dict[str, str] = {}
+    for key, value in data.items():
+        if isinstance(value, bool):
+            flat[key] = "true" if value else "false"
+        elif isinstance(value, dict | list):
+            flat[key] = json.dumps(value)
+        else:
+            flat[key] = str(value)
+    return flat
 
 
 class ProductionConfig(Config):

@@ -41,6 +41,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(settings.as_dict())
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
+        # Flask's documented way to add WSGI middleware; mypy sees a method being replaced.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     _init_extensions(app)

@@ -1,19 +1,39 @@
-"""Access checks shared by every blueprint: role gates and visible-or-404 loading."""
+"""Access checks shared by every blueprint: role gates and visible-or-404 loading.
+
+What a person may not see answers 404, never 403, so pages and ids cannot be
+probed. The loaders here are the one way a view reaches a plan and what hangs
+off it (a placement, an hour entry, a deliverable, a supervisor link): each
+checks the plan's rule for the signed-in person and that the object really
+belongs to that plan.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from flask import abort
 from flask_login import current_user, login_required
 
 from careercredit.extensions import db
-from careercredit.models import Role
+from careercredit.models import CreditPlan, Placement, Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 M = TypeVar("M")
+
+#: A rule of a plan for a person, such as ``CreditPlan.can_view``.
+PlanRule = Callable[[CreditPlan, User], bool]
+
+
+class OnAPlacement(Protocol):
+    """Anything kept on one placement of a plan (an hour entry, a deliverable, a link)."""
+
+    @property
+    def placement(self) -> Placement: ...
+
+
+P = TypeVar("P", bound=OnAPlacement)
 
 
 def roles_required(*roles: Role) -> Callable[[F], F]:
@@ -40,5 +60,41 @@ def get_or_404(model: type[M], object_id: int, *, can: str = "can_view") -> M:
     """Load ``model`` by id if the current user passes its ``can_<verb>`` rule, else 404."""
     obj = db.session.get(model, object_id)
     if obj is None or not getattr(obj, can)(current_user):
+        abort(404)
+    return obj
+
+
+def is_plan_student(plan: CreditPlan, user: User) -> bool:
+    """The plan's own student: the one person who writes its hours and deliverables."""
+    return user.id == plan.student_id
+
+
+def plan_or_404(plan_id: int, *, can: PlanRule = CreditPlan.can_view) -> CreditPlan:
+    """The plan if the current user passes ``can`` (by default: may see it), else 404."""
+    plan = db.session.get(CreditPlan, plan_id)
+    if plan is None or not can(plan, current_user):
+        abort(404)
+    return plan
+
+
+def placement_or_404(
+    plan_id: int, placement_id: int, *, can: PlanRule = CreditPlan.can_view
+) -> Placement:
+    """The placement of plan ``plan_id`` if the current user passes the plan's ``can``, else 404."""
+    plan = plan_or_404(plan_id, can=can)
+    placement = db.session.get(Placement, placement_id)
+    if placement is None or placement.plan_id != plan.id:
+        abort(404)
+    return placement
+
+
+def on_plan_or_404(model: type[P], object_id: int, plan: CreditPlan, *, lock: bool = False) -> P:
+    """``model`` ``object_id`` if it is kept on one of ``plan``'s placements, else 404.
+
+    ``lock`` takes the row's lock, for a write that must not race another
+    (a supervisor verifying the entry being changed).
+    """
+    obj = db.session.get(model, object_id, with_for_update=lock)
+    if obj is None or obj.placement.plan_id != plan.id:
         abort(404)
     return obj

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
 
+from careercredit.auth.forms import LoginForm
 from careercredit.auth.ldap import DirectoryUnavailable
-from careercredit.auth.routes import too_many_attempts
 from careercredit.extensions import db
+from careercredit.refusals import Refused
 
 log = logging.getLogger(__name__)
+
+TOO_MANY = "Too many sign-in attempts. Please wait a minute and try again."
 
 
 def csrf_error(error: CSRFError) -> ResponseReturnValue:
@@ -24,6 +27,26 @@ def csrf_error(error: CSRFError) -> ResponseReturnValue:
 def not_found(error: Exception) -> ResponseReturnValue:
     """Missing and forbidden objects look the same, so ids cannot be probed."""
     return render_template("errors/404.html"), 404
+
+
+def too_many_attempts(error: Exception) -> ResponseReturnValue:
+    """A rate limit was reached; on the sign-in page, the form again with a clear message."""
+    if request.endpoint == "auth.login":
+        form = LoginForm(formdata=None, username=request.form.get("username", "")[:255])
+        form.next.data = request.form.get("next", "")
+        return render_template("auth/login.html", form=form, error=TOO_MANY), 429
+    return render_template("errors/429.html"), 429
+
+
+def refused(error: Refused) -> ResponseReturnValue:
+    """A refusal no page caught: say why, with its status, rather than answer 500.
+
+    Pages catch the refusals they expect and show them on their own form;
+    this is the safety net for one that escapes a view (a stale version
+    found at commit answers 409 this way).
+    """
+    db.session.rollback()
+    return render_template("errors/refused.html", messages=error.messages), error.status
 
 
 def directory_unavailable(error: DirectoryUnavailable) -> ResponseReturnValue:
@@ -64,6 +87,7 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(404, not_found)
     app.register_error_handler(429, too_many_attempts)
+    app.register_error_handler(Refused, refused)
     app.register_error_handler(DirectoryUnavailable, directory_unavailable)
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(DataError, unstorable_input)

@@ -1,5 +1,7 @@
 """The Flask extensions, created once and bound to an app in ``create_app``."""
 
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -26,6 +28,14 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Every model derives from ``Model``. At run time it is ``db.Model`` (Base with
+# Flask-SQLAlchemy's table naming and binds); a type checker cannot see through
+# that attribute, so to it ``Model`` is the typed declarative base itself.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

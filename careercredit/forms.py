@@ -4,6 +4,12 @@ A null character (``\\0``) cannot be stored in a PostgreSQL text column and
 never belongs in what a person types; it only arrives in crafted requests.
 Any text field holding one is refused with a message next to it, the rest of
 what was typed kept, instead of failing in the database.
+
+The fields several packages share live here too: a date typed as
+YYYY-MM-DD, and a select box with one message for any wrong answer. They
+use what WTForms 3.3 added (``SelectChoice`` and the ``invalid_*_message``
+arguments), which the type stubs, written for WTForms 3.2, do not know yet;
+this module is the one place that says so to the checker.
 """
 
 from __future__ import annotations
@@ -13,6 +19,10 @@ from typing import Any
 from flask import request
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import ImmutableMultiDict
+from wtforms import DateField, SelectField
+
+# One option of a select box, optionally in an optgroup (WTForms 3.3; unknown to the stubs).
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
 
 NULL_CHARACTER = "\x00"
 NULL_MESSAGE = "Remove the null character (\\0) from this text; it cannot be stored."
@@ -39,7 +49,46 @@ def drop_null_characters_from_query() -> None:
     """
     pairs = list(request.args.items(multi=True))
     if any(NULL_CHARACTER in key + value for key, value in pairs):
-        request.args = ImmutableMultiDict(  # type: ignore[misc]
+        request.args = ImmutableMultiDict(
             (key.replace(NULL_CHARACTER, ""), value.replace(NULL_CHARACTER, ""))
             for key, value in pairs
         )
+
+
+class DayField(DateField):
+    """A date typed as YYYY-MM-DD; blank is ``None`` (required-ness is a validator's job).
+
+    ``message`` is shown when what was typed is not such a date; the text
+    stays in the box so it can be corrected.
+    """
+
+    def __init__(
+        self, label: str, validators: list[Any] | None = None, *, message: str, **kwargs: Any
+    ) -> None:
+        # invalid_value_message is WTForms 3.3's; the 3.2 stubs do not list it.
+        super().__init__(label, validators, invalid_value_message=message, **kwargs)  # type: ignore[call-arg]
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist and valuelist[0].strip():
+            super().process_formdata([valuelist[0].strip()])
+        else:
+            self.data = None
+
+
+class ChoiceField(SelectField):
+    """A select box that answers any wrong value (not coercible, not offered) with ``message``."""
+
+    def __init__(
+        self, label: str, validators: list[Any] | None = None, *, message: str, **kwargs: Any
+    ) -> None:
+        # Both message arguments are WTForms 3.3's; the 3.2 stubs do not list them.
+        super().__init__(  # type: ignore[call-arg]
+            label,
+            validators,
+            invalid_value_message=message,
+            invalid_choice_message=message,
+            **kwargs,
+        )
+
+
+__all__ = ["ChoiceField", "DayField", "Form", "SelectChoice", "drop_null_characters_from_query"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 from math import ceil
 from typing import Any
 
+from flask import request
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, inspect, select
 
@@ -25,6 +26,11 @@ from careercredit.extensions import db
 
 #: Rows counted at most; a longer list shows "more than 10,000".
 COUNT_LIMIT = 10_000
+
+
+def requested_page() -> int:
+    """The page number the query string asks for (``?page=``); 1 when absent or not a number."""
+    return request.args.get("page", 1, type=int) or 1
 
 
 class MoreThan(int):

@@ -1,13 +1,21 @@
-"""Small pieces of SQL every package needs: LIKE searches and stored times read back."""
+"""Small pieces of SQL every package needs.
+
+LIKE searches, stored times read back, the rows an UPDATE changed, and a
+concurrent writer's conflict turned into a refusal.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, CursorResult, Executable
+from sqlalchemy.exc import IntegrityError
 
 from careercredit.extensions import db
+from careercredit.refusals import Refused
 
 #: The escape character ``escape_like`` uses; pass it as ``.like(..., escape=LIKE_ESCAPE)``.
 LIKE_ESCAPE = "\\"
@@ -37,16 +45,32 @@ def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-#: Indexes whose names end so are PostgreSQL's trigram search indexes (migration 0010).
-SEARCH_INDEX_SUFFIX = "_trgm"
+def rows_changed(statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the session; return how many rows it matched.
 
-
-def include_object(
-    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
-) -> bool:
-    """Alembic's filter for comparing the models with a database: skip the search indexes.
-
-    They exist on PostgreSQL only (SQLite has no trigram indexes), so the
-    models leave them out and autogenerate must not offer to drop them.
+    A conditional UPDATE is how concurrent writers decide who wins a row: the
+    one whose statement matched it.
     """
-    return not (type_ == "index" and reflected and (name or "").endswith(SEARCH_INDEX_SUFFIX))
+    result = db.session.execute(statement)
+    if not isinstance(result, CursorResult):
+        raise TypeError("rows_changed runs an UPDATE or a DELETE, not a query")
+    return result.rowcount
+
+
+@contextmanager
+def conflict_refused(refusal: Callable[[], Refused | None]) -> Iterator[None]:
+    """Turn an ``IntegrityError`` in the block into the refusal ``refusal()`` makes.
+
+    Wrap a ``unit_of_work`` with it: a concurrent writer took a unique value
+    or a row we point at first, and the database said so at flush or commit.
+    ``refusal`` runs after the rollback, so it may query; it answers ``None``
+    when the conflict is none a person can resolve, and the error goes on as
+    the bug it is.
+    """
+    try:
+        yield
+    except IntegrityError as error:
+        refused = refusal()
+        if refused is None:
+            raise
+        raise refused from error

@@ -8,13 +8,14 @@ objects would be detached by the time a test looks at them. Reload with
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import select
 
+from careercredit import clock
 from careercredit.extensions import db
 from careercredit.models import (
     CreditPlan,
@@ -78,7 +79,7 @@ class Factory:
 
     def term(self, code: str | None = None, **values: Any) -> int:
         """A term of 16 weeks starting two weeks ago, unless told otherwise."""
-        start = values.pop("starts_on", date.today() - timedelta(days=14))
+        start = values.pop("starts_on", clock.today() - timedelta(days=14))
         fields = {
             "code": code or f"T{self._next():03d}",
             "name": "Test term",
@@ -107,8 +108,8 @@ class Factory:
             "title": f"Project {self._next()}",
             "description": "A short project.",
             "deliverables": "A report.",
-            "starts_on": date.today() - timedelta(days=14),
-            "ends_on": date.today() + timedelta(days=60),
+            "starts_on": clock.today() - timedelta(days=14),
+            "ends_on": clock.today() + timedelta(days=60),
             "status": ProjectStatus.open,
         }
         fields.update(values)

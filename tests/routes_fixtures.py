@@ -314,7 +314,8 @@ def _supervision(plan_id: int, *, by: int) -> dict[str, Any]:
 def _records(app: Flask, term_id: int, alice_id: int, registrar_id: int) -> dict[str, Any]:
     """A grade export, an issued record, a pending request, a finished record export, mail."""
     alice, registrar = db.session.get(User, alice_id), db.session.get(User, registrar_id)
-    assert alice is not None and registrar is not None
+    assert alice is not None
+    assert registrar is not None
     csv = build_csv([])
     grade_export = GradeExport(
         term_id=term_id,

@@ -27,7 +27,8 @@ def test_create_app_refuses_unsafe_production(monkeypatch: pytest.MonkeyPatch) -
 def test_production_defaults_are_strict() -> None:
     config = load_config({"CAREERCREDIT_SECRET_KEY": "s", "CAREERCREDIT_LDAP_URI": "ldaps://dir"})
     config.check()
-    assert config.SESSION_COOKIE_SECURE and config.HSTS
+    assert config.SESSION_COOKIE_SECURE
+    assert config.HSTS
     assert config.LDAP_USER_FILTER == "(&(objectClass=inetOrgPerson)(uid=%s))"
     assert config.LDAP_GROUP_FILTER == "(&(objectClass=groupOfNames)(member=%s))"
     assert config.LDAP_ID_ATTRIBUTE == "entryUUID"
@@ -41,7 +42,8 @@ def test_production_defaults_are_strict() -> None:
 def test_development_allows_plain_http_cookies() -> None:
     config = load_config({"CAREERCREDIT_ENV": "development", "CAREERCREDIT_SECRET_KEY": "s"})
     config.check()
-    assert not config.SESSION_COOKIE_SECURE and not config.HSTS
+    assert not config.SESSION_COOKIE_SECURE
+    assert not config.HSTS
 
 
 def test_unknown_environment_is_refused() -> None:

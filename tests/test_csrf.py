@@ -15,11 +15,11 @@ the comparison notices such a change.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from werkzeug.routing import Rule as UrlRule
 
+from careercredit import clock
 from careercredit.demo.directory import CampusDirectory
 from careercredit.extensions import db
 from careercredit.models import CreditPlan
@@ -121,7 +121,7 @@ def filled_form(site: Site, url_rule: UrlRule) -> dict[str, str]:
         "title": "Final report",
         "description": "Field work and the written report.",
         "link": "https://example.org/report",
-        "work_date": str(date.today()),
+        "work_date": str(clock.today()),
         "hours": "1",
         "username": "alice",
         "password": PASSWORD,

@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 
 from careercredit.audit import record_event
 from careercredit.extensions import db
-from careercredit.sql import include_object
+from migrations.env import include_object
 from tests.conftest import EXTERNAL_DATABASE_URL
 
 

@@ -1,7 +1,7 @@
 """Who reaches what: every route of the app, for everyone, from one rules table.
 
 ``RULES`` says, for each endpoint of the URL map, who is let in. Everyone else
-gets the answer the access rules give (DESIGN.md): anonymous visitors are sent
+gets the answer the access rules give (docs/architecture.md): anonymous visitors are sent
 to sign in, signed-in people get 404 — for forbidden objects and role-gated
 pages alike, so ids and pages cannot be probed. Public pages are open to all.
 
@@ -134,8 +134,8 @@ RULES: dict[str, Rule] = {
     "deliverables.new": only(STUDENT),
     "deliverables.revise": only(STUDENT),
     "deliverables.download": only(*PLAN_VIEWERS),
-    "deliverables.supervisor_download": link(other_link=False),
-    "deliverables.supervisor_review": link(other_link=False),
+    "supervisors.download_deliverable": link(other_link=False),
+    "supervisors.review_deliverable": link(other_link=False),
     "supervisors.send": only(*LINK_MANAGERS),
     "supervisors.consent": only(STUDENT),
     "supervisors.revoke": only(*LINK_MANAGERS, link_id="spare_link"),

@@ -16,7 +16,8 @@ def test_pages_carry_security_headers(client: FlaskClient) -> None:
     headers = client.get("/login").headers
     csp = headers["Content-Security-Policy"]
     assert "frame-ancestors 'none'" in csp
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["Cache-Control"] == "no-store"
@@ -28,13 +29,15 @@ def test_personal_pages_are_not_cached(login_as) -> None:
 
 def test_pages_use_no_inline_scripts_or_styles(login_as) -> None:
     page = login_as("student").get("/").get_data(as_text=True)
-    assert "<script>" not in page and "style=" not in page
+    assert "<script>" not in page
+    assert "style=" not in page
 
 
 def test_development_session_cookie_is_httponly_and_lax(client: FlaskClient) -> None:
     response = login(client, "alice")
     cookie = response.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
     assert "Secure" not in cookie
     assert "Strict-Transport-Security" not in response.headers
 

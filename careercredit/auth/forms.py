@@ -21,6 +21,10 @@ class LoginForm(Form):
     )
     next = HiddenField()
 
+    def credentials(self) -> tuple[str, str]:
+        """The username and password typed (both required: blank only before validation)."""
+        return self.username.data or "", self.password.data or ""
+
 
 class LogoutForm(Form):
     """Only the CSRF token: signing out is a POST."""

@@ -9,20 +9,15 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from careercredit.auth.forms import LoginForm, LogoutForm
-from careercredit.auth.ldap import DirectoryUnavailable, InvalidCredentials, normalize_username
-from careercredit.auth.services import NoRole, sign_in
+from careercredit.auth.ldap import DirectoryUnavailable, normalize_username
+from careercredit.auth.services import SignInRefused, sign_in
 from careercredit.auth.session import end_every_session, start_session
+from careercredit.errors import TOO_MANY
 from careercredit.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
 
-INVALID = "Invalid username or password."
-NO_ROLE = (
-    "Your campus account has no CareerCredit role. If you should have access, "
-    "ask career services to add you to the right directory group."
-)
 UNAVAILABLE = "The campus directory is unavailable, please try again shortly."
-TOO_MANY = "Too many sign-in attempts. Please wait a minute and try again."
 
 
 def _login_limit() -> str:
@@ -62,15 +57,12 @@ def login() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 422
     try:
-        user = sign_in(form.username.data, form.password.data)
-    except InvalidCredentials:
-        db.session.commit()  # keep the audit event of the failure
-        return _refuse(form, INVALID, 422)
-    except NoRole:
-        db.session.commit()
-        return _refuse(form, NO_ROLE, 403)
+        user = sign_in(*form.credentials())
+    except SignInRefused as refused:
+        db.session.commit()  # a refused sign-in is audited: keep its event
+        return _refuse(form, " ".join(refused.messages), refused.status)
     except DirectoryUnavailable:
-        db.session.rollback()
+        db.session.rollback()  # nothing was written; the directory did not answer
         return _refuse(form, UNAVAILABLE, 503)
     db.session.commit()
     start_session(user)
@@ -91,12 +83,3 @@ def logout() -> ResponseReturnValue:
             end_every_session(current_user)
         flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
-
-
-def too_many_attempts(error: Exception) -> ResponseReturnValue:
-    """Answer a rate-limited sign-in with the form and a clear message."""
-    if request.endpoint == "auth.login":
-        form = LoginForm(formdata=None, username=request.form.get("username", "")[:255])
-        form.next.data = request.form.get("next", "")
-        return render_template("auth/login.html", form=form, error=TOO_MANY), 429
-    return render_template("errors/429.html"), 429

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -17,13 +17,41 @@ from careercredit.auth.ldap import (
     normalize_username,
     roles_for,
 )
+from careercredit.clock import now
 from careercredit.extensions import db
 from careercredit.models import Role, User
+from careercredit.refusals import Refused
 from careercredit.sql import aware
 
+INVALID = "Invalid username or password."
+NO_ROLE = (
+    "Your campus account has no CareerCredit role. If you should have access, "
+    "ask career services to add you to the right directory group."
+)
 
-class NoRole(Exception):
+
+class SignInRefused(Refused):
+    """A sign-in the campus directory does not back.
+
+    Unlike other refusals it is audited: the caller commits its audit event
+    (and, for ``NoRole``, the person's emptied roles) instead of rolling back.
+    """
+
+
+class WrongCredentials(SignInRefused):
+    """The username and password do not match, or no such person exists."""
+
+    def __init__(self) -> None:
+        super().__init__(INVALID)
+
+
+class NoRole(SignInRefused):
     """The person is in the directory but in none of the groups mapped to a role."""
+
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__(NO_ROLE)
 
 
 def directory() -> Directory:
@@ -39,15 +67,15 @@ def mapped_roles(person: DirectoryPerson) -> set[Role]:
 def sign_in(username: str, password: str) -> User:
     """Check the credentials against the directory and return the up-to-date local user.
 
-    Raises ``InvalidCredentials``, ``NoRole`` or ``DirectoryUnavailable``; the
-    failures are recorded as audit events (the caller commits).
+    Raises ``WrongCredentials``, ``NoRole`` or ``DirectoryUnavailable``; the
+    refusals are recorded as audit events (the caller commits them too).
     """
     typed = normalize_username(username)[:255]
     try:
         person = directory().authenticate(username, password)
     except InvalidCredentials:
         record_event("auth.login_failed", details={"username": typed, "reason": "credentials"})
-        raise
+        raise WrongCredentials from None
     roles = mapped_roles(person)
     user = _upsert_user(person, roles)
     if not roles:
@@ -55,7 +83,7 @@ def sign_in(username: str, password: str) -> User:
             "auth.login_failed", actor=user, details={"username": typed, "reason": "no_role"}
         )
         raise NoRole
-    user.last_login_at = _now()
+    user.last_login_at = now()
     record_event(
         "auth.login",
         actor=user,
@@ -78,7 +106,7 @@ def refresh_roles(user: User) -> bool:
     if person is not None:
         _copy_person(user, person)
     user.set_roles(roles)
-    user.roles_checked_at = _now()
+    user.roles_checked_at = now()
     if before != frozenset(roles):
         record_event(
             "auth.roles_changed",
@@ -97,7 +125,7 @@ def roles_due_for_check(user: User) -> bool:
         return True
     checked = aware(checked)
     interval = timedelta(seconds=current_app.config["ROLE_RECHECK_SECONDS"])
-    return _now() - checked >= interval
+    return now() - checked >= interval
 
 
 def sync_person(person: DirectoryPerson) -> User:
@@ -109,7 +137,7 @@ def _upsert_user(person: DirectoryPerson, roles: set[Role]) -> User:
     user = _find_or_create(person)
     _copy_person(user, person)
     user.set_roles(roles)
-    user.roles_checked_at = _now()
+    user.roles_checked_at = now()
     return user
 
 
@@ -143,7 +171,3 @@ def _copy_person(user: User, person: DirectoryPerson) -> None:
     user.display_name = person.display_name[:255]
     user.email = person.email[:320] if person.email else None
     user.student_number = person.student_number[:32] if person.student_number else None
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)

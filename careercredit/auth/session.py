@@ -12,6 +12,7 @@ from careercredit.auth.ldap import DirectoryUnavailable
 from careercredit.auth.services import refresh_roles, roles_due_for_check
 from careercredit.extensions import db
 from careercredit.models import User
+from careercredit.refusals import unit_of_work
 
 #: How often the "last seen" stamp is rewritten (it changes the cookie).
 _SEEN_RESOLUTION = 30
@@ -66,11 +67,10 @@ def enforce_session() -> ResponseReturnValue | None:
 
 def _recheck_roles(user: User) -> ResponseReturnValue | None:
     try:
-        still_allowed = refresh_roles(user)
+        with unit_of_work():
+            still_allowed = refresh_roles(user)
     except DirectoryUnavailable:
-        db.session.rollback()
         return render_template("errors/directory.html"), 503
-    db.session.commit()
     if still_allowed:
         return None
     end_session()

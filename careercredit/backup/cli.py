@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import sqlite3
 from contextlib import closing
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -19,6 +18,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.engine import make_url
 
+from careercredit import clock
 from careercredit.extensions import db
 
 backup_cli = AppGroup("backup", help="Back up and restore the SQLite database.")
@@ -58,13 +58,14 @@ def schema_revision(path: Path) -> str | None:
 
 
 def head_revision() -> str:
+    """The Alembic revision this version of the app needs."""
     migrate = current_app.extensions["migrate"]
     config = migrate.migrate.get_config(migrate.directory)
     return ScriptDirectory.from_config(config).get_current_head() or ""
 
 
 def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return clock.now().strftime("%Y%m%dT%H%M%SZ")
 
 
 @backup_cli.command("create")

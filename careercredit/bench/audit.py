@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from careercredit.bench.campus import Campus
-from careercredit.bench.plans import COMPLETED, Plan
+from careercredit.bench.plans import COMPLETED, SIGNED, Plan
 from careercredit.bench.shape import Skewed, spread
+from careercredit.models import PlanState
 
 AUDIT_COLUMNS = (
     "id", "created_at", "actor_id", "action", "object_type", "object_id", "client_addr",
@@ -23,14 +24,26 @@ AUDIT_COLUMNS = (
 #: Shares of the events that fill the log beyond the plans' own.
 FILLER = {"auth.login": 0.32, "hours": 0.58, "plan.view": 0.10}
 
+#: The plan transitions the log records, by name: the state before and after.
+STEPS = {
+    "submit": (PlanState.draft, PlanState.submitted),
+    "request_changes": (PlanState.submitted, PlanState.changes_requested),
+    "reject": (PlanState.submitted, PlanState.rejected),
+    "approve": (PlanState.submitted, PlanState.approved),
+    "start": (PlanState.approved, PlanState.in_progress),
+    "complete": (PlanState.in_progress, PlanState.awaiting_signoff),
+    "sign_off": (PlanState.awaiting_signoff, PlanState.signed_off),
+    "post": (PlanState.signed_off, PlanState.posted),
+    "withdraw": (PlanState.submitted, PlanState.withdrawn),
+}
+
 Event = tuple[datetime, int | None, str, str | None, str | None, dict[str, Any]]
 
 
 def plan_events(plan: Plan, campus: Campus) -> list[Event]:
     """The events of one plan's life, as the workflow writes them."""
     oid = str(plan.id)
-    created = plan.created_at
-    assert created is not None
+    created = plan.created
     events: list[Event] = [
         (created, plan.student_id, "plan.create", "credit_plan", oid,
          {"term_id": campus.term_id(plan.term), "credits_requested": plan.credits}),
@@ -46,31 +59,32 @@ def plan_events(plan: Plan, campus: Campus) -> list[Event]:
              "credit_plan", oid, {"project_id": project_id})
         )  # fmt: skip
 
-    def step(at: datetime | None, actor: int | None, name: str, before: str, after: str, **more):
+    def step(at: datetime | None, actor: int | None, name: str, **more: object) -> None:
         if at is not None:
+            before, after = STEPS[name]
             details = {"from": before, "to": after, **more}
             events.append((at, actor, f"plan.{name}", "credit_plan", oid, details))
 
-    step(plan.submitted_at, plan.student_id, "submit", "draft", "submitted")
+    step(plan.submitted_at, plan.student_id, "submit")
     decided, advisor = plan.decided_at, plan.advisor_id
-    if plan.state in {"rejected", "changes_requested"}:
-        name = "request_changes" if plan.state == "changes_requested" else "reject"
-        step(decided, advisor, name, "submitted", plan.state)
+    if plan.state in {PlanState.rejected, PlanState.changes_requested}:
+        step(decided, advisor, "reject" if plan.state == PlanState.rejected else "request_changes")
     elif plan.approved:
-        step(decided, advisor, "approve", "submitted", "approved", credits=plan.approved)
-        if plan.state != "approved" and decided:
-            step(decided + timedelta(days=3), None, "start", "approved", "in_progress")
+        step(decided, advisor, "approve", credits=plan.approved)
+        if plan.state != PlanState.approved and decided:
+            step(decided + timedelta(days=3), None, "start")
     finished = plan.updated_at
     if plan.state in COMPLETED and finished:
-        done = finished - timedelta(days=2) if plan.state != "awaiting_signoff" else finished
-        step(done, plan.student_id, "complete", "in_progress", "awaiting_signoff")
-        if plan.state in {"signed_off", "posted"}:
-            step(done + timedelta(days=1), plan.sponsor_id, "sign_off", "awaiting_signoff",
-                 "signed_off")  # fmt: skip
-        if plan.state == "posted":
-            step(finished, campus.registrars[0], "post", "signed_off", "posted")
-    if plan.state == "withdrawn":
-        step(finished, plan.student_id, "withdraw", "submitted", "withdrawn")
+        done = (
+            finished - timedelta(days=2) if plan.state != PlanState.awaiting_signoff else finished
+        )
+        step(done, plan.student_id, "complete")
+        if plan.state in SIGNED:
+            step(done + timedelta(days=1), plan.sponsor_id, "sign_off")
+        if plan.state == PlanState.posted:
+            step(finished, campus.registrars[0], "post")
+    if plan.state == PlanState.withdrawn:
+        step(finished, plan.student_id, "withdraw")
     return events
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, func, insert, select, text
 
+from careercredit.extensions import Model
+
 #: Rows per executemany call (and per progress step of a COPY).
 BATCH = 20_000
 
@@ -24,21 +26,30 @@ class Loader:
         self.progress = progress
         self.counts: Counter[str] = Counter()
 
-    def insert(self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-        """Insert ``rows`` (tuples in the order of ``columns``) with executemany batches."""
+    def insert(
+        self, model: type[Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """Insert ``rows`` (tuples in the order of ``columns``) into ``model``'s table with
+        executemany batches."""
+        table = table_of(model)
         statement = insert(table)
         iterator = iter(rows)
         while batch := list(itertools.islice(iterator, BATCH)):
             self.conn.execute(statement, [dict(zip(columns, row, strict=True)) for row in batch])
             self._done(table.name, len(batch))
 
-    def bulk(self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-        """Write a big table: COPY on PostgreSQL, executemany batches elsewhere."""
+    def bulk(
+        self, model: type[Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """Write ``model``'s big table: COPY on PostgreSQL, executemany batches elsewhere."""
         if not self.postgres:
-            self.insert(table, columns, rows)
+            self.insert(model, columns, rows)
             return
+        table = table_of(model)
         names = ", ".join(f'"{name}"' for name in columns)
-        cursor = self.conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        driver = self.conn.connection.driver_connection  # psycopg's, for its COPY
+        assert driver is not None  # a connection in use has its driver's
+        cursor = driver.cursor()
         with cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
             written = 0
             for row in rows:
@@ -65,6 +76,14 @@ class Loader:
     def _done(self, table: str, count: int) -> None:
         self.counts[table] += count
         self.progress(table, count)
+
+
+def table_of(model: type[Model]) -> Table:
+    """Return the table ``model`` is mapped to."""
+    table = model.__table__  # a FromClause to the checker: a model may map to a join
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to one table")
+    return table
 
 
 def _copyable(value: Any) -> Any:

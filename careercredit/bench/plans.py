@@ -7,8 +7,10 @@ dated by their term and state, and numbered in the order they were created.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from careercredit.bench.campus import Campus
 from careercredit.bench.shape import (
@@ -20,11 +22,24 @@ from careercredit.bench.shape import (
     moment,
     spread,
 )
+from careercredit.models import PlanState
 
-#: States whose plans have hours logged, and those whose hours are all in.
-WORKING = frozenset({"in_progress", "awaiting_signoff", "signed_off", "posted", "withdrawn"})
-COMPLETED = frozenset({"awaiting_signoff", "signed_off", "posted"})
-DECIDED = frozenset({"approved", "rejected", "changes_requested", "in_progress", *COMPLETED})
+#: States whose plans have all their hours in, and those that have hours logged.
+COMPLETED = frozenset({PlanState.awaiting_signoff, PlanState.signed_off, PlanState.posted})
+#: States whose plans carry the sponsor's sign-off.
+SIGNED = frozenset({PlanState.signed_off, PlanState.posted})
+WORKING = frozenset({PlanState.in_progress, PlanState.withdrawn, *COMPLETED})
+DECIDED = frozenset(
+    {
+        PlanState.approved,
+        PlanState.rejected,
+        PlanState.changes_requested,
+        PlanState.in_progress,
+        *COMPLETED,
+    }
+)
+#: States an advisor's approval leads to (or through).
+APPROVED = DECIDED - {PlanState.rejected, PlanState.changes_requested}
 #: Plans waiting for the busiest sponsor's sign-off: more than a page of the queue.
 SIGN_OFF_QUEUE = 30
 #: Plans on the last term's roster (signed off, not posted): more than a page.
@@ -39,7 +54,7 @@ class Plan:
 
     student_id: int
     term: int
-    state: str
+    state: PlanState
     credits: int
     id: int = 0
     sponsor_id: int | None = None
@@ -56,6 +71,18 @@ class Plan:
     #: Hour entries of each placement (decided before the entries are written).
     entry_counts: list[int] = field(default_factory=list)
     first_entry_id: int = 0
+
+    @property
+    def created(self) -> datetime:
+        """When the plan was created (``make_plans`` dates every plan it makes)."""
+        assert self.created_at is not None
+        return self.created_at
+
+    @property
+    def updated(self) -> datetime:
+        """When the plan last changed (``make_plans`` dates every plan it makes)."""
+        assert self.updated_at is not None
+        return self.updated_at
 
 
 def plans_per_term(campus: Campus) -> list[int]:
@@ -82,19 +109,19 @@ def make_plans(campus: Campus) -> list[Plan]:
     _make_big_plan(plans, campus)
     _fill_sign_off_queue(plans)
     _fill_roster(plans, campus)
-    plans.sort(key=lambda p: p.created_at)  # type: ignore[arg-type,return-value]
+    plans.sort(key=lambda p: p.created)
     for number, plan in enumerate(plans, 1):
         plan.id = number
     return plans
 
 
-def _states_by_term(campus: Campus) -> list[list[str]]:
+def _states_by_term(campus: Campus) -> list[list[PlanState]]:
     """The states of each term's plans: each kind of term's mix, spread over its terms.
 
     Mixing over all terms of a kind first keeps rare states present at small scales.
     """
     counts = plans_per_term(campus)
-    states: list[list[str]] = [[] for _ in campus.terms]
+    states: list[list[PlanState]] = [[] for _ in campus.terms]
     for kind, mix in STATE_MIX.items():
         terms = [t.index for t in campus.terms if t.kind == kind]
         total = sum(counts[i] for i in terms)
@@ -108,16 +135,16 @@ def _states_by_term(campus: Campus) -> list[list[str]]:
 
 def _fill(plan: Plan, campus: Campus, term: BenchTerm, sponsors: Skewed, advisors: Skewed) -> None:
     rng, state = campus.rng, plan.state
-    plan.sponsor_id = None if state == "draft" and rng.random() < 0.5 else sponsors.pick()
+    plan.sponsor_id = None if state == PlanState.draft and rng.random() < 0.5 else sponsors.pick()
     if state in DECIDED:
         plan.advisor_id = advisors.pick()
-    if state in DECIDED - {"rejected", "changes_requested"}:
+    if state in APPROVED:
         plan.approved = plan.credits if rng.random() < 0.9 else max(1, plan.credits - 1)
     _date(plan, campus, term)
     pool = campus.projects_by_term[term.index]
     weights = [w for _, w in PLACEMENT_COUNTS]
     wanted = rng.choices([n for n, _ in PLACEMENT_COUNTS], weights=weights)[0]
-    if state == "draft":
+    if state == PlanState.draft:
         wanted = rng.randrange(0, 3)
     plan.projects = rng.sample(pool, min(wanted, len(pool)))
 
@@ -134,18 +161,20 @@ def _date(plan: Plan, campus: Campus, term: BenchTerm) -> None:
     decided = submitted + timedelta(days=rng.uniform(0.5, 12))
     end = min(moment(term.ends_on, rng), latest)
     plan.created_at = min(created, latest)
-    if plan.state != "draft" and not (plan.state == "withdrawn" and rng.random() < 0.3):
+    if plan.state != PlanState.draft and not (
+        plan.state == PlanState.withdrawn and rng.random() < 0.3
+    ):
         plan.submitted_at = min(submitted, latest)
     if plan.state in DECIDED:
         plan.decided_at = min(decided, latest)
     updated = {
-        "draft": created + timedelta(days=rng.uniform(0, 5)),
-        "submitted": submitted,
-        "in_progress": now - timedelta(days=rng.uniform(0, 20)),
-        "awaiting_signoff": end - timedelta(days=rng.uniform(0, 20)),
-        "signed_off": end + timedelta(days=rng.uniform(1, 9)),
-        "posted": moment(term.grading_deadline, rng) + timedelta(days=rng.uniform(1, 30)),
-        "withdrawn": created + (end - created) * rng.random(),
+        PlanState.draft: created + timedelta(days=rng.uniform(0, 5)),
+        PlanState.submitted: submitted,
+        PlanState.in_progress: now - timedelta(days=rng.uniform(0, 20)),
+        PlanState.awaiting_signoff: end - timedelta(days=rng.uniform(0, 20)),
+        PlanState.signed_off: end + timedelta(days=rng.uniform(1, 9)),
+        PlanState.posted: moment(term.grading_deadline, rng) + timedelta(days=rng.uniform(1, 30)),
+        PlanState.withdrawn: created + (end - created) * rng.random(),
     }.get(plan.state, decided)
     plan.updated_at = max(min(updated, latest), plan.created_at)
 
@@ -160,7 +189,7 @@ def _make_big_plan(plans: list[Plan], campus: Campus) -> None:
     busiest = min(counts, key=lambda student: (-counts[student], student))
     current = next(t for t in campus.terms if t.kind == "current")
     plan = next(p for p in plans if p.student_id == busiest)
-    plan.term, plan.state = current.index, "in_progress"
+    plan.term, plan.state = current.index, PlanState.in_progress
     plan.credits = plan.approved = 3
     plan.advisor_id = plan.advisor_id or campus.advisors[0]
     plan.sponsor_id = plan.sponsor_id or campus.faculty[0]
@@ -177,7 +206,7 @@ def _fill_sign_off_queue(plans: list[Plan]) -> None:
     """
     counts = Counter(p.sponsor_id for p in plans if p.sponsor_id)
     busiest = min(counts, key=lambda sponsor: (-counts[sponsor], sponsor))
-    waiting = [p for p in plans if p.state == "awaiting_signoff"]
+    waiting = [p for p in plans if p.state == PlanState.awaiting_signoff]
     missing = SIGN_OFF_QUEUE - sum(p.sponsor_id == busiest for p in waiting)
     for plan in [p for p in waiting if p.sponsor_id != busiest][: max(0, missing)]:
         plan.sponsor_id = busiest
@@ -189,10 +218,10 @@ def _fill_roster(plans: list[Plan], campus: Campus) -> None:
     The registrar's roster of that term is then more than a page at every scale.
     """
     last = next(t.index for t in campus.terms if t.kind == "last")
-    signed = sum(p.term == last and p.state == "signed_off" for p in plans)
-    posted = [p for p in plans if p.term == last and p.state == "posted"]
+    signed = sum(p.term == last and p.state == PlanState.signed_off for p in plans)
+    posted = [p for p in plans if p.term == last and p.state == PlanState.posted]
     for plan in posted[: max(0, ROSTER - signed)]:
-        plan.state = "signed_off"
+        plan.state = PlanState.signed_off
 
 
 # -- rows -------------------------------------------------------------------------
@@ -205,7 +234,9 @@ PLAN_COLUMNS = (
 PLACEMENT_COLUMNS = ("id", "plan_id", "project_id", "created_at", "consent_at")
 
 
-def plan_rows(plans: list[Plan], campus: Campus, objectives: tuple[str, ...], reflection: str):
+def plan_rows(
+    plans: list[Plan], campus: Campus, objectives: tuple[str, ...], reflection: str
+) -> Iterator[tuple[Any, ...]]:
     """Rows of ``credit_plan``."""
     for plan in plans:
         yield (
@@ -217,7 +248,7 @@ def plan_rows(plans: list[Plan], campus: Campus, objectives: tuple[str, ...], re
             plan.credits,
             plan.approved,
             plan.state,
-            1 + (plan.state != "draft") + (plan.state in DECIDED) + (plan.state in WORKING),
+            1 + (plan.state != PlanState.draft) + (plan.state in DECIDED) + (plan.state in WORKING),
             plan.created_at,
             plan.updated_at,
             reflection if plan.state in COMPLETED else None,
@@ -226,7 +257,7 @@ def plan_rows(plans: list[Plan], campus: Campus, objectives: tuple[str, ...], re
         )
 
 
-def placement_rows(plans: list[Plan]):
+def placement_rows(plans: list[Plan]) -> Iterator[tuple[Any, ...]]:
     """Rows of ``placement``; numbers each plan's placements as it goes."""
     number = 0
     for plan in plans:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
+from random import Random
 from typing import Any
 
 from careercredit.bench.campus import Campus
 from careercredit.bench.plans import Plan
 from careercredit.bench.shape import Skewed
 from careercredit.bench.work import awarded
+from careercredit.models import PlanState
 from careercredit.records.services import CODE_ALPHABET, CODE_GROUPS
 
 RECORD_COLUMNS = (
@@ -63,11 +65,11 @@ def record_rows(plans: list[Plan], campus: Campus) -> list[tuple[Any, ...]]:
 def _records(plans: list[Plan], campus: Campus) -> Iterator[tuple[Any, ...]]:
     rng = campus.rng
     credits: dict[int, int] = {}
-    first_posted = {}
+    first_posted: dict[int, datetime] = {}
     for plan in plans:
-        if plan.state == "posted":
+        if plan.state == PlanState.posted:
             credits[plan.student_id] = credits.get(plan.student_id, 0) + awarded(plan)
-            first_posted.setdefault(plan.student_id, plan.updated_at)
+            first_posted.setdefault(plan.student_id, plan.updated)
     holders = Skewed(sorted(credits, key=lambda s: -credits[s]), rng, head=0.05)
     codes: set[str] = set()
     for number, student in enumerate(holders.picks(campus.sizes["records"]), 1):
@@ -87,6 +89,6 @@ def _records(plans: list[Plan], campus: Campus) -> Iterator[tuple[Any, ...]]:
         )  # fmt: skip
 
 
-def _code(rng: Any) -> str:
+def _code(rng: Random) -> str:
     groups = ("".join(rng.choice(CODE_ALPHABET) for _ in range(4)) for _ in range(CODE_GROUPS))
     return "CC-" + "-".join(groups)

@@ -10,12 +10,14 @@ anything back; PostgreSQL's sequences are moved past them at the end.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Connection, select
 
+from careercredit import clock
 from careercredit.bench import audit, plans, records, work
 from careercredit.bench.campus import Campus
 from careercredit.bench.loader import Loader
@@ -35,12 +37,15 @@ from careercredit.models import (
     Employer,
     Evaluation,
     GradeExport,
+    GradingScheme,
     HourEntry,
     Placement,
     PlanComment,
     Posting,
     Project,
+    ProjectStatus,
     RecordDocument,
+    Role,
     RubricCriterion,
     SignOff,
     Supervisor,
@@ -76,8 +81,8 @@ def seed_university(
     scale: float, *, today: date | None = None, progress: Progress | None = None
 ) -> dict[str, int]:
     """Write the university of ``scale`` into the empty, migrated database; return row counts."""
-    now = datetime.now(UTC)
-    today = today or now.date()
+    now = clock.now()
+    today = today or clock.today()
     rng = random.Random(SEED)  # noqa: S311  (reproducible data, not secrets)
     campus = Campus(rng, Sizes.at(scale), now, today, calendar(today))
     with db.engine.begin() as conn:
@@ -113,11 +118,11 @@ def _analyze() -> None:
 def _people(loader: Loader, campus: Campus) -> None:
     rng, sizes = campus.rng, campus.sizes
     groups = [
-        ("admin", "adm", sizes["admins"], campus.admins),
-        ("registrar", "reg", sizes["registrars"], campus.registrars),
-        ("advisor", "adv", sizes["advisors"], campus.advisors),
-        ("faculty", "fac", sizes["faculty"], campus.faculty),
-        ("student", "stu", sizes["students"], campus.students),
+        (Role.admin, "adm", sizes["admins"], campus.admins),
+        (Role.registrar, "reg", sizes["registrars"], campus.registrars),
+        (Role.advisor, "adv", sizes["advisors"], campus.advisors),
+        (Role.faculty, "fac", sizes["faculty"], campus.faculty),
+        (Role.student, "stu", sizes["students"], campus.students),
     ]
     users, roles, number = [], [], 0
     for role, prefix, count, ids in groups:
@@ -129,19 +134,19 @@ def _people(loader: Loader, campus: Campus) -> None:
             users.append(
                 (
                     number, _uuid(rng), uid, name, f"{uid}@university.example",
-                    f"9{number:08d}" if role == "student" else None, seen, seen, None, 0,
+                    f"9{number:08d}" if role == Role.student else None, seen, seen, None, 0,
                 )
             )  # fmt: skip
             roles.append((number, role))
             ids.append(number)
             campus.names.append(name)
     loader.insert(
-        User.__table__,
+        User,
         ("id", "directory_id", "uid", "display_name", "email", "student_number",
          "created_at", "last_login_at", "roles_checked_at", "session_epoch"),
         users,
     )  # fmt: skip
-    loader.insert(UserRole.__table__, ("user_id", "role"), roles)
+    loader.insert(UserRole, ("user_id", "role"), roles)
 
 
 def _uuid(rng: random.Random) -> str:
@@ -161,13 +166,14 @@ def _terms(loader: Loader, campus: Campus) -> set[int]:
             (
                 term.index + 1, term.code, term.name, term.starts_on, term.ends_on,
                 term.census_on, term.grading_deadline, 45, 3,
-                "letter" if term.index in letter else "satisfactory", "CAREER 2990", "001",
+                GradingScheme.letter if term.index in letter else GradingScheme.satisfactory,
+                "CAREER 2990", "001",
                 moment(term.starts_on - timedelta(days=120), campus.rng),
             )
         )  # fmt: skip
         campus.term_ids.append(term.index + 1)
     loader.insert(
-        Term.__table__,
+        Term,
         ("id", "code", "name", "starts_on", "ends_on", "census_on", "grading_deadline",
          "hours_per_credit", "max_credits", "grading_scheme", "course_code", "section",
          "created_at"),
@@ -179,7 +185,10 @@ def _terms(loader: Loader, campus: Campus) -> set[int]:
 def _catalogue(loader: Loader, campus: Campus) -> None:
     rng, sizes = campus.rng, campus.sizes
     employer_ids = list(range(1, sizes["employers"] + 1))
-    employers, supervisors, by_employer = [], [], {}
+    employers: list[tuple[Any, ...]] = []
+    supervisors: list[tuple[int, int, str, str, str]] = []
+    #: (id, e-mail) of each employer's supervisors.
+    by_employer: dict[int, list[tuple[int, str]]] = {}
     for employer_id in employer_ids:
         name = employer_name(employer_id - 1)
         domain = f"employer{employer_id}.example"
@@ -195,14 +204,12 @@ def _catalogue(loader: Loader, campus: Campus) -> None:
             supervisors.append((supervisor_id, employer_id, person_name(rng), "Manager", email))
             by_employer[employer_id].append((supervisor_id, email))
     loader.insert(
-        Employer.__table__,
+        Employer,
         ("id", "name", "website", "address", "notes", "created_at"),
         employers,
     )
-    loader.insert(
-        Supervisor.__table__, ("id", "employer_id", "name", "title", "email"), supervisors
-    )
-    loader.insert(Project.__table__, PROJECT_COLUMNS, _projects(campus, employer_ids, by_employer))
+    loader.insert(Supervisor, ("id", "employer_id", "name", "title", "email"), supervisors)
+    loader.insert(Project, PROJECT_COLUMNS, _projects(campus, employer_ids, by_employer))
 
 
 PROJECT_COLUMNS = (
@@ -211,7 +218,9 @@ PROJECT_COLUMNS = (
 )  # fmt: skip
 
 
-def _projects(campus: Campus, employer_ids: list[int], by_employer: dict):
+def _projects(
+    campus: Campus, employer_ids: list[int], by_employer: dict[int, list[tuple[int, str]]]
+) -> Iterator[tuple[Any, ...]]:
     rng = campus.rng
     employers = Skewed(employer_ids, rng, head=0.02)
     weights = [max(n, 1) for n in plans.plans_per_term(campus)]
@@ -232,7 +241,7 @@ def _projects(campus: Campus, employer_ids: list[int], by_employer: dict):
                 f"{title} for a client team: scope the question, do the work, present it.",
                 "A written report and a short presentation.",
                 Decimal(5 * rng.randrange(4, 17)), starts, ends,
-                "closed" if term.kind in {"past", "last"} else "open",
+                ProjectStatus.closed if term.kind in {"past", "last"} else ProjectStatus.open,
                 min(created, campus.now), min(created, campus.now),
             )  # fmt: skip
             campus.projects_by_term[-1].append(number)
@@ -254,47 +263,45 @@ def _rubric(conn: Connection) -> list[tuple[str, str]]:
 def _plans_and_work(loader: Loader, campus: Campus, letter_terms: set[int]) -> None:
     made = plans.make_plans(campus)
     loader.insert(
-        CreditPlan.__table__,
+        CreditPlan,
         plans.PLAN_COLUMNS,
         plans.plan_rows(made, campus, OBJECTIVES, REFLECTION),
     )
     placement_rows = list(plans.placement_rows(made))
-    loader.insert(Placement.__table__, plans.PLACEMENT_COLUMNS, placement_rows)
+    loader.insert(Placement, plans.PLACEMENT_COLUMNS, placement_rows)
     work.plan_entry_counts(made, campus)
-    loader.bulk(HourEntry.__table__, work.HOUR_COLUMNS, work.hour_rows(made, campus))
-    loader.insert(Evaluation.__table__, work.EVALUATION_COLUMNS, work.evaluation_rows(made, campus))
+    loader.bulk(HourEntry, work.HOUR_COLUMNS, work.hour_rows(made, campus))
+    loader.insert(Evaluation, work.EVALUATION_COLUMNS, work.evaluation_rows(made, campus))
     export_rows, exports = work.export_rows(made, campus)
     loader.insert(
-        GradeExport.__table__,
+        GradeExport,
         ("id", "term_id", "created_by_id", "created_at", "filename", "content", "sha256",
          "row_count"),
         export_rows,
     )  # fmt: skip
     loader.insert(
-        SignOff.__table__,
+        SignOff,
         ("id", "plan_id", "grade", "credits_awarded", "comment", "signed_by_id", "signed_at"),
         work.sign_off_rows(made, campus, letter_terms),
     )
     loader.insert(
-        Posting.__table__,
+        Posting,
         ("id", "plan_id", "export_id", "posted_by_id", "posted_at"),
         work.posting_rows(made, campus, exports),
     )
     loader.insert(
-        Amendment.__table__,
+        Amendment,
         ("id", "plan_id", "created_by_id", "created_at", "reason", "grade_before", "grade_after",
          "credits_before", "credits_after", "exported_in_id"),
         work.amendment_rows(made, campus, exports, letter_terms),
     )  # fmt: skip
     projects_of = {row[0]: row[2] for row in placement_rows}
+    loader.insert(SupervisorLink, work.LINK_COLUMNS, work.link_rows(made, campus, projects_of))
     loader.insert(
-        SupervisorLink.__table__, work.LINK_COLUMNS, work.link_rows(made, campus, projects_of)
-    )
-    loader.insert(
-        PlanComment.__table__,
+        PlanComment,
         ("id", "plan_id", "author_id", "kind", "body", "created_at"),
         work.comment_rows(made, campus),
     )
     issued = records.record_rows(made, campus)
-    loader.insert(RecordDocument.__table__, records.RECORD_COLUMNS, issued)
-    loader.bulk(AuditEvent.__table__, audit.AUDIT_COLUMNS, audit.audit_rows(made, issued, campus))
+    loader.insert(RecordDocument, records.RECORD_COLUMNS, issued)
+    loader.bulk(AuditEvent, audit.AUDIT_COLUMNS, audit.audit_rows(made, issued, campus))

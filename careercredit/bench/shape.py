@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
+from careercredit.models import PlanState
+
 T = TypeVar("T")
 
 #: The full-scale university (``--scale 1``).
@@ -57,35 +59,40 @@ UPCOMING_SHARE = 0.135
 CURRENT_SHARE = 0.12
 
 #: How plans of each kind of term are spread over the states (weights).
-STATE_MIX: dict[str, dict[str, float]] = {
+STATE_MIX: dict[str, dict[PlanState, float]] = {
     "upcoming": {
-        "submitted": 80,
-        "draft": 10,
-        "changes_requested": 4,
-        "approved": 3,
-        "rejected": 1.5,
-        "withdrawn": 1.5,
+        PlanState.submitted: 80,
+        PlanState.draft: 10,
+        PlanState.changes_requested: 4,
+        PlanState.approved: 3,
+        PlanState.rejected: 1.5,
+        PlanState.withdrawn: 1.5,
     },
     "current": {
-        "draft": 1,
-        "submitted": 4,
-        "changes_requested": 1,
-        "approved": 10,
-        "in_progress": 44,
-        "awaiting_signoff": 26,
-        "signed_off": 8,
-        "rejected": 2,
-        "withdrawn": 4,
+        PlanState.draft: 1,
+        PlanState.submitted: 4,
+        PlanState.changes_requested: 1,
+        PlanState.approved: 10,
+        PlanState.in_progress: 44,
+        PlanState.awaiting_signoff: 26,
+        PlanState.signed_off: 8,
+        PlanState.rejected: 2,
+        PlanState.withdrawn: 4,
     },
     # The last term that ended: grades are in, not all posted yet, a few late.
     "last": {
-        "posted": 70,
-        "signed_off": 12,
-        "awaiting_signoff": 4,
-        "withdrawn": 8,
-        "rejected": 6,
+        PlanState.posted: 70,
+        PlanState.signed_off: 12,
+        PlanState.awaiting_signoff: 4,
+        PlanState.withdrawn: 8,
+        PlanState.rejected: 6,
     },
-    "past": {"posted": 86.7, "signed_off": 0.3, "withdrawn": 7, "rejected": 6},
+    "past": {
+        PlanState.posted: 86.7,
+        PlanState.signed_off: 0.3,
+        PlanState.withdrawn: 7,
+        PlanState.rejected: 6,
+    },
 }
 
 

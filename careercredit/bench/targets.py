@@ -76,13 +76,14 @@ def bench_pages(people: list[BenchPerson]) -> list[Page]:
 
 
 def _term_with_most(state: PlanState) -> int:
-    return db.session.scalar(
+    """The term with the most plans in ``state`` (a seeded university has some in each)."""
+    return db.session.scalars(
         select(CreditPlan.term_id)
         .where(CreditPlan.state == state)
         .group_by(CreditPlan.term_id)
         .order_by(func.count().desc(), CreditPlan.term_id)
         .limit(1)
-    )
+    ).one()
 
 
 def _pages_of_queue(term_id: int) -> int:
@@ -101,7 +102,7 @@ def _pages_of_queue(term_id: int) -> int:
 
 def _biggest_plan(uid: str) -> int:
     """The plan of student ``uid`` with the most hour entries (the seed gives one 200)."""
-    return db.session.scalar(
+    return db.session.scalars(
         select(Placement.plan_id)
         .join(HourEntry, HourEntry.placement_id == Placement.id)
         .join(CreditPlan, CreditPlan.id == Placement.plan_id)
@@ -110,4 +111,4 @@ def _biggest_plan(uid: str) -> int:
         .group_by(Placement.plan_id)
         .order_by(func.count().desc(), Placement.plan_id)
         .limit(1)
-    )
+    ).one()

@@ -7,12 +7,14 @@ import math
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
+from random import Random
 from typing import Any
 
 from careercredit.bench.campus import Campus
-from careercredit.bench.plans import COMPLETED, WORKING, Plan
+from careercredit.bench.plans import COMPLETED, SIGNED, WORKING, Plan
 from careercredit.bench.shape import HOURS_PER_CREDIT, moment
 from careercredit.bench.words import FEEDBACK, TASKS
+from careercredit.models import CommentKind, HourStatus, LinkPurpose, PlanState
 
 #: Quarter hours from 0.25 to 24, as stored.
 QUARTERS = [Decimal(q) / 4 for q in range(1, 97)]
@@ -31,12 +33,13 @@ def plan_entry_counts(plans: list[Plan], campus: Campus) -> None:
     working = [p for p in plans if p.state in WORKING and p.placement_ids and not p.entry_counts]
     withdrawn_share = 0.3
     slots = sum(
-        len(p.placement_ids) * (withdrawn_share if p.state == "withdrawn" else 1) for p in working
+        len(p.placement_ids) * (withdrawn_share if p.state == PlanState.withdrawn else 1)
+        for p in working
     )
     fixed = sum(sum(p.entry_counts) for p in plans)
     mean = max(1.0, (campus.sizes["hour_entries"] - fixed) / max(slots, 1))
     for plan in working:
-        if plan.state == "withdrawn" and rng.random() > withdrawn_share:
+        if plan.state == PlanState.withdrawn and rng.random() > withdrawn_share:
             plan.entry_counts = [0] * len(plan.placement_ids)
             continue
         floor = math.ceil(_target_hours(plan, 1.0) / 24 / len(plan.placement_ids))
@@ -59,7 +62,10 @@ def hour_rows(plans: list[Plan], campus: Campus) -> Iterator[tuple[Any, ...]]:
         if not total:
             continue
         term = campus.terms[plan.term]
-        share = {"in_progress": rng.uniform(0.3, 0.9), "withdrawn": rng.uniform(0.1, 0.5)}
+        share = {
+            PlanState.in_progress: rng.uniform(0.3, 0.9),
+            PlanState.withdrawn: rng.uniform(0.1, 0.5),
+        }
         hours = _target_hours(plan, share.get(plan.state, rng.uniform(1.0, 1.12))) / total
         first, last = term.starts_on, min(term.ends_on, today)
         verified_upto = total if plan.state in COMPLETED else math.ceil(total * 0.6)
@@ -73,7 +79,7 @@ def hour_rows(plans: list[Plan], campus: Campus) -> Iterator[tuple[Any, ...]]:
                 ]
                 logged = moment(day, rng)
                 status, comment, decided = _status(index, verified_upto, logged, rng)
-                if status == "verified":
+                if status == HourStatus.verified:
                     plan.verified_hours += float(quarter)
                 yield (
                     number, placement_id, day, quarter, TASKS[number % len(TASKS)], status,
@@ -82,12 +88,16 @@ def hour_rows(plans: list[Plan], campus: Campus) -> Iterator[tuple[Any, ...]]:
                 index += 1
 
 
-def _status(index: int, verified_upto: int, logged: datetime, rng: Any) -> tuple:
+def _status(
+    index: int, verified_upto: int, logged: datetime, rng: Random
+) -> tuple[HourStatus, str | None, datetime | None]:
+    """An entry's status, the supervisor's dispute comment and when they decided."""
     if index < verified_upto:
-        return "verified", None, logged + timedelta(days=rng.uniform(0.5, 6))
+        return HourStatus.verified, None, logged + timedelta(days=rng.uniform(0.5, 6))
     if rng.random() < 0.1:
-        return "disputed", "These hours are not in our timesheet.", logged + timedelta(days=2)
-    return "submitted", None, None
+        comment = "These hours are not in our timesheet."
+        return HourStatus.disputed, comment, logged + timedelta(days=2)
+    return HourStatus.submitted, None, None
 
 
 def evaluation_rows(plans: list[Plan], campus: Campus) -> Iterator[tuple[Any, ...]]:
@@ -102,17 +112,17 @@ def evaluation_rows(plans: list[Plan], campus: Campus) -> Iterator[tuple[Any, ..
     ]
     number = 0
     for plan in plans:
-        if plan.state not in COMPLETED and plan.state != "in_progress":
+        if plan.state not in COMPLETED and plan.state != PlanState.in_progress:
             continue
         term = campus.terms[plan.term]
         middle = term.starts_on + (term.ends_on - term.starts_on) / 2
         for placement_id in plan.placement_ids:
-            kinds = ["midterm", "final"] if plan.state in COMPLETED else []
-            if plan.state == "in_progress" and middle < campus.today and rng.random() < 0.4:
-                kinds = ["midterm"]
+            kinds = [LinkPurpose.midterm, LinkPurpose.final] if plan.state in COMPLETED else []
+            if plan.state == PlanState.in_progress and middle < campus.today and rng.random() < 0.4:
+                kinds = [LinkPurpose.midterm]
             for kind in kinds:
                 number += 1
-                day = middle if kind == "midterm" else min(term.ends_on, campus.today)
+                day = middle if kind == LinkPurpose.midterm else min(term.ends_on, campus.today)
                 yield (
                     number, placement_id, kind, scores[number % len(scores)], FEEDBACK, None,
                     moment(day, rng),
@@ -136,26 +146,29 @@ def grade_of(plan: Plan, campus: Campus, letter_terms: set[int]) -> str:
     return "S"
 
 
-def sign_off_rows(plans: list[Plan], campus: Campus, letter_terms: set[int]):
+def sign_off_rows(
+    plans: list[Plan], campus: Campus, letter_terms: set[int]
+) -> Iterator[tuple[Any, ...]]:
     """Rows of ``sign_off`` for signed-off and posted plans."""
     number = 0
     for plan in plans:
-        if plan.state in {"signed_off", "posted"}:
+        if plan.state in SIGNED:
             number += 1
-            signed = min(plan.updated_at, campus.now) - timedelta(days=campus.rng.uniform(0, 1))  # type: ignore[operator]
+            signed = min(plan.updated, campus.now) - timedelta(days=campus.rng.uniform(0, 1))
             yield (
                 number, plan.id, grade_of(plan, campus, letter_terms), awarded(plan),
                 "Good work; the supervisor's feedback is strong.", plan.sponsor_id, signed,
             )  # fmt: skip
 
 
-def export_rows(plans: list[Plan], campus: Campus) -> tuple[list[tuple], dict[int, int]]:
+def export_rows(plans: list[Plan], campus: Campus) -> tuple[list[tuple[Any, ...]], dict[int, int]]:
     """One grade export per term with posted plans; returns the rows and term → export id."""
     posted: dict[int, int] = {}
     for plan in plans:
-        if plan.state == "posted":
+        if plan.state == PlanState.posted:
             posted[plan.term] = posted.get(plan.term, 0) + 1
-    rows, ids = [], {}
+    rows: list[tuple[Any, ...]] = []
+    ids: dict[int, int] = {}
     for number, term_index in enumerate(sorted(posted), 1):
         term = campus.terms[term_index]
         content = f"bench export of {term.code}\n".encode()
@@ -171,28 +184,32 @@ def export_rows(plans: list[Plan], campus: Campus) -> tuple[list[tuple], dict[in
     return rows, ids
 
 
-def posting_rows(plans: list[Plan], campus: Campus, exports: dict[int, int]):
+def posting_rows(
+    plans: list[Plan], campus: Campus, exports: dict[int, int]
+) -> Iterator[tuple[Any, ...]]:
     """Rows of ``posting`` for posted plans."""
     number = 0
     for plan in plans:
-        if plan.state == "posted":
+        if plan.state == PlanState.posted:
             number += 1
             registrar = campus.registrars[plan.id % len(campus.registrars)]
             yield number, plan.id, exports[plan.term], registrar, plan.updated_at
 
 
-def amendment_rows(plans: list[Plan], campus: Campus, exports: dict[int, int], letter_terms):
+def amendment_rows(
+    plans: list[Plan], campus: Campus, exports: dict[int, int], letter_terms: set[int]
+) -> Iterator[tuple[Any, ...]]:
     """A few corrections of posted credit; those of the last term still wait for an export."""
     rng, number = campus.rng, 0
     for plan in plans:
-        if plan.state != "posted" or rng.random() > 0.005:
+        if plan.state != PlanState.posted or rng.random() > 0.005:
             continue
         number += 1
         term = campus.terms[plan.term]
         grade = grade_of(plan, campus, letter_terms)
         pending = term.kind == "last"
         yield (
-            number, plan.id, campus.registrars[0], plan.updated_at + timedelta(days=3),  # type: ignore[operator]
+            number, plan.id, campus.registrars[0], plan.updated + timedelta(days=3),
             "The supervisor confirmed more verified hours after posting.", grade, grade,
             awarded(plan), awarded(plan), None if pending else exports[plan.term],
         )  # fmt: skip
@@ -207,7 +224,9 @@ LINK_COLUMNS = (
 )  # fmt: skip
 
 
-def link_rows(plans: list[Plan], campus: Campus, placement_projects: dict[int, int]):
+def link_rows(
+    plans: list[Plan], campus: Campus, placement_projects: dict[int, int]
+) -> Iterator[tuple[Any, ...]]:
     """The current term's supervisor links: one to verify hours per working placement."""
     rng, number = campus.rng, 0
     for plan in plans:
@@ -215,27 +234,29 @@ def link_rows(plans: list[Plan], campus: Campus, placement_projects: dict[int, i
             continue
         for placement_id in plan.placement_ids:
             number += 1
-            sent = plan.decided_at or plan.created_at
-            answered = sent + timedelta(days=2) if rng.random() < 0.7 else None  # type: ignore[operator]
+            sent = plan.decided_at or plan.created
+            answered = sent + timedelta(days=2) if rng.random() < 0.7 else None
             yield (
-                number, f"{rng.getrandbits(128):032x}", placement_id, "hours",
+                number, f"{rng.getrandbits(128):032x}", placement_id, LinkPurpose.hours,
                 campus.project_emails[placement_projects[placement_id]], plan.student_id,
-                sent, sent + timedelta(days=14), None, answered, answered, None, None,  # type: ignore[operator]
+                sent, sent + timedelta(days=14), None, answered, answered, None, None,
             )  # fmt: skip
 
 
-def comment_rows(plans: list[Plan], campus: Campus):
+def comment_rows(plans: list[Plan], campus: Campus) -> Iterator[tuple[Any, ...]]:
     """Advisors' comments on plans sent back, rejected or approved with a note."""
     rng, number = campus.rng, 0
     texts = {
-        "changes_requested": "Please add a second project: one alone does not cover the hours.",
-        "rejected": "Unpaid volunteer roles do not count; see us about paid projects.",
-        "approved": "A good pair of projects.",
+        CommentKind.changes_requested: (
+            "Please add a second project: one alone does not cover the hours."
+        ),
+        CommentKind.rejected: "Unpaid volunteer roles do not count; see us about paid projects.",
+        CommentKind.approved: "A good pair of projects.",
     }
     for plan in plans:
-        kind = plan.state if plan.state in texts else None
+        kind = CommentKind(plan.state) if plan.state in texts else None
         if kind is None and plan.advisor_id and rng.random() < 0.2:
-            kind = "approved"
+            kind = CommentKind.approved
         if kind is None or plan.advisor_id is None:
             continue
         number += 1

@@ -1,19 +1,21 @@
 """The marketplace's CSV file: its columns, reading it, and checking each row.
 
 Reading is pure: bytes in, rows out, no database. A file that cannot be used
-at all raises ``BadImportFile``; a row that cannot be imported carries its
-problems, in words for the advisor.
+at all raises ``BadImportFile`` (a refusal shown next to the upload field); a
+row that cannot be imported carries its problems, in words for the advisor.
 """
 
 from __future__ import annotations
 
 import csv
+import enum
 import hashlib
 import io
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from careercredit.catalogue.services import (
@@ -23,6 +25,7 @@ from careercredit.catalogue.services import (
     parse_hours,
 )
 from careercredit.models import ProjectStatus
+from careercredit.refusals import Refused
 
 #: The columns of the file, in the order the README documents them.
 COLUMNS = (
@@ -58,8 +61,32 @@ TOO_LARGE = (
 )
 
 
-class BadImportFile(Exception):
-    """A file or preview that cannot be imported at all; the message is for people."""
+class BadImportFile(Refused):
+    """A file or preview that cannot be imported at all; the message is for people.
+
+    It belongs next to the upload field, where the person chooses another file.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(problems={"file": message})
+
+
+class UploadTooLarge(BadImportFile):
+    """A request above the app's own size limit, cut off before the file could be read."""
+
+    status = 413
+
+    def __init__(self) -> None:
+        super().__init__(TOO_LARGE)
+
+
+class RowStatus(enum.StrEnum):
+    """What importing a row would do."""
+
+    new = "new"
+    updated = "updated"
+    unchanged = "unchanged"
+    rejected = "rejected"
 
 
 @dataclass(frozen=True)
@@ -99,8 +126,7 @@ class ImportRow:
     values: dict[str, str]
     data: ProjectData | None = None
     problems: list[str] = field(default_factory=list)
-    #: new, updated, unchanged or rejected.
-    status: str = "rejected"
+    status: RowStatus = RowStatus.rejected
     changes: list[Change] = field(default_factory=list)
 
 
@@ -124,7 +150,7 @@ def read_file(data: bytes) -> list[ImportRow]:
         ) from None
     if not cells_by_row:
         raise BadImportFile("The file has a header line but no projects below it.")
-    rows = []
+    rows: list[ImportRow] = []
     for number, cells in cells_by_row:
         values = {name: clean_text(cell) for name, cell in zip(header, cells, strict=False) if name}
         row = check_row(number, values)
@@ -188,7 +214,7 @@ def _columns(cells: list[str], first_line: str) -> list[str]:
 
 
 def _data_rows(reader: Iterator[list[str]]) -> list[tuple[int, list[str]]]:
-    rows = []
+    rows: list[tuple[int, list[str]]] = []
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
@@ -214,7 +240,9 @@ def _date(values: dict[str, str], name: str, problems: list[str]) -> date | None
         problems.append(f"{name} is missing.")
         return None
     try:
-        return datetime.strptime(raw, "%Y-%m-%d").date()
+        # A calendar day, not a moment: parsed without a clock or a zone.
+        parsed = time.strptime(raw, "%Y-%m-%d")
+        return date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
     except ValueError:
         problems.append(f"{name} {_quoted(raw)} is not a date such as 2027-01-31.")
         return None
@@ -250,7 +278,9 @@ def check_row(number: int, values: dict[str, str]) -> ImportRow:
         problems.append(f"status {_quoted(values['status'])} is unknown: use open or closed.")
     if problems:
         return row
-    assert hours is not None and starts_on is not None and ends_on is not None
+    assert hours is not None
+    assert starts_on is not None
+    assert ends_on is not None
     row.data = ProjectData(
         external_id=values["external_id"],
         title=values["title"],

@@ -6,12 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, Field, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import Field, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.widgets import TextInput
 
 from careercredit.catalogue import services
-from careercredit.forms import Form
+from careercredit.forms import ChoiceField, DayField, Form, SelectChoice
 from careercredit.models import Employer, Project, ProjectStatus, Supervisor
 
 LONG_TEXT = 10_000
@@ -41,21 +41,11 @@ def _text(**kwargs: Any) -> dict[str, Any]:
     return {"filters": [services.clean_text], **kwargs}
 
 
-class DayField(DateField):
-    """A date typed as YYYY-MM-DD; blank is ``None`` (required-ness is a validator's job)."""
-
-    def __init__(self, label: str, validators: list[Any] | None = None, **kwargs: Any) -> None:
-        super().__init__(label, validators, invalid_value_message=DATE_FORMAT, **kwargs)
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if valuelist and valuelist[0].strip():
-            super().process_formdata([valuelist[0].strip()])
-        else:
-            self.data = None
-
-
-class HoursField(StringField):
+class HoursField(Field):
     """Estimated hours: a decimal number; what was typed stays in the box on error."""
+
+    widget = TextInput()
+    data: Decimal | None
 
     def process_formdata(self, valuelist: list[str]) -> None:
         self.data = None
@@ -109,12 +99,8 @@ class EmployerForm(Form):
 class SupervisorForm(Form):
     """A person at an employer, identified by e-mail."""
 
-    employer_id = SelectField(
-        "Employer",
-        [InputRequired(CHOOSE_EMPLOYER)],
-        coerce=_optional_id,
-        invalid_value_message=CHOOSE_EMPLOYER,
-        invalid_choice_message=CHOOSE_EMPLOYER,
+    employer_id = ChoiceField(
+        "Employer", [InputRequired(CHOOSE_EMPLOYER)], coerce=_optional_id, message=CHOOSE_EMPLOYER
     )
     name = StringField(
         "Name", [DataRequired("Enter the supervisor's name."), Length(max=200)], **_text()
@@ -141,11 +127,13 @@ class SupervisorForm(Form):
     def validate_employer_id(self, field: Field) -> None:
         if field.data is None:
             raise ValidationError(CHOOSE_EMPLOYER)
-        moved = self.supervisor is not None and field.data != self.supervisor.employer_id
-        if moved and self.project_count:
+        supervisor = self.supervisor
+        if supervisor is None or not self.project_count:
+            return
+        if field.data != supervisor.employer_id:
             raise ValidationError(
                 f"This supervisor is named on {self.project_count} project(s) of "
-                f"{self.supervisor.employer.name}; add them as a new supervisor instead."
+                f"{supervisor.employer.name}; add them as a new supervisor instead."
             )
 
     def validate_email(self, field: Field) -> None:
@@ -174,19 +162,10 @@ class SupervisorForm(Form):
 class ProjectForm(Form):
     """One micro-internship: who offers it, what it is, how long it takes."""
 
-    employer_id = SelectField(
-        "Employer",
-        [InputRequired(CHOOSE_EMPLOYER)],
-        coerce=_optional_id,
-        invalid_value_message=CHOOSE_EMPLOYER,
-        invalid_choice_message=CHOOSE_EMPLOYER,
+    employer_id = ChoiceField(
+        "Employer", [InputRequired(CHOOSE_EMPLOYER)], coerce=_optional_id, message=CHOOSE_EMPLOYER
     )
-    supervisor_id = SelectField(
-        "Supervisor",
-        coerce=_optional_id,
-        invalid_value_message=CHOOSE_SUPERVISOR,
-        invalid_choice_message=CHOOSE_SUPERVISOR,
-    )
+    supervisor_id = ChoiceField("Supervisor", coerce=_optional_id, message=CHOOSE_SUPERVISOR)
     title = StringField(
         "Title", [DataRequired("Enter the project's title."), Length(max=200)], **_text()
     )
@@ -197,12 +176,14 @@ class ProjectForm(Form):
         [InputRequired("Enter the estimated hours.")],
         render_kw={"inputmode": "decimal"},
     )
-    starts_on = DayField("Start date", [InputRequired("Enter the start date.")])
-    ends_on = DayField("End date", [InputRequired("Enter the end date.")])
-    status = SelectField(
+    starts_on = DayField(
+        "Start date", [InputRequired("Enter the start date.")], message=DATE_FORMAT
+    )
+    ends_on = DayField("End date", [InputRequired("Enter the end date.")], message=DATE_FORMAT)
+    status = ChoiceField(
         "Status",
         choices=[SelectChoice(s.value, s.value.capitalize()) for s in ProjectStatus],
-        invalid_choice_message="Choose open or closed.",
+        message="Choose open or closed.",
     )
 
     def __init__(self, *args: Any, project: Project | None = None, **kwargs: Any) -> None:

@@ -26,6 +26,7 @@ from careercredit.catalogue.csvfile import (
     Change,
     ImportRow,
     ProjectData,
+    RowStatus,
     check_row,
     mark_duplicates,
 )
@@ -39,6 +40,25 @@ SALT = "careercredit.catalogue.import"
 
 TAMPERED = "The preview could not be verified. Upload the file again to import it."
 EXPIRED = "The preview is more than an hour old. Upload the file again to import it."
+CHANGED = (
+    "The catalogue changed while the file was being imported; nothing was saved. "
+    "Upload the file again."
+)
+
+
+class PreviewRefused(BadImportFile):
+    """The confirmation carries no preview this app signed for this person, or an old one."""
+
+    status = 400
+
+
+class CatalogueChanged(BadImportFile):
+    """Someone else added an employer, supervisor or project the import adds too."""
+
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__(CHANGED)
 
 
 # -- comparing with the catalogue and applying --------------------------------------------
@@ -58,19 +78,21 @@ class _Catalogue:
         self.employers = {e.name.casefold(): e for e in db.session.scalars(select(Employer))}
         self.supervisors: dict[tuple[str, str], Supervisor] = {}
         for emails in _chunks(d.supervisor_email for d in data if d.supervisor_email):
-            query = select(Supervisor).where(Supervisor.email.in_(emails))
-            for supervisor in db.session.scalars(query):
+            people = select(Supervisor).where(Supervisor.email.in_(emails))
+            for supervisor in db.session.scalars(people):
                 self.supervisors[(supervisor.employer.name.casefold(), supervisor.email)] = (
                     supervisor
                 )
         self.projects: dict[str, Project] = {}
         for ids in _chunks(d.external_id for d in data):
-            query = (
+            projects = (
                 select(Project)
                 .options(joinedload(Project.employer), joinedload(Project.supervisor))
                 .where(Project.external_id.in_(ids))
             )
-            self.projects.update((p.external_id, p) for p in db.session.scalars(query))
+            for project in db.session.scalars(projects):
+                if project.external_id is not None:  # always: it was searched for
+                    self.projects[project.external_id] = project
         self.created: Counter[str] = Counter()
 
     def employer(self, data: ProjectData) -> Employer:
@@ -131,16 +153,16 @@ def compare(rows: list[ImportRow]) -> dict[str, int]:
     catalogue = _Catalogue(rows)
     for row in rows:
         if row.data is None:
-            row.status = "rejected"
+            row.status = RowStatus.rejected
             continue
         project = catalogue.projects.get(row.data.external_id)
         if project is None:
-            row.status = "new"
+            row.status = RowStatus.new
         else:
             row.changes = _changes(project, row.data)
-            row.status = "updated" if row.changes else "unchanged"
+            row.status = RowStatus.updated if row.changes else RowStatus.unchanged
     counts = Counter(row.status for row in rows)
-    return {status: counts[status] for status in ("new", "updated", "unchanged", "rejected")}
+    return {status.value: counts[status] for status in RowStatus}
 
 
 def apply(rows: list[ImportRow], *, by: User, source: dict[str, Any]) -> dict[str, int]:
@@ -185,7 +207,9 @@ def apply(rows: list[ImportRow], *, by: User, source: dict[str, Any]) -> dict[st
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=SALT)
+    secret = current_app.secret_key
+    assert secret is not None  # Config.check refuses to start without one
+    return URLSafeTimedSerializer(secret, salt=SALT)
 
 
 def sign(rows: list[ImportRow], *, user_id: int, source: dict[str, Any]) -> str:
@@ -193,27 +217,31 @@ def sign(rows: list[ImportRow], *, user_id: int, source: dict[str, Any]) -> str:
     chosen = [
         [row.number, [row.values.get(name, "") for name in COLUMNS]]
         for row in rows
-        if row.status in {"new", "updated"}
+        if row.status in {RowStatus.new, RowStatus.updated}
     ]
     return _serializer().dumps({"user": user_id, "source": source, "rows": chosen})
 
 
 def unsign(token: str, *, user_id: int) -> tuple[list[ImportRow], dict[str, Any]]:
-    """Check a signed preview of ``user_id`` and check its rows again."""
+    """Check a signed preview of ``user_id`` and check its rows again.
+
+    Raises ``PreviewRefused`` for a preview that is not this person's, was
+    changed, or is too old.
+    """
     try:
         payload = _serializer().loads(token, max_age=PREVIEW_MAX_AGE)
     except SignatureExpired:
-        raise BadImportFile(EXPIRED) from None
+        raise PreviewRefused(EXPIRED) from None
     except BadSignature:
-        raise BadImportFile(TAMPERED) from None
+        raise PreviewRefused(TAMPERED) from None
     try:
         if payload["user"] != user_id:
-            raise BadImportFile(TAMPERED)
+            raise PreviewRefused(TAMPERED)
         rows = [
             check_row(int(number), dict(zip(COLUMNS, values, strict=True)))
             for number, values in payload["rows"]
         ]
         source = dict(payload["source"])
     except (KeyError, TypeError, ValueError):
-        raise BadImportFile(TAMPERED) from None
+        raise PreviewRefused(TAMPERED) from None
     return mark_duplicates(rows), source

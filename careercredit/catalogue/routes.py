@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from careercredit.access import roles_required
@@ -22,23 +21,27 @@ from careercredit.catalogue.forms import (
     SupervisorForm,
 )
 from careercredit.extensions import db
-from careercredit.models import Employer, Project, ProjectStatus, Role, Supervisor, Term
+from careercredit.models import Employer, Project, ProjectStatus, Role, Supervisor
+from careercredit.refusals import Refused, show_on_form, unit_of_work
+from careercredit.sql import conflict_refused
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 
 STAFF = (Role.advisor, Role.admin)
 
+#: What a save answers (field: message) when a concurrent writer took the unique value first.
+EMPLOYER_TAKEN = {"name": "An employer with this name was just added. Choose another name."}
+EMAIL_TAKEN = {"email": "This e-mail address was just added at this employer."}
+PROJECT_CONFLICT = {"title": "The project could not be saved; check the employer and try again."}
+
 
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
-    return {"format_hours": services.format_hours, "ProjectStatus": ProjectStatus}
-
-
-def _load(model: type[Any], object_id: int) -> Any:
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
+    return {
+        "format_hours": services.format_hours,
+        "ProjectStatus": ProjectStatus,
+        "RowStatus": csvfile.RowStatus,
+    }
 
 
 def _search() -> tuple[str, int]:
@@ -53,26 +56,29 @@ def _save_form(
     *,
     snapshot: Callable[[Any], dict[str, Any]],
     template: str,
-    conflict: tuple[Any, str],
+    conflict: dict[str, str],
     **context: Any,
 ) -> ResponseReturnValue:
-    """Show ``form``; on a valid submission save ``obj``, commit once and go to its page."""
+    """Show ``form``; on a valid submission save ``obj``, commit once and go to its page.
+
+    ``conflict`` holds the problems shown when a concurrent writer took a
+    unique value first (the database refuses the row at commit).
+    """
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
         return render_template(template, form=form, **context), status
     creating = obj.id is None
     try:
-        changed = services.save(obj, form.values(), by=current_user, snapshot=snapshot)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        field, message = conflict
-        field.errors.append(message)
-        return render_template(template, form=form, **context), 422
+        with conflict_refused(lambda: Refused(problems=conflict)), unit_of_work():
+            changed = services.save(obj, form.values(), by=current_user, snapshot=snapshot)
+    except Refused as refused:
+        show_on_form(form, refused)
+        return render_template(template, form=form, **context), refused.status
     kind = obj.__tablename__
     noun = kind.capitalize()
     flash(f"{noun} added." if creating else f"{noun} saved." if changed else "Nothing changed.")
-    return redirect(url_for(f"catalogue.{kind}", **{f"{kind}_id": obj.id}))
+    target: dict[str, Any] = {f"{kind}_id": obj.id}
+    return redirect(url_for(f"catalogue.{kind}", **target))
 
 
 # -- employers ---------------------------------------------------------------------------
@@ -92,7 +98,7 @@ def employers() -> ResponseReturnValue:
 @roles_required(*STAFF)
 def employer(employer_id: int) -> ResponseReturnValue:
     """Show an employer with its supervisors and latest projects."""
-    employer = _load(Employer, employer_id)
+    employer = db.get_or_404(Employer, employer_id)
     return render_template(
         "catalogue/employer.html",
         employer=employer,
@@ -111,7 +117,7 @@ def new_employer() -> ResponseReturnValue:
         Employer(),
         snapshot=services.employer_values,
         template="catalogue/employer_form.html",
-        conflict=(form.name, "An employer with this name was just added. Choose another name."),
+        conflict=EMPLOYER_TAKEN,
     )
 
 
@@ -119,14 +125,14 @@ def new_employer() -> ResponseReturnValue:
 @roles_required(*STAFF)
 def edit_employer(employer_id: int) -> ResponseReturnValue:
     """Change an employer's name or details."""
-    employer = _load(Employer, employer_id)
+    employer = db.get_or_404(Employer, employer_id)
     form = EmployerForm(employer=employer)
     return _save_form(
         form,
         employer,
         snapshot=services.employer_values,
         template="catalogue/employer_form.html",
-        conflict=(form.name, "An employer with this name was just added. Choose another name."),
+        conflict=EMPLOYER_TAKEN,
         employer=employer,
     )
 
@@ -153,7 +159,7 @@ def supervisors() -> ResponseReturnValue:
 @roles_required(*STAFF)
 def supervisor(supervisor_id: int) -> ResponseReturnValue:
     """Show a supervisor and the projects they supervise."""
-    supervisor = _load(Supervisor, supervisor_id)
+    supervisor = db.get_or_404(Supervisor, supervisor_id)
     return render_template(
         "catalogue/supervisor.html",
         supervisor=supervisor,
@@ -174,7 +180,7 @@ def new_supervisor() -> ResponseReturnValue:
         Supervisor(),
         snapshot=services.supervisor_values,
         template="catalogue/supervisor_form.html",
-        conflict=(form.email, "This e-mail address was just added at this employer."),
+        conflict=EMAIL_TAKEN,
     )
 
 
@@ -182,7 +188,7 @@ def new_supervisor() -> ResponseReturnValue:
 @roles_required(*STAFF)
 def edit_supervisor(supervisor_id: int) -> ResponseReturnValue:
     """Change a supervisor's details."""
-    supervisor = _load(Supervisor, supervisor_id)
+    supervisor = db.get_or_404(Supervisor, supervisor_id)
     count = services.count_projects(supervisor_id=supervisor.id)
     form = SupervisorForm(supervisor=supervisor, project_count=count)
     return _save_form(
@@ -190,7 +196,7 @@ def edit_supervisor(supervisor_id: int) -> ResponseReturnValue:
         supervisor,
         snapshot=services.supervisor_values,
         template="catalogue/supervisor_form.html",
-        conflict=(form.email, "This e-mail address was just added at this employer."),
+        conflict=EMAIL_TAKEN,
         supervisor=supervisor,
     )
 
@@ -211,7 +217,7 @@ def projects() -> ResponseReturnValue:
         pagination=services.project_page(q, employer_id, status, page),
         q=q,
         employer_id=employer_id,
-        employer=db.session.get(Employer, employer_id) if employer_id else None,
+        employer=services.employer_by_id(employer_id),
         status=status,
     )
 
@@ -222,8 +228,7 @@ def project_options() -> ResponseReturnValue:
     """Open projects as JSON for a plan form: ``?q=`` text, ``?term=`` an overlapping term."""
     term = None
     if request.args.get("term"):
-        term_id = services.valid_id(request.args["term"])
-        term = db.session.get(Term, term_id) if term_id else None
+        term = services.term_by_id(services.valid_id(request.args["term"]))
         if term is None:
             return jsonify(error="Unknown term."), 404
     q = services.clean_text(request.args.get("q", ""))[:200]
@@ -234,7 +239,7 @@ def project_options() -> ResponseReturnValue:
 @roles_required(*STAFF)
 def project(project_id: int) -> ResponseReturnValue:
     """Show a project."""
-    return render_template("catalogue/project.html", project=_load(Project, project_id))
+    return render_template("catalogue/project.html", project=db.get_or_404(Project, project_id))
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
@@ -249,7 +254,7 @@ def new_project() -> ResponseReturnValue:
         Project(),
         snapshot=services.project_values,
         template="catalogue/project_form.html",
-        conflict=(form.title, "The project could not be saved; check the employer and try again."),
+        conflict=PROJECT_CONFLICT,
     )
 
 
@@ -257,14 +262,14 @@ def new_project() -> ResponseReturnValue:
 @roles_required(*STAFF)
 def edit_project(project_id: int) -> ResponseReturnValue:
     """Change a project."""
-    project = _load(Project, project_id)
+    project = db.get_or_404(Project, project_id)
     form = ProjectForm(project=project)
     return _save_form(
         form,
         project,
         snapshot=services.project_values,
         template="catalogue/project_form.html",
-        conflict=(form.title, "The project could not be saved; check the employer and try again."),
+        conflict=PROJECT_CONFLICT,
         project=project,
     )
 
@@ -283,10 +288,11 @@ def _upload_page(form: ImportUploadForm, status: int = 200) -> ResponseReturnVal
     ), status
 
 
-def _refused(message: str, status: int) -> ResponseReturnValue:
+def _refused(refused: Refused) -> ResponseReturnValue:
+    """The upload page again, saying why next to the file field."""
     form = ImportUploadForm(formdata=None)
-    form.file.errors = [message]
-    return _upload_page(form, status)
+    show_on_form(form, refused)
+    return _upload_page(form, refused.status)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -300,8 +306,8 @@ def import_projects() -> ResponseReturnValue:
     data = upload.stream.read(csvfile.MAX_BYTES + 1)
     try:
         rows = csvfile.read_file(data)
-    except csvfile.BadImportFile as exc:
-        return _refused(str(exc), 422)
+    except Refused as refused:
+        return _refused(refused)
     counts = importer.compare(rows)
     source = {
         "file": services.clean_text(upload.filename)[:200],
@@ -322,21 +328,13 @@ def confirm_import() -> ResponseReturnValue:
     """Apply a previewed import."""
     form = ImportConfirmForm()
     if not form.validate_on_submit():
-        return _refused(importer.TAMPERED, 400)
+        return _refused(importer.PreviewRefused(importer.TAMPERED))
     try:
-        rows, source = importer.unsign(form.payload.data, user_id=current_user.id)
-    except csvfile.BadImportFile as exc:
-        return _refused(str(exc), 400)
-    try:
-        result = importer.apply(rows, by=current_user, source=source)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return _refused(
-            "The catalogue changed while the file was being imported; nothing was saved. "
-            "Upload the file again.",
-            409,
-        )
+        rows, source = importer.unsign(form.payload.data or "", user_id=current_user.id)
+        with conflict_refused(importer.CatalogueChanged), unit_of_work():
+            result = importer.apply(rows, by=current_user, source=source)
+    except Refused as refused:
+        return _refused(refused)
     flash(
         f"Import done: {result['created']} new, {result['updated']} updated and "
         f"{result['unchanged']} unchanged project(s)."
@@ -349,5 +347,5 @@ def too_large(error: RequestEntityTooLarge) -> ResponseReturnValue:
     """A body above the app's limit: on the import page, say so on the form."""
     staff = current_user.is_authenticated and any(current_user.has_role(r) for r in STAFF)
     if request.endpoint == "catalogue.import_projects" and staff:
-        return _refused(csvfile.TOO_LARGE, 413)
+        return _refused(csvfile.UploadTooLarge())
     return error

@@ -111,6 +111,19 @@ def page_number(value: Any) -> int:
         return 1
 
 
+# -- loading -----------------------------------------------------------------------------
+
+
+def employer_by_id(employer_id: int | None) -> Employer | None:
+    """The employer with ``employer_id``, if there is one."""
+    return db.session.get(Employer, employer_id) if employer_id else None
+
+
+def term_by_id(term_id: int | None) -> Term | None:
+    """The term with ``term_id``, if there is one."""
+    return db.session.get(Term, term_id) if term_id else None
+
+
 # -- list pages -------------------------------------------------------------------------
 
 
@@ -208,7 +221,9 @@ def project_page(
     return pagination
 
 
-def projects_of(*, employer_id: int | None = None, supervisor_id: int | None = None) -> list:
+def projects_of(
+    *, employer_id: int | None = None, supervisor_id: int | None = None
+) -> list[Project]:
     """The latest projects of an employer or a supervisor, for their detail pages."""
     query = select(Project).options(joinedload(Project.employer), joinedload(Project.supervisor))
     if employer_id is not None:

@@ -9,10 +9,10 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from careercredit import clock
 from careercredit.deliverables.storage import upload_storage
 from careercredit.extensions import db
 from careercredit.models import Deliverable
-from careercredit.supervisors.links import now
 
 uploads_cli = AppGroup("uploads", help="Check the stored upload files.")
 
@@ -29,17 +29,14 @@ uploads_cli = AppGroup("uploads", help="Check the stored upload files.")
 def check(delete_orphans: bool, min_age: int) -> None:
     """Report orphan files (no row) and missing files (row, no file); exit 1 if any remain."""
     storage = upload_storage()
-    recorded = set(
-        db.session.scalars(
-            select(Deliverable.storage_key).where(Deliverable.storage_key.is_not(None))
-        )
-    )
+    files = select(Deliverable.storage_key).where(Deliverable.storage_key.is_not(None))
+    recorded = set(filter(None, db.session.scalars(files)))  # str, not str | None
     stored = set(storage.keys())
     orphans = sorted(stored - recorded)
     missing = sorted(key for key in recorded if not storage.exists(key))
     remaining = []
     for key in orphans:
-        if delete_orphans and now() - storage.modified(key) >= timedelta(minutes=min_age):
+        if delete_orphans and clock.now() - storage.modified(key) >= timedelta(minutes=min_age):
             storage.delete(key)
             click.echo(f"deleted orphan file {key}")
         else:

@@ -12,7 +12,9 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
+
+from careercredit.refusals import Refused
 
 CHUNK = 64 * 1024
 NAME_MAX = 255
@@ -46,8 +48,11 @@ _OFFICE_FOLDERS = (("word/", DOCX), ("xl/", XLSX), ("ppt/", PPTX))
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-class FileProblem(ValueError):
-    """An upload that cannot be kept; the message says what to do."""
+class FileProblem(Refused):
+    """An upload that cannot be kept; the message, on the ``file`` field, says what to do."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(problems={"file": message})
 
 
 @dataclass(frozen=True)
@@ -79,7 +84,7 @@ def clean_name(raw: str | None) -> str:
     return name
 
 
-def sniff(stream: BinaryIO) -> str | None:
+def sniff(stream: IO[bytes]) -> str | None:
     """The content type the bytes of ``stream`` show, if it is an allowed one."""
     stream.seek(0)
     head = stream.read(16)
@@ -92,7 +97,7 @@ def sniff(stream: BinaryIO) -> str | None:
     return None
 
 
-def _zip_type(stream: BinaryIO) -> str | None:
+def _zip_type(stream: IO[bytes]) -> str | None:
     try:
         with zipfile.ZipFile(stream) as archive:
             names = archive.namelist()
@@ -107,7 +112,7 @@ def _zip_type(stream: BinaryIO) -> str | None:
     return "application/zip"
 
 
-def measure(stream: BinaryIO, max_bytes: int) -> tuple[int, str]:
+def measure(stream: IO[bytes], max_bytes: int) -> tuple[int, str]:
     """The size and SHA-256 of ``stream``; ``FileProblem`` when empty or too large."""
     stream.seek(0)
     digest = hashlib.sha256()
@@ -126,7 +131,7 @@ def measure(stream: BinaryIO, max_bytes: int) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def check_file(raw_name: str | None, stream: BinaryIO, max_bytes: int) -> CheckedFile:
+def check_file(raw_name: str | None, stream: IO[bytes], max_bytes: int) -> CheckedFile:
     """Check an upload's name, size and type; ``FileProblem`` says what is wrong."""
     name = clean_name(raw_name)
     size, sha256 = measure(stream, max_bytes)

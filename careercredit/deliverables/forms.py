@@ -10,12 +10,11 @@ from typing import Any
 
 from flask_wtf.file import FileField
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, ValidationError
 
 from careercredit.deliverables.files import ALLOWED_TEXT
 from careercredit.deliverables.services import COMMENT_MAX, DESCRIPTION_MAX, TITLE_MAX
-from careercredit.forms import Form
+from careercredit.forms import Form, SelectChoice
 from careercredit.hours.forms import clean_text
 
 REVISION_REASON = "Say what needs to change, so the student can send a better version."
@@ -62,17 +61,6 @@ class DeliverableForm(Form):
         "of a shared folder or a published page.",
         render_kw={"inputmode": "url", "autocomplete": "off", "placeholder": "https://"},
     )
-
-    def add_problems(self, problems: dict[str, str]) -> list[str]:
-        """Put each problem next to its field; return those that belong to no field."""
-        general = []
-        for name, message in problems.items():
-            field = self._fields.get(name)
-            if field is None:
-                general.append(message)
-            elif message not in field.errors:
-                field.errors = [*field.errors, message]
-        return general
 
     def values(self) -> dict[str, Any]:
         """What was sent, ready for ``services.add_deliverable``."""

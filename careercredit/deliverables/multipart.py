@@ -45,7 +45,7 @@ class ClosingFormDataParser(FormDataParser):
 
 def prepare_upload_request() -> None:
     """Limit this request to the upload size (plus the form) and read it safely."""
-    request.form_data_parser_class = ClosingFormDataParser  # type: ignore[misc]
+    request.form_data_parser_class = ClosingFormDataParser
     request.max_content_length = current_app.config["UPLOAD_MAX_MB"] * MB + FORM_SLACK
 
 

@@ -5,13 +5,13 @@ supersedes the one the supervisor sent back, so the history stays. Files go
 to the upload storage under random keys; a stored file is removed only once
 the database has committed the deletion of its row, and a file saved for a
 row that was rolled back is removed again. Functions here add to the
-session; the view commits once.
+session and raise a ``Refused`` to say no; the view commits once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from flask import current_app, has_app_context
@@ -19,8 +19,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session, object_session
 from werkzeug.datastructures import FileStorage
 
+from careercredit import clock
 from careercredit.audit import record_event
-from careercredit.deliverables.files import FileProblem, check_file
+from careercredit.deliverables.files import CheckedFile, check_file
 from careercredit.deliverables.storage import upload_storage
 from careercredit.extensions import db
 from careercredit.models import (
@@ -28,35 +29,48 @@ from careercredit.models import (
     Deliverable,
     DeliverableStatus,
     Placement,
-    PlanState,
     SupervisorLink,
     User,
 )
-from careercredit.supervisors.links import now
+from careercredit.refusals import Refused
+from careercredit.supervisors.links import ACTIVE_STATES, NotOnThisLink
 
-#: Plans whose students add deliverables (those whose supervisor links work).
-OPEN_STATES = frozenset({PlanState.approved, PlanState.in_progress})
+#: Plans whose students add deliverables: those whose supervisor links work.
+OPEN_STATES = ACTIVE_STATES
 TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
 LINK_MAX = 2000
 COMMENT_MAX = 2000
-STATUS_LABELS = {
-    DeliverableStatus.submitted: "Waiting for the supervisor",
-    DeliverableStatus.accepted: "Accepted",
-    DeliverableStatus.revision_requested: "Revision requested",
-}
+ONLY_SENT_BACK = "Only a deliverable your supervisor sent back can get a new version."
+
+#: What a deliverable holds once checked: a cleaned link, or what was learnt about a file.
+Content = str | CheckedFile
 
 
-class DeliverableProblems(Exception):
-    """What keeps a deliverable from being saved: field name to message."""
+class DeliverableProblems(Refused):
+    """What keeps a deliverable from being saved, by form field.
 
-    def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__("; ".join(problems.values()))
-        self.problems = problems
+    ``plan`` (besides the fields) says that nothing typed could be saved: the
+    plan's state, or a version that may not be revised.
+    """
 
 
-class NotOnThisLink(Exception):
-    """A deliverable the link does not reach, or one that cannot be reviewed now."""
+class SentMeanwhile(DeliverableProblems):
+    """Another window sent a new version of the same deliverable first."""
+
+    status: ClassVar[int] = 409
+
+    def __init__(self) -> None:
+        super().__init__(problems={"plan": "A new version of this deliverable was already sent."})
+
+
+class AlreadyReviewed(Refused):
+    """The deliverable was answered meanwhile (another window, a colleague), or superseded."""
+
+    status: ClassVar[int] = 409
+
+    def __init__(self) -> None:
+        super().__init__("That deliverable was already reviewed.")
 
 
 @dataclass
@@ -132,22 +146,57 @@ def clean_link(raw: str) -> str:
     return url
 
 
-def _content_problems(upload: FileStorage | None, link: str) -> tuple[Any, dict[str, str]]:
-    """Check the file or the link; return what was checked and the problems."""
+def plan_problems(
+    placement: Placement, by: User, supersedes: Deliverable | None = None
+) -> dict[str, str]:
+    """Whether ``by`` may add to ``placement`` (or revise ``supersedes``) at all now."""
+    if supersedes is not None and not can_revise(supersedes, by):
+        return {"plan": ONLY_SENT_BACK}
+    if not can_add(placement.plan, by):
+        return {
+            "plan": f"This plan is {placement.plan.state.label.lower()}: deliverables can be "
+            "added only while it is approved or in progress."
+        }
+    return {}
+
+
+def _content(upload: FileStorage | None, link: str) -> Content:
+    """The link, cleaned, or what the file's bytes are; ``DeliverableProblems`` if neither."""
     if upload is not None and link:
-        return None, {"link": "Upload a file or give a link, not both."}
-    if upload is None and not link:
-        return None, {"file": "Choose a file to upload, or give a link instead."}
-    if link:
+        raise DeliverableProblems(problems={"link": "Upload a file or give a link, not both."})
+    if upload is None:
+        if not link:
+            raise DeliverableProblems(
+                problems={"file": "Choose a file to upload, or give a link instead."}
+            )
         try:
-            return clean_link(link), {}
+            return clean_link(link)
         except ValueError as error:
-            return None, {"link": str(error)}
+            raise DeliverableProblems(problems={"link": str(error)}) from None
     max_bytes = current_app.config["UPLOAD_MAX_MB"] * 1024 * 1024
+    return check_file(upload.filename, upload.stream, max_bytes)  # FileProblem: a refusal
+
+
+def check_deliverable(
+    placement: Placement,
+    by: User,
+    *,
+    title: str,
+    upload: FileStorage | None,
+    link: str,
+    supersedes: Deliverable | None = None,
+) -> Content:
+    """Check everything at once; return the content, or raise ``DeliverableProblems``."""
+    problems = plan_problems(placement, by, supersedes)
+    if supersedes is None and not title:
+        problems["title"] = "Give the deliverable a title."
     try:
-        return check_file(upload.filename, upload.stream, max_bytes), {}
-    except FileProblem as error:
-        return None, {"file": str(error)}
+        content = _content(upload, link)
+    except Refused as refused:
+        raise DeliverableProblems(problems={**problems, **refused.problems}) from None
+    if problems:
+        raise DeliverableProblems(problems=problems)
+    return content
 
 
 def add_deliverable(
@@ -159,25 +208,13 @@ def add_deliverable(
     upload: FileStorage | None,
     link: str,
     supersedes: Deliverable | None = None,
-    problems: dict[str, str] | None = None,
 ) -> Deliverable:
     """Add a deliverable (or a new version of ``supersedes``); ``DeliverableProblems`` if not."""
-    problems = dict(problems or {})
+    content = check_deliverable(
+        placement, by, title=title, upload=upload, link=link, supersedes=supersedes
+    )
     if supersedes is not None:
         title = supersedes.title
-        if not can_revise(supersedes, by):
-            problems["plan"] = "Only a deliverable your supervisor sent back can get a new version."
-    elif not can_add(placement.plan, by):
-        problems["plan"] = (
-            f"This plan is {placement.plan.state.label.lower()}: deliverables can be added "
-            "only while it is approved or in progress."
-        )
-    if not title:
-        problems.setdefault("title", "Give the deliverable a title.")
-    checked, content_problems = _content_problems(upload, link)
-    problems.update(content_problems)
-    if problems:
-        raise DeliverableProblems(problems)
     row = Deliverable(
         placement=placement,
         title=title,
@@ -187,15 +224,16 @@ def add_deliverable(
         created_by_id=by.id,
         status=DeliverableStatus.submitted,
     )
-    if isinstance(checked, str):
-        row.link_url = checked
+    if isinstance(content, str):
+        row.link_url = content
     else:
+        assert upload is not None  # checked: a file, since there is no link
         row.storage_key = upload_storage().save(upload.stream)
-        _remember(db.session, SAVED, row.storage_key)
-        row.original_name = checked.name
-        row.size_bytes = checked.size
-        row.content_type = checked.content_type
-        row.sha256 = checked.sha256
+        _remember(db.session(), SAVED, row.storage_key)
+        row.original_name = content.name
+        row.size_bytes = content.size
+        row.content_type = content.content_type
+        row.sha256 = content.sha256
     db.session.add(row)
     db.session.flush()
     record_event(
@@ -221,21 +259,21 @@ def deliverable_on_link(link: SupervisorLink, deliverable_id: int) -> Deliverabl
     """The deliverable ``deliverable_id`` of the link's own placement, or ``NotOnThisLink``."""
     row = db.session.get(Deliverable, deliverable_id)
     if row is None or row.placement_id != link.placement_id:
-        raise NotOnThisLink("That deliverable is not on this page.")
+        raise NotOnThisLink("That deliverable is not on this page.", deliverable_id=deliverable_id)
     return row
 
 
 def review(link: SupervisorLink, deliverable: Deliverable, accept: bool, comment: str) -> None:
     """Accept the deliverable, or send it back for a revision with ``comment``."""
-    if not is_current(deliverable) or deliverable.status != DeliverableStatus.submitted:
-        raise NotOnThisLink("That deliverable was already reviewed.")
+    if not is_current(deliverable) or not deliverable.awaits_review:
+        raise AlreadyReviewed
     deliverable.status = (
         DeliverableStatus.accepted if accept else DeliverableStatus.revision_requested
     )
     deliverable.review_comment = comment or None
-    deliverable.reviewed_at = now()
+    deliverable.reviewed_at = clock.now()
     deliverable.reviewed_via_id = link.id
-    link.answered_at = now()
+    link.answered_at = clock.now()
     record_event(
         "deliverable.accept" if accept else "deliverable.request_revision",
         object_type="deliverable",

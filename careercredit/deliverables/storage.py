@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from flask import current_app
 
@@ -40,7 +40,7 @@ class DirectoryStorage:
             raise KeyError(key)
         return self.root / key
 
-    def save(self, stream: BinaryIO) -> str:
+    def save(self, stream: IO[bytes]) -> str:
         """Copy ``stream`` into a new file; return its key."""
         self.root.mkdir(parents=True, exist_ok=True)
         key = secrets.token_hex(32)
@@ -57,7 +57,7 @@ class DirectoryStorage:
             raise
         return key
 
-    def open(self, key: str) -> BinaryIO:
+    def open(self, key: str) -> IO[bytes]:
         """The stored bytes of ``key``, for reading; the caller closes it."""
         return self._path(key).open("rb")
 

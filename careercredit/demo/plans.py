@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from careercredit.plans.workflow import Action
+
 #: Who acts in a step: the plan's student, its sponsor, the system, or a uid.
 STUDENT = "@student"
 SPONSOR = "@sponsor"
@@ -18,7 +20,7 @@ SYSTEM = None
 class Step:
     """One transition of ``careercredit.plans.workflow``."""
 
-    name: str
+    name: Action
     by: str | None
     comment: str = ""
     credits: int | None = None
@@ -39,15 +41,15 @@ class DemoPlan:
     steps: tuple[Step, ...] = ()
 
 
-SUBMIT = Step("submit", STUDENT)
-START = Step("start", SYSTEM)
-COMPLETE = Step("complete", STUDENT)
-SIGN_OFF = Step("sign_off", SPONSOR)
+SUBMIT = Step(Action.submit, STUDENT)
+START = Step(Action.start, SYSTEM)
+COMPLETE = Step(Action.complete, STUDENT)
+SIGN_OFF = Step(Action.sign_off, SPONSOR)
 
 
 def approve(by: str, comment: str = "", credits: int | None = None) -> Step:
     """An advisor approves."""
-    return Step("approve", by, comment, credits)
+    return Step(Action.approve, by, comment, credits)
 
 
 PLANS: tuple[DemoPlan, ...] = (
@@ -66,7 +68,7 @@ PLANS: tuple[DemoPlan, ...] = (
             START,
             COMPLETE,
             SIGN_OFF,
-            Step("post", "mlindqvist"),
+            Step(Action.post, "mlindqvist"),
         ),
     ),
     DemoPlan(
@@ -77,7 +79,7 @@ PLANS: tuple[DemoPlan, ...] = (
         ("RPL-archive", "MMC-literacy", "ALA-intake"),
         "Practise information design for public audiences: archival description, workshop "
         "design and form design, each tested with the people who use it.",
-        (SUBMIT, approve("tguzman"), START, COMPLETE, SIGN_OFF, Step("post", "mlindqvist")),
+        (SUBMIT, approve("tguzman"), START, COMPLETE, SIGN_OFF, Step(Action.post, "mlindqvist")),
     ),
     DemoPlan(
         "zodegard",
@@ -100,7 +102,7 @@ PLANS: tuple[DemoPlan, ...] = (
         (
             SUBMIT,
             Step(
-                "reject",
+                Action.reject,
                 "tguzman",
                 "Both projects are unpaid volunteer roles, and CareerCredit counts paid "
                 "micro-internships only. Come and see us about the paid projects of next term.",
@@ -118,7 +120,11 @@ PLANS: tuple[DemoPlan, ...] = (
         (
             SUBMIT,
             approve("mbell"),
-            Step("withdraw", STUDENT, "I am reducing my course load this term for family reasons."),
+            Step(
+                Action.withdraw,
+                STUDENT,
+                "I am reducing my course load this term for family reasons.",
+            ),
         ),
     ),
     # -- the current term: work under way ---------------------------------------
@@ -142,13 +148,13 @@ PLANS: tuple[DemoPlan, ...] = (
         (
             SUBMIT,
             Step(
-                "request_changes",
+                Action.request_changes,
                 "dwhitfield",
                 "The three projects are fine, but your objectives only name them. Say what "
                 "you will learn across them and how Prof. Kowalski will assess it.",
             ),
             Step(
-                "resubmit",
+                Action.resubmit,
                 STUDENT,
                 objectives="Learn to write for three audiences (developers, players, "
                 "patients), test my writing with real readers in each case, and compare "
@@ -208,7 +214,7 @@ PLANS: tuple[DemoPlan, ...] = (
         (
             SUBMIT,
             Step(
-                "request_changes",
+                Action.request_changes,
                 "dwhitfield",
                 "Your objectives list tasks (build a map, write a memo) rather than what you will "
                 "learn. Rewrite them as two or three learning outcomes and say how your sponsor "
@@ -227,7 +233,7 @@ PLANS: tuple[DemoPlan, ...] = (
         (
             SUBMIT,
             Step(
-                "reject",
+                Action.reject,
                 "mbell",
                 "The coding club is part of your paid library job, so its hours cannot count "
                 "twice. Choose another project and start a new plan.",
@@ -245,7 +251,7 @@ PLANS: tuple[DemoPlan, ...] = (
         (
             SUBMIT,
             Step(
-                "withdraw",
+                Action.withdraw,
                 STUDENT,
                 "I accepted a full-time internship and will not have the time this term.",
             ),

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from careercredit import clock
 from careercredit.auth.ldap import Directory
 from careercredit.auth.services import sync_person
 from careercredit.demo.catalogue import EMPLOYERS
@@ -35,7 +36,7 @@ from careercredit.models import (
     Term,
     User,
 )
-from careercredit.plans.workflow import max_awardable, perform
+from careercredit.plans.workflow import Action, max_awardable, perform
 from careercredit.records.services import issue_record
 
 #: Staff who sign in to the demo and should exist before anyone does.
@@ -85,7 +86,7 @@ def seed_demo(directory: Directory, today: date | None = None) -> DemoSummary | 
     ):
         return None
     people = sync_people(directory, _uids())
-    terms = {key: _add_term(values) for key, values in demo_terms(today or date.today()).items()}
+    terms = {key: _add_term(values) for key, values in demo_terms(today or clock.today()).items()}
     projects = _add_catalogue(terms)
     for n, spec in enumerate(PLANS):
         _backdate(_add_plan(spec, people, terms, projects), n)
@@ -211,20 +212,21 @@ def _add_plan(
         actor = {STUDENT: plan.student, SPONSOR: plan.sponsor, None: None}.get(step.by)
         if step.by not in {STUDENT, SPONSOR, None}:
             actor = people[step.by]
-        if step.name == "start":
-            log_hours(plan, 1.0 if any(s.name == "complete" for s in spec.steps) else 0.6)
-        if step.name == "complete":
+        if step.name == Action.start:
+            log_hours(plan, 1.0 if any(s.name == Action.complete for s in spec.steps) else 0.6)
+        if step.name == Action.complete:
             evaluate(plan)
         perform(
             plan,
             step.name,
             by=actor,
             comment=step.comment,
-            credits=max_awardable(plan) if step.name == "sign_off" else step.credits,
-            grade="S" if step.name == "sign_off" else None,
-            reflection=REFLECTION if step.name == "complete" else "",
+            credits=max_awardable(plan) if step.name == Action.sign_off else step.credits,
+            grade="S" if step.name == Action.sign_off else None,
+            reflection=REFLECTION if step.name == Action.complete else "",
         )
-        if step.name == "post":
+        if step.name == Action.post:
+            assert actor is not None  # the registrar the step names
             plan.posting = Posting(posted_by_id=actor.id)
     return plan
 
@@ -236,7 +238,7 @@ def _backdate(plan: CreditPlan, n: int) -> None:
     """
     if plan.submitted_at is None:
         return
-    latest = datetime.now(UTC) - timedelta(days=len(PLANS) - n)
+    latest = clock.now() - timedelta(days=len(PLANS) - n)
     start = datetime.combine(plan.term.starts_on, time(10, 30), tzinfo=UTC)
     if plan.state in {PlanState.submitted, PlanState.changes_requested}:  # still in the works
         plan.submitted_at = latest - timedelta(days=4)

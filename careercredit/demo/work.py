@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
+from careercredit import clock
 from careercredit.extensions import db
 from careercredit.models import (
     CreditPlan,
@@ -33,7 +34,7 @@ TASKS = (
 
 def log_hours(plan: CreditPlan, verified_share: float) -> None:
     """Log each placement's estimated hours, verifying ``verified_share`` of them."""
-    today = date.today()
+    today = clock.today()
     for placement in plan.placements:
         project = placement.project
         day = max(project.starts_on, plan.term.starts_on)
@@ -55,7 +56,7 @@ def log_hours(plan: CreditPlan, verified_share: float) -> None:
         verified = round(len(entries) * verified_share)
         for entry in entries[:verified]:
             entry.status = HourStatus.verified
-            entry.decided_at = datetime.now(UTC)
+            entry.decided_at = clock.now()
         placement.hour_entries.extend(entries)
     db.session.flush()
 

@@ -5,15 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from careercredit.access import roles_required
 from careercredit.evaluations.forms import CriterionForm, NewCriterionForm
 from careercredit.evaluations.services import (
-    DUPLICATE_KEY,
-    LAST_ACTIVE,
     DuplicateKey,
-    LastActiveCriterion,
     all_criteria,
     create_criterion,
     key_taken,
@@ -23,6 +19,8 @@ from careercredit.evaluations.services import (
 )
 from careercredit.extensions import db
 from careercredit.models import Role, RubricCriterion
+from careercredit.refusals import Refused, show_on_form, unit_of_work
+from careercredit.sql import conflict_refused
 
 bp = Blueprint("evaluations", __name__)
 
@@ -46,17 +44,17 @@ def create() -> ResponseReturnValue:
         return render_template("evaluations/criterion_form.html", form=form, criterion=None)
     if not form.validate_on_submit():
         return render_template("evaluations/criterion_form.html", form=form, criterion=None), 422
+    key = form.key.data or ""
     try:
-        criterion = create_criterion(
-            form.key.data, form.label.data, form.descriptors, by=current_user
-        )
-        db.session.commit()
-    except (DuplicateKey, IntegrityError) as exc:
-        db.session.rollback()
-        if isinstance(exc, IntegrityError) and not key_taken(form.key.data):
-            raise
-        form.key.errors = [*form.key.errors, DUPLICATE_KEY]
-        return render_template("evaluations/criterion_form.html", form=form, criterion=None), 422
+        # Another admin may take the key between the check and the commit.
+        with conflict_refused(lambda: DuplicateKey() if key_taken(key) else None), unit_of_work():
+            criterion = create_criterion(
+                key, form.label.data or "", form.descriptors, by=current_user
+            )
+    except Refused as refused:
+        show_on_form(form, refused)
+        page = render_template("evaluations/criterion_form.html", form=form, criterion=None)
+        return page, refused.status
     flash(f"Criterion “{criterion.label}” added at the end of the rubric.", "info")
     return redirect(url_for("evaluations.rubric"))
 
@@ -75,7 +73,7 @@ def edit(criterion_id: int) -> ResponseReturnValue:
             render_template("evaluations/criterion_form.html", form=form, criterion=criterion),
             422,
         )
-    changed = update_criterion(criterion, form.label.data, form.descriptors, by=current_user)
+    changed = update_criterion(criterion, form.label.data or "", form.descriptors, by=current_user)
     db.session.commit()
     flash(f"Criterion “{criterion.label}” saved." if changed else "Nothing changed.", "info")
     return redirect(url_for("evaluations.rubric"))
@@ -87,12 +85,12 @@ def deactivate(criterion_id: int) -> ResponseReturnValue:
     """Stop asking supervisors to score a criterion."""
     criterion = db.get_or_404(RubricCriterion, criterion_id)
     try:
-        set_active(criterion, False, by=current_user)
-    except LastActiveCriterion:
-        db.session.rollback()
-        flash(LAST_ACTIVE, "error")
+        with unit_of_work():
+            set_active(criterion, False, by=current_user)
+    except Refused as refused:
+        for message in refused.messages:
+            flash(message, "error")
         return redirect(url_for("evaluations.rubric"))
-    db.session.commit()
     flash(
         f"Criterion “{criterion.label}” deactivated: new evaluations leave it out; "
         "submitted ones keep their scores.",

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.models import RubricCriterion, User
+from careercredit.refusals import Refused
 
 #: Scores run from 1 to SCORES, one descriptor each.
 SCORES = 5
@@ -25,12 +26,18 @@ LAST_ACTIVE = (
 )
 
 
-class DuplicateKey(Exception):
+class DuplicateKey(Refused):
     """Another criterion already has the key."""
 
+    def __init__(self) -> None:
+        super().__init__(problems={"key": DUPLICATE_KEY})
 
-class LastActiveCriterion(Exception):
+
+class LastActiveCriterion(Refused):
     """Deactivating the criterion would leave the rubric empty."""
+
+    def __init__(self) -> None:
+        super().__init__(LAST_ACTIVE)
 
 
 def _ordered() -> Any:
@@ -93,8 +100,8 @@ def update_criterion(
     after = {"label": label, "descriptors": list(descriptors)}
     if after == before:
         return False
-    criterion.label = after["label"]
-    criterion.descriptors = after["descriptors"]  # a new list, so the change is seen
+    criterion.label = label
+    criterion.descriptors = list(descriptors)  # a new list, so the change is seen
     _record("update", criterion, by, before=before, after=after)
     return True
 

@@ -11,10 +11,11 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from wtforms import DateField, Field, HiddenField, StringField, TextAreaField
+from wtforms import Field, HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Length, StopValidation
+from wtforms.widgets import TextInput
 
-from careercredit.forms import Form
+from careercredit.forms import DayField, Form
 from careercredit.hours.services import DESCRIPTION_MAX, HOURS_RULE, MIN_DESCRIPTION
 from careercredit.models.hours import hours_text
 
@@ -30,19 +31,6 @@ def clean_text(value: str | None) -> str:
     return _CONTROL.sub("", value or "").strip()
 
 
-class DayField(DateField):
-    """A date typed as YYYY-MM-DD; blank is ``None`` and what was typed stays in the box."""
-
-    def __init__(self, label: str, validators: list[Any] | None = None, **kwargs: Any) -> None:
-        super().__init__(label, validators, invalid_value_message=DATE_FORMAT, **kwargs)
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        if valuelist and valuelist[0].strip():
-            super().process_formdata([valuelist[0].strip()])
-        else:
-            self.data = None
-
-
 def _decimal_places(value: Decimal) -> int:
     """Digits after the point that matter (1.500 has one), counted without rounding."""
     _sign, digits, exponent = value.as_tuple()
@@ -51,8 +39,11 @@ def _decimal_places(value: Decimal) -> int:
     return max(0, -(exponent + trailing))
 
 
-class HoursField(StringField):
+class HoursField(Field):
     """A number of hours: a finite decimal; what was typed stays in the box on error."""
+
+    widget = TextInput()
+    data: Decimal | None
 
     def process_formdata(self, valuelist: list[str]) -> None:
         self.data = None
@@ -106,6 +97,7 @@ class HourEntryForm(Form):
     work_date = DayField(
         "Date",
         [Given("Enter the date you worked, as YYYY-MM-DD.")],
+        message=DATE_FORMAT,
         description="The day you did the work, not later than today.",
     )
     hours = HoursField(
@@ -127,17 +119,6 @@ class HourEntryForm(Form):
         filters=[clean_text],
         render_kw={"rows": 4},
     )
-
-    def add_problems(self, problems: dict[str, str]) -> list[str]:
-        """Put each problem next to its field; return those that belong to no field."""
-        general = []
-        for name, message in problems.items():
-            field = self._fields.get(name)
-            if field is None:
-                general.append(message)
-            elif message not in field.errors:
-                field.errors = [*field.errors, message]
-        return general
 
     def values(self) -> dict[str, Any]:
         """The entry's fields as typed (``None`` for what could not be read)."""

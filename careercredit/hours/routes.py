@@ -15,17 +15,20 @@ import secrets
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
-from careercredit.access import get_or_404
-from careercredit.extensions import db
+from careercredit.access import is_plan_student, on_plan_or_404, placement_or_404, plan_or_404
 from careercredit.hours import services
 from careercredit.hours.forms import ConfirmForm, HourEntryForm
-from careercredit.hours.services import HourProblems
-from careercredit.models import CreditPlan, HourEntry, HourStatus, Placement
+from careercredit.hours.services import HourProblems, SentTwice
+from careercredit.models import CreditPlan, HourEntry, Placement
 from careercredit.models.hours import hours_text
+from careercredit.refusals import Refused, show_on_form, unit_of_work
+from careercredit.sql import conflict_refused
 
 bp = Blueprint("hours", __name__, url_prefix="/plans")
+
+#: Problems that say nothing typed could be saved: the form is shown locked.
+LOCKING = ("plan", "entry")
 
 
 # -- for the plan page (templates/hours/_plan_hours.html) -----------------------
@@ -35,6 +38,11 @@ bp = Blueprint("hours", __name__, url_prefix="/plans")
 def _plan_hours(plan: CreditPlan) -> services.PlanHours:
     """The plan's verified, pending and required hours, with its entries loaded."""
     return services.plan_hours(plan)
+
+
+bp.add_app_template_global(services.placement_hours, "placement_hours")
+# Also read by the deliverables section of the plan page: the same wait for approval.
+bp.add_app_template_global(services.awaits_approval, "plan_awaits_approval")
 
 
 @bp.app_template_global("can_log_hours")
@@ -52,29 +60,10 @@ def _can_change_hour_entry(entry: HourEntry) -> bool:
 # -- loading --------------------------------------------------------------------
 
 
-def _own_plan_or_404(plan_id: int) -> CreditPlan:
-    """The plan, if the signed-in person is its student; 404 for everyone else."""
-    plan = get_or_404(CreditPlan, plan_id)
-    if plan.student_id != current_user.id:
-        abort(404)
-    return plan
-
-
-def _placement_or_404(plan_id: int, placement_id: int) -> Placement:
-    plan = _own_plan_or_404(plan_id)
-    placement = db.session.get(Placement, placement_id)
-    if placement is None or placement.plan_id != plan.id:
-        abort(404)
-    return placement
-
-
 def _entry_or_404(plan_id: int, entry_id: int) -> HourEntry:
-    plan = _own_plan_or_404(plan_id)
+    plan = plan_or_404(plan_id, can=is_plan_student)
     # A write locks the row, so a supervisor's verification cannot slip in between.
-    entry = db.session.get(HourEntry, entry_id, with_for_update=request.method == "POST")
-    if entry is None or entry.placement.plan_id != plan.id:
-        abort(404)
-    return entry
+    return on_plan_or_404(HourEntry, entry_id, plan, lock=request.method == "POST")
 
 
 def _back_to(placement: Placement) -> ResponseReturnValue:
@@ -88,31 +77,41 @@ def _form_page(
     form: HourEntryForm,
     *,
     entry: HourEntry | None = None,
-    problems: dict[str, str] | None = None,
+    refused: Refused | None = None,
 ) -> str:
     """The entry form; problems go next to their fields, the others above the form."""
-    general = form.add_problems(problems or {})
+    if refused is not None:
+        show_on_form(form, refused)
     return render_template(
         "hours/form.html",
         plan=placement.plan,
         placement=placement,
         entry=entry,
         form=form,
-        general=general,
         window=services.date_window(placement),
         # The plan's state or a verified entry: nothing typed here could be saved.
-        locked=any(key in (problems or {}) for key in ("plan", "entry")),
+        locked=refused is not None and any(key in refused.problems for key in LOCKING),
     )
 
 
-def _refusal(
+def _refusal(problems: dict[str, str]) -> HourProblems | None:
+    """The problems a page shows before anything is sent, if there are any."""
+    return HourProblems(problems=problems) if problems else None
+
+
+def _unreadable(
     form: HourEntryForm, placement: Placement, entry: HourEntry | None = None
-) -> dict[str, str] | None:
-    """Return ``None`` for a well-formed form, else all its problems at once."""
-    if form.validate_on_submit():
-        return None  # the service checks the rules itself, under its lock
-    # Besides the form's own errors, show the rules broken by what could be read.
-    return services.entry_problems(placement, entry=entry, **form.values())
+) -> HourProblems:
+    """A form that did not validate: besides its own errors, the rules broken by what it read."""
+    found = services.entry_problems(placement, entry=entry, **form.values())
+    # The form's validators and the rules say some things alike: each message once.
+    return HourProblems(
+        problems={
+            name: message
+            for name, message in found.items()
+            if name not in form or message not in form[name].errors
+        }
+    )
 
 
 # -- pages ------------------------------------------------------------------------
@@ -122,39 +121,34 @@ def _refusal(
 @login_required
 def new(plan_id: int, placement_id: int) -> ResponseReturnValue:
     """Log hours worked on one day on a placement."""
-    placement = _placement_or_404(plan_id, placement_id)
-    if request.method == "GET":
-        form = HourEntryForm()
-        form.submission.data = secrets.token_hex(16)
-        return _form_page(placement, form, problems=services.plan_problems(placement.plan))
+    placement = placement_or_404(plan_id, placement_id, can=is_plan_student)
     form = HourEntryForm()
+    if request.method == "GET":
+        form.submission.data = secrets.token_hex(16)
+        return _form_page(placement, form, refused=_refusal(services.plan_problems(placement.plan)))
     submission = form.submission.data
     earlier = services.logged_with(submission)
     if earlier is not None:
         if earlier.placement_id == placement.id:
             return _already_logged(earlier)
         submission = None  # another placement's form id: not this form's
-    problems = _refusal(form, placement)
     try:
-        if problems is not None:
-            raise HourProblems(problems)
-        entry = services.log_hours(
-            placement, by=current_user, submission=submission, **form.values()
-        )
-        db.session.commit()
-    except HourProblems as error:
-        db.session.rollback()
-        form.submission.data = form.submission.data or secrets.token_hex(16)
-        return _form_page(placement, form, problems=error.problems), 422
-    except IntegrityError:
+        with conflict_refused(SentTwice), unit_of_work():
+            if not form.validate_on_submit():  # the service checks the rules itself, locked
+                raise _unreadable(form, placement)
+            entry = services.log_hours(
+                placement, by=current_user, submission=submission, **form.values()
+            )
+    except SentTwice as refused:
         # The same form sent twice at once: the other request logged the hours.
-        db.session.rollback()
         earlier = services.logged_with(submission)
         if earlier is not None and earlier.placement_id == placement.id:
             return _already_logged(earlier)
         form.submission.data = secrets.token_hex(16)
-        problems = {"form": "The hours were not logged. Check them and send the form again."}
-        return _form_page(placement, form, problems=problems), 409
+        return _form_page(placement, form, refused=refused), refused.status
+    except Refused as refused:
+        form.submission.data = form.submission.data or secrets.token_hex(16)
+        return _form_page(placement, form, refused=refused), refused.status
     flash(
         f"Logged {hours_text(entry.hours)} hours on {entry.work_date} for "
         f"{placement.project.title}. Your supervisor will be asked to verify them.",
@@ -181,18 +175,17 @@ def edit(plan_id: int, entry_id: int) -> ResponseReturnValue:
     placement = entry.placement
     if request.method == "GET":
         form = HourEntryForm(obj=entry)
-        return _form_page(placement, form, entry=entry, problems=services.change_problems(entry))
+        refused = _refusal(services.change_problems(entry))
+        return _form_page(placement, form, entry=entry, refused=refused)
     form = HourEntryForm()
-    problems = _refusal(form, placement, entry)
-    was_disputed = entry.status == HourStatus.disputed
+    was_disputed = entry.is_disputed
     try:
-        if problems is not None:
-            raise HourProblems(problems)
-        changed = services.update_entry(entry, by=current_user, **form.values())
-    except HourProblems as error:
-        db.session.rollback()
-        return _form_page(placement, form, entry=entry, problems=error.problems), 422
-    db.session.commit()
+        with unit_of_work():
+            if not form.validate_on_submit():
+                raise _unreadable(form, placement, entry)
+            changed = services.update_entry(entry, by=current_user, **form.values())
+    except Refused as refused:
+        return _form_page(placement, form, entry=entry, refused=refused), refused.status
     if was_disputed:
         flash("Entry corrected. It goes back to your supervisor for verifying.", "info")
     else:
@@ -208,26 +201,25 @@ def delete(plan_id: int, entry_id: int) -> ResponseReturnValue:
     placement = entry.placement
     form = ConfirmForm()
     if request.method == "GET":
-        return _confirm_page(entry, form, services.change_problems(entry))
+        return _confirm_page(entry, form, list(services.change_problems(entry).values()))
     if not form.validate_on_submit():
         abort(400)
     work_date = entry.work_date
     try:
-        services.delete_entry(entry, by=current_user)
-    except HourProblems as error:
-        db.session.rollback()
-        return _confirm_page(entry, form, error.problems), 422
-    db.session.commit()
+        with unit_of_work():
+            services.delete_entry(entry, by=current_user)
+    except Refused as refused:
+        return _confirm_page(entry, form, refused.messages), refused.status
     flash(f"The entry of {work_date} was deleted.", "info")
     return _back_to(placement)
 
 
-def _confirm_page(entry: HourEntry, form: ConfirmForm, problems: dict[str, str]) -> str:
+def _confirm_page(entry: HourEntry, form: ConfirmForm, problems: list[str]) -> str:
     return render_template(
         "hours/delete.html",
         plan=entry.placement.plan,
         placement=entry.placement,
         entry=entry,
         form=form,
-        problems=list(problems.values()),
+        problems=problems,
     )

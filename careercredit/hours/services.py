@@ -2,8 +2,9 @@
 
 Rules are functions returning ``{field: message}`` problems, in words for the
 student; an empty dict means the entry may be written. The writing functions
-check the same rules again, raise ``HourProblems`` when any is broken and
-otherwise change the session and record an audit event: the view commits once.
+check the same rules again, raise ``HourProblems`` (a ``Refused``) when any is
+broken and otherwise change the session and record an audit event: the view
+commits once, in a ``unit_of_work``.
 """
 
 from __future__ import annotations
@@ -11,19 +12,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import inspect, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
+from careercredit import clock
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.models import CreditPlan, HourEntry, HourStatus, Placement, PlanState, User
 from careercredit.models.hours import hours_text
+from careercredit.refusals import Refused
+from careercredit.sql import rows_changed
 
 #: Plan states in which the student logs, corrects and deletes hours.
 LOGGING_STATES = frozenset({PlanState.approved, PlanState.in_progress})
+#: Plan states an advisor has not decided yet: hours (and deliverables) come after approval.
+UNDECIDED_STATES = frozenset({PlanState.draft, PlanState.submitted, PlanState.changes_requested})
+#: Entries logged and not verified (yet): they count as pending.
+PENDING_STATUSES = (HourStatus.submitted, HourStatus.disputed)
 MIN_HOURS = Decimal("0.25")
 MAX_HOURS = Decimal("24")
 #: Most hours one student may log for one day, across all their placements and plans.
@@ -37,12 +45,21 @@ LOCKED = (
 )
 
 
-class HourProblems(Exception):
-    """An entry that may not be written; ``problems`` map field names to messages."""
+class HourProblems(Refused):
+    """An entry that may not be written; ``problems`` map field names to messages.
 
-    def __init__(self, problems: dict[str, str]) -> None:
-        super().__init__(" ".join(problems.values()))
-        self.problems = problems
+    Besides the form's fields, ``plan`` (its state forbids writing hours) and
+    ``entry`` (it is verified) say that nothing typed could be saved.
+    """
+
+
+class SentTwice(HourProblems):
+    """The same form was sent twice at once, and the other sending logged the hours first."""
+
+    status: ClassVar[int] = 409
+
+    def __init__(self) -> None:
+        super().__init__("The hours were not logged. Check them and send the form again.")
 
 
 # -- who may do what ----------------------------------------------------------
@@ -56,6 +73,11 @@ def can_log_hours(plan: CreditPlan, user: User) -> bool:
 def can_change_entry(entry: HourEntry, user: User) -> bool:
     """The student may correct or delete an entry until it is verified."""
     return can_log_hours(entry.placement.plan, user) and not entry.is_locked
+
+
+def awaits_approval(plan: CreditPlan) -> bool:
+    """Whether hours can be logged once an advisor approves the plan (not decided yet)."""
+    return plan.state in UNDECIDED_STATES
 
 
 def plan_problems(plan: CreditPlan) -> dict[str, str]:
@@ -83,12 +105,12 @@ def date_window(placement: Placement, *, today: date | None = None) -> tuple[dat
     """The first and last day hours may be logged for on ``placement`` (today at most)."""
     project, term = placement.project, placement.plan.term
     first = max(project.starts_on, term.starts_on)
-    return first, min(project.ends_on, term.ends_on, today or date.today())
+    return first, min(project.ends_on, term.ends_on, today or clock.today())
 
 
 def date_problem(placement: Placement, work_date: date, *, today: date | None = None) -> str:
     """What is wrong with ``work_date`` for ``placement``, or an empty string."""
-    today = today or date.today()
+    today = today or clock.today()
     project, term = placement.project, placement.plan.term
     if work_date > today:
         return (
@@ -227,7 +249,7 @@ def _checked(placement: Placement, entry: HourEntry | None, **values: Any) -> No
     _lock_student_day(placement)
     problems = entry_problems(placement, entry=entry, **values)
     if problems:
-        raise HourProblems(problems)
+        raise HourProblems(problems=problems)
 
 
 def log_hours(
@@ -244,7 +266,7 @@ def log_hours(
     ``submission`` is the id of the form sent (see ``logged_with``).
     """
     if by.id != placement.plan.student_id:
-        raise HourProblems({"plan": "Only the plan's student logs hours on it."})
+        raise HourProblems(problems={"plan": "Only the plan's student logs hours on it."})
     _checked(placement, None, work_date=work_date, hours=hours, description=description)
     entry = HourEntry(
         placement=placement,
@@ -280,15 +302,15 @@ def _claim(entry: HourEntry) -> None:
     (PostgreSQL) or the write lock (SQLite); a verify already under way is
     waited for, and then seen, so a verified entry is never changed.
     """
-    claimed = db.session.execute(
+    claimed = rows_changed(
         update(HourEntry)
         .where(HourEntry.id == entry.id, HourEntry.status != HourStatus.verified)
         .values(status=HourEntry.status)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     db.session.refresh(entry)
     if claimed != 1:
-        raise HourProblems({"entry": LOCKED})
+        raise HourProblems(problems={"entry": LOCKED})
 
 
 def update_entry(
@@ -302,13 +324,13 @@ def update_entry(
     """
     placement = entry.placement
     if by.id != placement.plan.student_id:
-        raise HourProblems({"plan": "Only the plan's student changes its hours."})
+        raise HourProblems(problems={"plan": "Only the plan's student changes its hours."})
     _claim(entry)
     _checked(placement, entry, work_date=work_date, hours=hours, description=description)
     before = _snapshot(entry)
     entry.work_date, entry.hours, entry.description = work_date, hours, description.strip()
     after = _snapshot(entry)
-    disputed = entry.status == HourStatus.disputed
+    disputed = entry.is_disputed
     if before == after and not disputed:
         return False
     details: dict[str, Any] = {
@@ -341,11 +363,11 @@ def delete_entry(entry: HourEntry, *, by: User) -> None:
     """Delete an entry that is not verified; raise ``HourProblems`` if refused."""
     placement = entry.placement
     if by.id != placement.plan.student_id:
-        raise HourProblems({"plan": "Only the plan's student deletes its hours."})
+        raise HourProblems(problems={"plan": "Only the plan's student deletes its hours."})
     _claim(entry)
     problems = change_problems(entry)
     if problems:
-        raise HourProblems(problems)
+        raise HourProblems(problems=problems)
     details = {
         "placement_id": placement.id,
         "plan_id": placement.plan_id,
@@ -385,17 +407,23 @@ def load_hour_entries(plan: CreditPlan) -> None:
 
 
 @dataclass(frozen=True)
-class PlanHours:
-    """A plan's hour figures for its page: what is verified, pending and needed."""
+class HourTotals:
+    """Hours verified, and hours logged but not verified (submitted or disputed)."""
 
     verified: Decimal
     pending: Decimal
-    required: int
 
     @property
     def logged(self) -> Decimal:
         """Verified and pending hours together."""
         return self.verified + self.pending
+
+
+@dataclass(frozen=True)
+class PlanHours(HourTotals):
+    """A plan's hour figures for its page: what is verified, pending and needed."""
+
+    required: int
 
     @property
     def missing(self) -> Decimal:
@@ -408,4 +436,12 @@ def plan_hours(plan: CreditPlan) -> PlanHours:
     load_hour_entries(plan)
     return PlanHours(
         verified=plan.verified_hours, pending=plan.pending_hours, required=plan.required_hours
+    )
+
+
+def placement_hours(placement: Placement) -> HourTotals:
+    """The hours verified and pending on one placement."""
+    return HourTotals(
+        verified=placement.hours_in(HourStatus.verified),
+        pending=placement.hours_in(*PENDING_STATUSES),
     )

@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from sqlalchemy import ColumnElement, func, select, text
-from sqlalchemy.exc import SQLAlchemyError
 
 from careercredit.auth.ldap import DirectoryUnavailable
 from careercredit.auth.services import directory
-from careercredit.extensions import db, limiter
-from careercredit.models import CreditPlan, Role
+from careercredit.extensions import limiter
+from careercredit.main.services import database_answers, own_plan_count, sponsored_plan_count
+from careercredit.models import Role
 from careercredit.plans.services import queue_count
 from careercredit.signoff.services import awaiting_count, late_count
 
@@ -28,27 +27,18 @@ def dashboard() -> ResponseReturnValue:
         counts["queue"] = queue_count()
         counts["late"] = late_count()
     if current_user.has_role(Role.student):
-        counts["my_plans"] = _count(CreditPlan.student_id == current_user.id)
+        counts["my_plans"] = own_plan_count(current_user)
     if current_user.has_role(Role.faculty):
-        counts["sponsored"] = _count(CreditPlan.sponsor_id == current_user.id)
+        counts["sponsored"] = sponsored_plan_count(current_user)
         counts["to_sign"] = awaiting_count(current_user)
     return render_template("main/dashboard.html", roles=roles, counts=counts)
-
-
-def _count(condition: ColumnElement[bool]) -> int:
-    return db.session.scalar(select(func.count()).select_from(CreditPlan).where(condition)) or 0
 
 
 @bp.get("/healthz")
 @limiter.exempt
 def healthz() -> ResponseReturnValue:
     """Tell a load balancer whether the database and the directory answer."""
-    state = {"database": "ok", "directory": "ok"}
-    try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
-        state["database"] = "unavailable"
+    state = {"database": "ok" if database_answers() else "unavailable", "directory": "ok"}
     try:
         directory().ping()
     except DirectoryUnavailable:

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, event, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from careercredit.extensions import db
+from careercredit.extensions import Model
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One thing that happened. Rows are never updated or deleted.
 
     The database enforces this too: the first migration installs triggers

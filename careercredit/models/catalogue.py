@@ -20,10 +20,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from careercredit.extensions import db
+from careercredit.extensions import Model
 
 
-class Employer(db.Model):
+class Employer(Model):
     """An outside organisation offering micro-internships."""
 
     __tablename__ = "employer"
@@ -43,7 +43,7 @@ class Employer(db.Model):
         return self.name
 
 
-class Supervisor(db.Model):
+class Supervisor(Model):
     """A person at an employer, identified by e-mail; has no account."""
 
     __tablename__ = "supervisor"
@@ -71,7 +71,7 @@ class ProjectStatus(enum.StrEnum):
     closed = "closed"
 
 
-class Project(db.Model):
+class Project(Model):
     """One micro-internship offered by an employer."""
 
     __tablename__ = "project"

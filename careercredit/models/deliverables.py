@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from careercredit.extensions import db
+from careercredit.extensions import Model
 
 if TYPE_CHECKING:
     from careercredit.models.plans import Placement
@@ -32,8 +32,17 @@ class DeliverableStatus(enum.StrEnum):
     accepted = "accepted"
     revision_requested = "revision_requested"
 
+    @property
+    def label(self) -> str:
+        """The status as the student and staff read it."""
+        return {
+            "submitted": "Waiting for the supervisor",
+            "accepted": "Accepted",
+            "revision_requested": "Revision requested",
+        }[self.value]
 
-class Deliverable(db.Model):
+
+class Deliverable(Model):
     """One version of one deliverable; a new version is a new row that supersedes the old."""
 
     __tablename__ = "deliverable"
@@ -77,3 +86,8 @@ class Deliverable(db.Model):
 
     placement: Mapped[Placement] = relationship(back_populates="deliverables")
     supersedes: Mapped[Deliverable | None] = relationship(remote_side=[id])
+
+    @property
+    def awaits_review(self) -> bool:
+        """Sent, and not yet accepted or sent back by the supervisor."""
+        return self.status == DeliverableStatus.submitted

@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from careercredit.extensions import db
+from careercredit.extensions import Model, db
 from careercredit.models.people import Role
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from careercredit.models.terms import Term
 
 
-class RecordDocument(db.Model):
+class RecordDocument(Model):
     """An issued official record: its bytes, their SHA-256, issuer and time; maybe revoked."""
 
     __tablename__ = "record_document"
@@ -95,7 +95,7 @@ class RequestStatus(enum.StrEnum):
     cancelled = "cancelled"
 
 
-class RecordRequest(db.Model):
+class RecordRequest(Model):
     """A student's request for an official record, which a registrar approves or declines."""
 
     __tablename__ = "record_request"
@@ -150,7 +150,7 @@ class ExportStatus(enum.StrEnum):
     failed = "failed"
 
 
-class RecordExport(db.Model):
+class RecordExport(Model):
     """A registrar's bulk export of the official records of a term's students."""
 
     __tablename__ = "record_export"

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from careercredit.extensions import db
+from careercredit.extensions import Model
 
 if TYPE_CHECKING:
     from careercredit.models.plans import Placement
@@ -36,7 +36,7 @@ class HourStatus(enum.StrEnum):
     disputed = "disputed"
 
 
-class HourEntry(db.Model):
+class HourEntry(Model):
     """Hours worked on one day on one placement, and what was done."""
 
     __tablename__ = "hour_entry"
@@ -75,9 +75,24 @@ class HourEntry(db.Model):
     decided_via: Mapped[SupervisorLink | None] = relationship()
 
     @property
+    def is_waiting(self) -> bool:
+        """Submitted and not yet answered by the supervisor."""
+        return self.status == HourStatus.submitted
+
+    @property
+    def is_verified(self) -> bool:
+        """The supervisor confirmed the hours."""
+        return self.status == HourStatus.verified
+
+    @property
+    def is_disputed(self) -> bool:
+        """The supervisor disputed the hours; the student corrects the entry."""
+        return self.status == HourStatus.disputed
+
+    @property
     def is_locked(self) -> bool:
         """A verified entry is final: nobody edits or deletes it."""
-        return self.status == HourStatus.verified
+        return self.is_verified
 
 
 def hours_text(value: Decimal | int | float) -> str:

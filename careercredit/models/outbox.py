@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, Enum, Index, SmallInteger, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from careercredit.extensions import db
+from careercredit.extensions import Model
 
 
 class MessageStatus(enum.StrEnum):
@@ -19,7 +19,7 @@ class MessageStatus(enum.StrEnum):
     failed = "failed"
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """One e-mail to one recipient, waiting to be sent or already sent."""
 
     __tablename__ = "outbox_message"

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from careercredit.extensions import db
+from careercredit.extensions import Model
 
 
 class Role(enum.StrEnum):
@@ -22,7 +22,7 @@ class Role(enum.StrEnum):
     admin = "admin"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person known from the campus directory."""
 
     __tablename__ = "user"
@@ -67,7 +67,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.uid}>"
 
 
-class UserRole(db.Model):
+class UserRole(Model):
     """One role held by one person."""
 
     __tablename__ = "user_role"

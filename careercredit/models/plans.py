@@ -25,7 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from careercredit.extensions import db
+from careercredit.extensions import Model
+from careercredit.models.hours import HourStatus
 from careercredit.models.people import Role, User
 
 if TYPE_CHECKING:
@@ -33,12 +34,13 @@ if TYPE_CHECKING:
     from careercredit.models.deliverables import Deliverable
     from careercredit.models.hours import HourEntry
     from careercredit.models.records import Amendment, Posting, SignOff
-    from careercredit.models.supervision import Evaluation, SupervisorLink
+    from careercredit.models.supervision import Evaluation, LinkPurpose, SupervisorLink
     from careercredit.models.terms import Term
+    from careercredit.plans.workflow import Action
 
 
 class PlanState(enum.StrEnum):
-    """Where a plan is in its life (see DESIGN.md); transitions live in plans/workflow.py."""
+    """Where a plan is in its life (docs/architecture.md); transitions live in plans/workflow.py."""
 
     draft = "draft"
     submitted = "submitted"
@@ -63,7 +65,7 @@ EDITABLE_STATES = frozenset({PlanState.draft, PlanState.changes_requested})
 STAFF_ROLES = frozenset({Role.advisor, Role.registrar, Role.admin})
 
 
-class CreditPlan(db.Model):
+class CreditPlan(Model):
     """A learning agreement: one student, one term, one sponsor, one or more placements."""
 
     __tablename__ = "credit_plan"
@@ -160,21 +162,23 @@ class CreditPlan(db.Model):
     @property
     def verified_hours(self) -> Decimal:
         """Hours supervisors have verified, across all placements."""
-        return sum((p.hours_in("verified") for p in self.placements), Decimal(0))
+        return sum((p.verified_hours for p in self.placements), Decimal(0))
 
     @property
     def pending_hours(self) -> Decimal:
         """Hours logged but not yet verified (submitted or disputed)."""
-        return sum((p.hours_in("submitted", "disputed") for p in self.placements), Decimal(0))
+        return sum((p.pending_hours for p in self.placements), Decimal(0))
 
     # -- access rules (views, templates and queries all use these) -------------
+
+    def sponsored_by(self, user: User | None) -> bool:
+        """Whether ``user`` is the plan's faculty sponsor (and still holds the faculty role)."""
+        return user is not None and user.has_role(Role.faculty) and user.id == self.sponsor_id
 
     def can_view(self, user: User) -> bool:
         """The student, the sponsor and staff see a plan."""
         return (
-            user.id == self.student_id
-            or (user.has_role(Role.faculty) and user.id == self.sponsor_id)
-            or bool(user.roles & STAFF_ROLES)
+            user.id == self.student_id or self.sponsored_by(user) or bool(user.roles & STAFF_ROLES)
         )
 
     def can_edit(self, user: User) -> bool:
@@ -185,23 +189,22 @@ class CreditPlan(db.Model):
         """A student may throw away a draft that was never submitted."""
         return user.id == self.student_id and self.state == PlanState.draft
 
-    def can_review(self, user: User) -> bool:
-        """Advisors decide submitted plans, never their own."""
-        return (
-            user.has_role(Role.advisor)
-            and user.id != self.student_id
-            and self.state == PlanState.submitted
-        )
+    def can(self, action: Action, user: User | None) -> bool:
+        """Whether ``user`` may do ``action`` to the plan now: its state and who they are.
 
-    can_approve = can_review
-    can_request_changes = can_review
-    can_reject = can_review
-
-    def can_withdraw(self, user: User) -> bool:
-        """The student may withdraw any plan that is not yet signed off or closed."""
+        Read from the workflow's table (the arrow's source states and its rule
+        for the actor), so a button shows exactly when ``perform`` would let
+        the person through; what the action's own rules check (hours, grades,
+        comments) is ``perform``'s to say.
+        """
+        # Imported here: the workflow imports the models, and the table is read at call time.
         from careercredit.plans.workflow import TRANSITIONS
 
-        return user.id == self.student_id and self.state in TRANSITIONS["withdraw"].sources
+        return TRANSITIONS[action].permits(self, user)
+
+    def can_amend(self, user: User) -> bool:
+        """The registrar's office corrects credit once it is posted."""
+        return self.state == PlanState.posted and user.has_role(Role.registrar)
 
     @classmethod
     def visible_to(cls, user: User) -> ColumnElement[bool]:
@@ -217,7 +220,7 @@ class CreditPlan(db.Model):
         return f"<CreditPlan {self.id} {self.state}>"
 
 
-class Placement(db.Model):
+class Placement(Model):
     """One student on one project inside a plan."""
 
     __tablename__ = "placement"
@@ -250,11 +253,21 @@ class Placement(db.Model):
         back_populates="placement", cascade="all, delete-orphan", order_by="Evaluation.id"
     )
 
-    def hours_in(self, *statuses: str) -> Decimal:
+    def hours_in(self, *statuses: HourStatus) -> Decimal:
         """Total hours of this placement's entries in any of ``statuses``."""
         return sum((e.hours for e in self.hour_entries if e.status in statuses), Decimal(0))
 
-    def evaluation(self, kind: str) -> Evaluation | None:
+    @property
+    def verified_hours(self) -> Decimal:
+        """Hours the supervisor has verified."""
+        return self.hours_in(HourStatus.verified)
+
+    @property
+    def pending_hours(self) -> Decimal:
+        """Hours logged but not yet verified (submitted or disputed)."""
+        return self.hours_in(HourStatus.submitted, HourStatus.disputed)
+
+    def evaluation(self, kind: LinkPurpose) -> Evaluation | None:
         """The placement's evaluation of ``kind`` (midterm or final), if submitted."""
         return next((e for e in self.evaluations if e.kind == kind), None)
 
@@ -269,7 +282,7 @@ class CommentKind(enum.StrEnum):
     note = "note"
 
 
-class PlanComment(db.Model):
+class PlanComment(Model):
     """A comment in a plan's review history; never edited."""
 
     __tablename__ = "plan_comment"

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from careercredit.extensions import db
+from careercredit.extensions import Model, db
 
 if TYPE_CHECKING:
     from careercredit.models.people import User
@@ -51,7 +51,7 @@ class GradingScheme(enum.StrEnum):
         return frozenset({"F"} if self is GradingScheme.letter else {"U"})
 
 
-class SignOff(db.Model):
+class SignOff(Model):
     """The sponsor's decision: grade, credits awarded, comment. Never changed afterwards."""
 
     __tablename__ = "sign_off"
@@ -71,7 +71,7 @@ class SignOff(db.Model):
     signed_by: Mapped[User] = relationship()
 
 
-class GradeExport(db.Model):
+class GradeExport(Model):
     """A CSV file made for the SIS, stored exactly as it was downloaded."""
 
     __tablename__ = "grade_export"
@@ -92,7 +92,7 @@ class GradeExport(db.Model):
     created_by: Mapped[User] = relationship()
 
 
-class Posting(db.Model):
+class Posting(Model):
     """The registrar's record that a plan's credit went to the SIS."""
 
     __tablename__ = "posting"
@@ -110,7 +110,7 @@ class Posting(db.Model):
     posted_by: Mapped[User] = relationship()
 
 
-class Amendment(db.Model):
+class Amendment(Model):
     """A registrar's correction of a posted plan's grade or credits, with its reason."""
 
     __tablename__ = "amendment"

@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from careercredit.extensions import db
+from careercredit.extensions import Model
 
 if TYPE_CHECKING:
     from careercredit.models.people import User
@@ -49,7 +49,7 @@ class LinkPurpose(enum.StrEnum):
         }[self.value]
 
 
-class SupervisorLink(db.Model):
+class SupervisorLink(Model):
     """One signed link sent to a supervisor for one placement and one purpose."""
 
     __tablename__ = "supervisor_link"
@@ -79,7 +79,7 @@ class SupervisorLink(db.Model):
     created_by: Mapped[User] = relationship()
 
 
-class RubricCriterion(db.Model):
+class RubricCriterion(Model):
     """One criterion of the evaluation rubric, scored 1-5; kept by the admin."""
 
     __tablename__ = "rubric_criterion"
@@ -93,7 +93,7 @@ class RubricCriterion(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class Evaluation(db.Model):
+class Evaluation(Model):
     """A supervisor's feedback on a placement: one midterm (optional) and one final."""
 
     __tablename__ = "evaluation"
@@ -119,7 +119,7 @@ class Evaluation(db.Model):
     placement: Mapped[Placement] = relationship(back_populates="evaluations")
 
 
-class Disclosure(db.Model):
+class Disclosure(Model):
     """A record leaving the institution: who received what, when and why (FERPA §99.32)."""
 
     __tablename__ = "disclosure"

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, DateTime, Enum, SmallInteger, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from careercredit.extensions import db
+from careercredit.extensions import Model
 from careercredit.models.records import GradingScheme
 
 DEFAULT_HOURS_PER_CREDIT = 45
@@ -15,7 +15,7 @@ DEFAULT_MAX_CREDITS = 3
 DEFAULT_COURSE = "CAREER 2990"
 
 
-class Term(db.Model):
+class Term(Model):
     """An academic term such as ``2027SP``."""
 
     __tablename__ = "term"

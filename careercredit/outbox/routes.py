@@ -7,17 +7,20 @@ from datetime import UTC, datetime
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from careercredit.access import roles_required
 from careercredit.extensions import db
 from careercredit.models import MessageStatus, OutboxMessage, Role
-from careercredit.outbox.services import MAX_ATTEMPTS, retry_failed
+from careercredit.outbox.services import MAX_ATTEMPTS, message_page, retry_failed, status_counts
+from careercredit.refusals import unit_of_work
 from careercredit.sql import aware
 
 bp = Blueprint("outbox", __name__)
 
-PER_PAGE = 25
+
+@bp.context_processor
+def _helpers() -> dict[str, object]:
+    return {"when": when, "MessageStatus": MessageStatus}
 
 
 def when(moment: datetime | None) -> str:
@@ -33,11 +36,7 @@ def dev() -> ResponseReturnValue:
     if not current_app.config["DEV_OUTBOX"]:
         abort(404)
     to = request.args.get("to", "").strip().lower()
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if to:
-        query = query.where(OutboxMessage.to_addr == to)
-    page = db.paginate(query, per_page=PER_PAGE)
-    return render_template("outbox/dev.html", page=page, to=to, when=when)
+    return render_template("outbox/dev.html", page=message_page(to=to), to=to)
 
 
 @bp.get("/admin/outbox")
@@ -45,22 +44,12 @@ def dev() -> ResponseReturnValue:
 def index() -> ResponseReturnValue:
     """List messages with their delivery state; never their bodies."""
     status = _status_filter()
-    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if status is not None:
-        query = query.where(OutboxMessage.status == status)
-    page = db.paginate(query, per_page=PER_PAGE)
-    counts = dict(
-        db.session.execute(
-            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-        ).all()
-    )
     return render_template(
         "outbox/index.html",
-        page=page,
+        page=message_page(status=status),
         status=status,
-        counts={s: counts.get(s, 0) for s in MessageStatus},
+        counts=status_counts(),
         max_attempts=MAX_ATTEMPTS,
-        when=when,
     )
 
 
@@ -73,8 +62,8 @@ def retry(message_id: int) -> ResponseReturnValue:
     if message.status != MessageStatus.failed:
         flash(f"The message to {message.to_addr} is {message.status.value}; nothing to retry.")
         return redirect(back)
-    retry_failed([message.id], by=current_user)
-    db.session.commit()
+    with unit_of_work():
+        retry_failed([message.id], by=current_user)
     flash(f"The message to {message.to_addr} is queued again and goes out with the next batch.")
     return redirect(back)
 

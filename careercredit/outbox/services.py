@@ -21,17 +21,20 @@ import smtplib
 import ssl
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from typing import Any
 
 from flask import current_app, render_template
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
+from careercredit import clock
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.models import MessageStatus, OutboxMessage, User
+from careercredit.sql import rows_changed
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +96,7 @@ def claim_next() -> OutboxMessage | None:
     sender takes the message while this one delivers it.
     """
     while True:
-        now = datetime.now(UTC)
+        now = clock.now()
         candidate = db.session.scalar(
             select(OutboxMessage.id)
             .where(_due(now))
@@ -104,12 +107,12 @@ def claim_next() -> OutboxMessage | None:
         if candidate is None:
             db.session.rollback()
             return None
-        claimed = db.session.execute(
+        claimed = rows_changed(
             update(OutboxMessage)
             .where(OutboxMessage.id == candidate, _due(now))
             .values(next_attempt_at=now + _lease())
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )
         db.session.commit()
         if claimed == 1:
             return db.session.get(OutboxMessage, candidate)
@@ -168,7 +171,7 @@ def _attempt(mailer: Mailer, message: OutboxMessage) -> Exception | None:
 
 def _record_success(message: OutboxMessage) -> None:
     message.status = MessageStatus.sent
-    message.sent_at = datetime.now(UTC)
+    message.sent_at = clock.now()
     message.attempts += 1
     message.next_attempt_at = None
     log.info("outbox message %s sent", message.id)
@@ -187,7 +190,7 @@ def _record_failure(message: OutboxMessage, exc: Exception) -> None:
             message.last_error,
         )
     else:
-        message.next_attempt_at = datetime.now(UTC) + retry_delay(message.attempts)
+        message.next_attempt_at = clock.now() + retry_delay(message.attempts)
         log.warning(
             "outbox message %s not sent (%s); will retry after %s",
             message.id,
@@ -306,3 +309,31 @@ def retry_failed(ids: Iterable[int] | None = None, *, by: User | None = None) ->
             details={"messages": retried},
         )
     return retried
+
+
+# -- the outbox pages ---------------------------------------------------------------------
+
+#: Messages on one page of the outbox lists.
+PER_PAGE = 25
+
+
+def message_page(*, status: MessageStatus | None = None, to: str | None = None) -> Pagination:
+    """The page of messages the request asks for (``?page=``), newest first.
+
+    ``status`` keeps the messages in that state, ``to`` those to that address.
+    """
+    query = select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    if to:
+        query = query.where(OutboxMessage.to_addr == to)
+    return db.paginate(query, per_page=PER_PAGE)
+
+
+def status_counts() -> dict[MessageStatus, int]:
+    """How many messages are in each state, every state listed."""
+    rows = db.session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    counts = {status: count for status, count in rows}
+    return {status: counts.get(status, 0) for status in MessageStatus}

@@ -2,6 +2,7 @@
 
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -21,6 +22,12 @@ def register_fonts() -> tuple[str, str]:
             raise FileNotFoundError(f"{path} is missing: install fonts-dejavu-core (make venv)")
         pdfmetrics.registerFont(TTFont(name, str(path)))
     # <b> and <i> inside paragraphs must stay in the family, never fall back to Helvetica.
-    for bold, italic, face in ((0, 0, REGULAR), (1, 0, BOLD), (0, 1, REGULAR), (1, 1, BOLD)):
+    faces: tuple[tuple[Literal[0, 1], Literal[0, 1], str], ...] = (
+        (0, 0, REGULAR),
+        (1, 0, BOLD),
+        (0, 1, REGULAR),
+        (1, 1, BOLD),
+    )
+    for bold, italic, face in faces:
         addMapping(REGULAR, bold, italic, face)
     return REGULAR, BOLD

@@ -12,6 +12,7 @@ import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate, pairwise
+from typing import Literal
 
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
@@ -21,6 +22,8 @@ from careercredit.pdf.text import Text, number, show, string_width
 
 #: A cell: a single line of text, or text blocks stacked from the top.
 Cell = str | Sequence[Text]
+#: Where a grid narrower than its frame sits in it (a Flowable's hAlign).
+HAlign = Literal["LEFT", "CENTER", "RIGHT"]
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ class Grid(Flowable):
         widths: Sequence[float],
         *,
         repeat: int = 0,
-        h_align: str = "CENTER",
+        h_align: HAlign = "CENTER",
         v_align: str = "TOP",
     ) -> None:
         super().__init__()
@@ -176,7 +179,8 @@ class Grid(Flowable):
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
         """Flowable.drawOn, with the move to (x, y) written directly rather than through
         the canvas's state stack."""
-        x = self._hAlignAdjust(x, _sW)
+        # _hAlignAdjust is private to Flowable, so types-reportlab leaves it out.
+        x = self._hAlignAdjust(x, _sW)  # type: ignore[attr-defined]
         move = f"q 1 0 0 1 {number(x)} {number(y)} cm"
         canvas.addLiteral("\n".join([move, *self._ops(canvas), "Q"]))
 
@@ -281,7 +285,7 @@ class Boxed(Grid):
         shade: Color,
         line: Color,
         weight: float,
-        h_align: str = "RIGHT",
+        h_align: HAlign = "RIGHT",
     ) -> None:
         super().__init__(rows, widths, h_align=h_align, v_align="BOTTOM")
         self.shade, self.line, self.weight = shade, line, weight

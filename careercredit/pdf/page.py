@@ -4,7 +4,7 @@ verification code and QR code, and the UNOFFICIAL watermark on unofficial copies
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from reportlab import rl_config
 from reportlab.lib import colors
@@ -43,8 +43,8 @@ def _pdf_date(moment: datetime) -> str:
 class RecordCanvas(Canvas):
     """Defer each page until the end so its footer can say "Page X of Y"."""
 
-    def __init__(self, *args: object, record: RecordData, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, filename: str | IO[bytes], *, record: RecordData, **kwargs: Any) -> None:
+        super().__init__(filename, **kwargs)
         self._record = record
         self._pages: list[dict[str, object]] = []
         stamp = _pdf_date(record.issued_at)
@@ -52,7 +52,7 @@ class RecordCanvas(Canvas):
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
-        self._startPage()
+        self._startPage()  # type: ignore[attr-defined]  # Canvas's own page reset, private
 
     def save(self) -> None:
         if not self._record.unofficial:

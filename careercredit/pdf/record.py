@@ -9,6 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import IO, Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -163,8 +164,8 @@ def build_record(data: RecordData) -> bytes:
         initialFontName=_styles().font,
     )
 
-    def canvasmaker(*args: object, **kwargs: object) -> RecordCanvas:
-        return RecordCanvas(*args, record=data, **kwargs)
+    def canvasmaker(filename: str | IO[bytes], /, **kwargs: Any) -> RecordCanvas:
+        return RecordCanvas(filename, record=data, **kwargs)
 
     doc.build(_story(data), canvasmaker=canvasmaker)
     return buffer.getvalue()
@@ -204,7 +205,8 @@ class _Together(Flowable):
             if i:
                 top -= item.getSpaceBefore()
             top -= height
-            item.drawOn(canvas, x, top, _sW=self.width - width)
+            # Every Flowable's drawOn takes the spare width _sW; types-reportlab leaves it out.
+            item.drawOn(canvas, x, top, _sW=self.width - width)  # type: ignore[call-arg]
 
 
 class _Styles:
@@ -256,7 +258,7 @@ def _story(data: RecordData) -> list[Flowable]:
 
 def _header(data: RecordData) -> list[Flowable]:
     s, institution = _styles(), data.institution
-    lines = [_text(institution.name, s.institution)]
+    lines: list[Flowable] = [_text(institution.name, s.institution)]
     lines += [_text(line, s.body) for line in institution.address_lines]
     if institution.logo_path is None:
         return lines
@@ -299,8 +301,9 @@ def _title(data: RecordData) -> list[Flowable]:
     return [_text(heading, _styles().title), _Space(1, 2 * mm)]
 
 
-def _placement_cell(plan: PlanRow) -> list[Flowable]:
-    s, cell = _styles(), []
+def _placement_cell(plan: PlanRow) -> list[Text]:
+    s = _styles()
+    cell: list[Text] = []
     for placement in plan.placements:
         lines: list[list[Run]] = [
             [

@@ -27,10 +27,19 @@ Run = tuple[str, str]
 SPACE_SHRINKAGE = 0.05
 
 
+def _ttfont(font_name: str) -> TTFont:
+    """Return the registered font called font_name, which must be a TrueType font (every
+    font a record is set in is: see fonts.py)."""
+    font = pdfmetrics.getFont(font_name)
+    if not isinstance(font, TTFont):
+        raise TypeError(f"{font_name} is not a TrueType font")
+    return font
+
+
 @cache
 def _char_widths(font_name: str) -> defaultdict[int, float]:
     """Return the advance widths of font_name's characters, in thousandths of the size."""
-    face = pdfmetrics.getFont(font_name).face
+    face = _ttfont(font_name).face
     return defaultdict(lambda: face.defaultWidth, face.charWidths)
 
 
@@ -64,24 +73,31 @@ class _Face:
 
     __slots__ = ("doc", "first", "font", "known", "written")
 
+    known: set[str]
+    written: dict[int, str]
+
     def __init__(self, font: TTFont, doc: object) -> None:
         self.font, self.doc = font, doc
         font.splitString("", doc)  # makes the font's state for doc
         self.first = font.getSubsetInternalName(0, doc)
-        codes = font.state[doc].assignments
+        codes = self._codes()
         fresh = _FRESH.get(font.fontName)
         if fresh is not None and len(codes) == fresh[0]:  # what every document starts with
             self.known, self.written = set(fresh[1]), dict(fresh[2])
             return
-        self.known: set[str] = set()
-        self.written: dict[int, str] = {}
+        self.known, self.written = set(), {}
         self.learn(map(chr, codes))
         if fresh is None:
             _FRESH[font.fontName] = (len(codes), frozenset(self.known), dict(self.written))
 
+    def _codes(self) -> dict[int, int]:
+        """The codes the document has given the font's characters, by character."""
+        # TTFont.State keeps them in assignments, which types-reportlab leaves out.
+        return self.font.state[self.doc].assignments  # type: ignore[attr-defined]
+
     def learn(self, chars: Iterable[str]) -> None:
         """Note the codes the document has given chars, those in the first subset."""
-        codes = self.font.state[self.doc].assignments
+        codes = self._codes()
         for char in chars:
             code = codes.get(ord(char))
             if code is not None and code < 256:
@@ -106,14 +122,14 @@ def show(
     font_set holds the font operator last written in the same text object, if any, which is
     then not written again.
     """
-    doc = canvas._doc
+    doc = canvas._doc  # type: ignore[attr-defined]  # the canvas's PDFDocument, private
     faces: dict[str, _Face] = vars(canvas).setdefault("_careercredit_faces", {})
     scaled = _size(size)
     ops = []
     for text, font_name in runs:
         face = faces.get(font_name)
         if face is None:
-            face = faces[font_name] = _Face(pdfmetrics.getFont(font_name), doc)
+            face = faces[font_name] = _Face(_ttfont(font_name), doc)
         if face.known.issuperset(text):
             pieces = [(face.first, text.translate(face.written))]
         else:
@@ -330,7 +346,9 @@ class Text(Flowable):
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
         """Flowable.drawOn, the lines set where they go rather than moving the canvas."""
         if self._broken:
-            ops = self.line_ops(canvas, self._hAlignAdjust(x, _sW), y + self.height, [""])
+            # _hAlignAdjust is private to Flowable, so types-reportlab leaves it out.
+            left = self._hAlignAdjust(x, _sW)  # type: ignore[attr-defined]
+            ops = self.line_ops(canvas, left, y + self.height, [""])
             canvas.addLiteral("BT\n" + "\n".join(ops) + "\nET")
 
 

@@ -6,6 +6,7 @@ from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAre
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from careercredit.forms import Form
+from careercredit.ids import whole_number
 from careercredit.plans.workflow import MIN_OBJECTIVES, MIN_REFLECTION
 
 
@@ -33,6 +34,12 @@ class VersionForm(Form):
     """A button that acts on the plan as the person saw it."""
 
     version = HiddenField(validators=[InputRequired()])
+
+
+def seen_version(data: object) -> int:
+    """The plan version a form's ``version`` field carries; -1 (no plan's) if not a number."""
+    number = whole_number(data)
+    return -1 if number is None else number
 
 
 class ReviewForm(VersionForm):

@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from careercredit.access import get_or_404, roles_required
-from careercredit.audit import record_event
 from careercredit.extensions import db
-from careercredit.hours.services import plan_hours_options
 from careercredit.ids import whole_number
-from careercredit.models import (
-    CreditPlan,
-    Placement,
-    PlanComment,
-    PlanState,
-    Project,
-    Role,
-    User,
-)
+from careercredit.models import CreditPlan, PlanState, Role
 from careercredit.models.plans import STAFF_ROLES
+from careercredit.pagination import requested_page
 from careercredit.plans import services
 from careercredit.plans.forms import (
     CompleteForm,
@@ -31,38 +22,20 @@ from careercredit.plans.forms import (
     ReviewForm,
     SponsorForm,
     VersionForm,
+    seen_version,
 )
 from careercredit.plans.workflow import (
     MIN_REFLECTION,
-    StalePlan,
-    TransitionError,
+    Action,
     completion_problems,
     perform,
+    submit_action,
 )
+from careercredit.refusals import Refused, Stale, unit_of_work
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
 PER_PAGE = 25
-PAGE_OPTIONS = [
-    joinedload(CreditPlan.student).lazyload(User.role_rows),
-    joinedload(CreditPlan.sponsor).lazyload(User.role_rows),
-    joinedload(CreditPlan.term),
-    joinedload(CreditPlan.sign_off),
-    joinedload(CreditPlan.posting),
-    selectinload(CreditPlan.amendments),
-    plan_hours_options(),
-    selectinload(CreditPlan.placements).selectinload(Placement.evaluations),
-    selectinload(CreditPlan.placements).selectinload(Placement.links),
-    selectinload(CreditPlan.placements).selectinload(Placement.deliverables),
-    selectinload(CreditPlan.comments).joinedload(PlanComment.author),
-    selectinload(CreditPlan.placements)
-    .joinedload(Placement.project)
-    .options(joinedload(Project.employer), joinedload(Project.supervisor)),
-]
-
-
-def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
 
 
 def _int_arg(name: str) -> int | None:
@@ -77,7 +50,7 @@ def _int_arg(name: str) -> int | None:
 def index() -> ResponseReturnValue:
     """The student's own plans."""
     pagination = services.plans_page(
-        current_user, services.PlanFilters(), page=_page(), per_page=PER_PAGE, own=True
+        current_user, services.PlanFilters(), page=requested_page(), per_page=PER_PAGE, own=True
     )
     return render_template("plans/index.html", pagination=pagination)
 
@@ -87,7 +60,9 @@ def index() -> ResponseReturnValue:
 def all_plans() -> ResponseReturnValue:
     """Every plan the person may see (faculty: the ones they sponsor), filtered."""
     filters = _filters(state=request.args.get("state"))
-    pagination = services.plans_page(current_user, filters, page=_page(), per_page=PER_PAGE)
+    pagination = services.plans_page(
+        current_user, filters, page=requested_page(), per_page=PER_PAGE
+    )
     staff = bool(current_user.roles & STAFF_ROLES)
     return render_template(
         "plans/all.html",
@@ -102,13 +77,13 @@ def all_plans() -> ResponseReturnValue:
 @roles_required(Role.advisor)
 def queue() -> ResponseReturnValue:
     """Submitted plans waiting for an advisor, oldest first."""
-    pagination = services.queue_page(_filters(), page=_page(), per_page=PER_PAGE)
+    pagination = services.queue_page(_filters(), page=requested_page(), per_page=PER_PAGE)
     return render_template("plans/queue.html", pagination=pagination, terms=services.filter_terms())
 
 
 def _filters(state: str | None = None) -> services.PlanFilters:
     return services.PlanFilters(
-        state=state,
+        state=PlanState.__members__.get(state or ""),
         term_id=_int_arg("term"),
         sponsor=request.args.get("sponsor", "")[:100],
         employer=request.args.get("employer", "")[:100],
@@ -122,15 +97,14 @@ def _filters(state: str | None = None) -> services.PlanFilters:
 @login_required
 def show(plan_id: int) -> ResponseReturnValue:
     """A plan with its hours, projects, history and the actions the person may take."""
-    # One query per kind of row, however many placements, entries and links.
-    plan = db.session.get(CreditPlan, plan_id, options=PAGE_OPTIONS)
+    plan = services.plan_for_page(plan_id)
     if plan is None or not plan.can_view(current_user):
         abort(404)
     if current_user.id in {plan.student_id, plan.sponsor_id}:
         return _show_page(plan)
     # Staff looking at a student's record is itself recorded: the page goes out only
     # once the record of it is committed.
-    record_event("plan.view", actor=current_user, object_type="credit_plan", object_id=plan.id)
+    services.record_view(plan, current_user)
     page = _show_page(plan)
     db.session.commit()
     return page
@@ -144,12 +118,12 @@ def _show_page(plan: CreditPlan, **forms: object) -> str:
         "complete": CompleteForm(version=plan.version),
         # What still stands between the plan and sign-off, the reflection aside.
         "missing": completion_problems(plan, reflection="x" * MIN_REFLECTION)
-        if plan.state == PlanState.in_progress
+        if plan.can(Action.complete, current_user)
         else [],
         "problems": [],
     }
     context.update(forms)
-    return render_template("plans/show.html", plan=plan, **context)
+    return render_template("plans/show.html", plan=plan, Action=Action, **context)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -167,7 +141,7 @@ def new() -> ResponseReturnValue:
     plan = services.create_plan(
         current_user,
         term_id=form.term_id.data,
-        credits_requested=form.credits_requested.data,
+        credits_requested=_required(form.credits_requested.data),
         objectives=form.objectives.data or "",
     )
     db.session.commit()
@@ -192,7 +166,7 @@ def edit(plan_id: int) -> ResponseReturnValue:
             plan,
             current_user,
             term_id=form.term_id.data,
-            credits_requested=form.credits_requested.data,
+            credits_requested=_required(form.credits_requested.data),
             objectives=form.objectives.data or "",
         )
         db.session.commit()
@@ -206,6 +180,13 @@ def _term_choices(plan: CreditPlan) -> list[tuple[int, str]]:
     if plan.term not in terms:
         terms.insert(0, plan.term)
     return [(t.id, str(t)) for t in terms]
+
+
+def _required(number: int | None) -> int:
+    """A number of a form that validated it as required (``InputRequired``)."""
+    if number is None:
+        raise ValueError("a validated form holds a number here")
+    return number
 
 
 def _edit_page(plan: CreditPlan, form: PlanForm, problems: list[str] | None = None) -> str:
@@ -223,6 +204,7 @@ def _edit_page(plan: CreditPlan, form: PlanForm, problems: list[str] | None = No
         sponsor_form=SponsorForm(),
         placement_form=PlacementForm(),
         submit_form=VersionForm(version=plan.version),
+        Action=Action,
     )
 
 
@@ -234,8 +216,9 @@ def choose_sponsor(plan_id: int) -> ResponseReturnValue:
     form = SponsorForm()
     if not form.validate_on_submit():
         abort(400)
+    uid = form.uid.data or ""
     return _edit_action(
-        plan, lambda: services.choose_sponsor(plan, current_user, form.uid.data), "Sponsor chosen."
+        plan, lambda: services.choose_sponsor(plan, current_user, uid), "Sponsor chosen."
     )
 
 
@@ -245,12 +228,11 @@ def add_placement(plan_id: int) -> ResponseReturnValue:
     """Add a catalogue project to the plan."""
     plan = get_or_404(CreditPlan, plan_id)
     form = PlacementForm()
-    if not form.validate_on_submit() or whole_number(form.project_id.data) is None:
+    project_id = whole_number(form.project_id.data)
+    if not form.validate_on_submit() or project_id is None:
         abort(400)
     return _edit_action(
-        plan,
-        lambda: services.add_placement(plan, current_user, int(form.project_id.data)),
-        "Project added.",
+        plan, lambda: services.add_placement(plan, current_user, project_id), "Project added."
     )
 
 
@@ -266,15 +248,15 @@ def remove_placement(plan_id: int, placement_id: int) -> ResponseReturnValue:
     )
 
 
-def _edit_action(plan: CreditPlan, action, done: str) -> ResponseReturnValue:
+def _edit_action(plan: CreditPlan, change: Callable[[], object], done: str) -> ResponseReturnValue:
+    """Make one change to the draft, then back to its edit page saying what happened."""
     try:
-        action()
-    except TransitionError as error:
-        db.session.rollback()
-        for problem in error.problems:
-            flash(problem, "error")
+        with unit_of_work():
+            change()
+    except Refused as refused:
+        for message in refused.messages:
+            flash(message, "error")
     else:
-        db.session.commit()
         flash(done, "info")
     return redirect(url_for(".edit", plan_id=plan.id))
 
@@ -287,10 +269,9 @@ def _edit_action(plan: CreditPlan, action, done: str) -> ResponseReturnValue:
 def submit(plan_id: int) -> ResponseReturnValue:
     """Send the plan to the advisors (first time or after changes)."""
     plan = get_or_404(CreditPlan, plan_id)
-    name = "resubmit" if plan.state.value == "changes_requested" else "submit"
     return _transition(
         plan,
-        name,
+        submit_action(plan),
         VersionForm(),
         "Plan submitted. An advisor will review it.",
         back=".edit" if plan.can_edit(current_user) else ".show",
@@ -306,16 +287,16 @@ def complete(plan_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _show_page(plan, complete=form), 422
     try:
-        perform(
-            plan,
-            "complete",
-            by=current_user,
-            version=_version(form),
-            reflection=form.reflection.data or "",
-        )
-        db.session.commit()
-    except (TransitionError, StaleDataError) as error:
-        return _refused(plan, error, complete=form)
+        with unit_of_work():
+            perform(
+                plan,
+                Action.complete,
+                by=current_user,
+                version=seen_version(form.version.data),
+                reflection=form.reflection.data or "",
+            )
+    except Refused as refused:
+        return _refused(plan, refused, complete=form)
     flash("Plan sent to your sponsor for sign-off.", "info")
     return redirect(url_for(".show", plan_id=plan.id))
 
@@ -325,7 +306,7 @@ def complete(plan_id: int) -> ResponseReturnValue:
 def recall(plan_id: int) -> ResponseReturnValue:
     """Take a submitted plan back to the draft to change it."""
     plan = get_or_404(CreditPlan, plan_id)
-    return _transition(plan, "recall", VersionForm(), "Plan recalled; it is a draft again.")
+    return _transition(plan, Action.recall, VersionForm(), "Plan recalled; it is a draft again.")
 
 
 @bp.route("/<int:plan_id>/withdraw", methods=["GET", "POST"])
@@ -335,10 +316,10 @@ def withdraw(plan_id: int) -> ResponseReturnValue:
     plan = get_or_404(CreditPlan, plan_id)
     form = VersionForm(version=plan.version)
     if request.method == "GET":
-        if not plan.can_withdraw(current_user):
+        if not plan.can(Action.withdraw, current_user):
             abort(404)
         return render_template("plans/confirm.html", plan=plan, form=form, action="withdraw")
-    return _transition(plan, "withdraw", form, "Plan withdrawn.")
+    return _transition(plan, Action.withdraw, form, "Plan withdrawn.")
 
 
 @bp.route("/<int:plan_id>/delete", methods=["GET", "POST"])
@@ -361,40 +342,40 @@ def delete(plan_id: int) -> ResponseReturnValue:
 @login_required
 def approve(plan_id: int) -> ResponseReturnValue:
     """Approve a submitted plan, possibly for fewer credits."""
-    return _review(plan_id, "approve", "Plan approved.")
+    return _review(plan_id, Action.approve, "Plan approved.")
 
 
 @bp.post("/<int:plan_id>/request-changes")
 @login_required
 def request_changes(plan_id: int) -> ResponseReturnValue:
     """Send the plan back to the student with a comment."""
-    return _review(plan_id, "request_changes", "Plan sent back to the student.")
+    return _review(plan_id, Action.request_changes, "Plan sent back to the student.")
 
 
 @bp.post("/<int:plan_id>/reject")
 @login_required
 def reject(plan_id: int) -> ResponseReturnValue:
     """Reject the plan with a reason."""
-    return _review(plan_id, "reject", "Plan rejected.")
+    return _review(plan_id, Action.reject, "Plan rejected.")
 
 
-def _review(plan_id: int, name: str, done: str) -> ResponseReturnValue:
+def _review(plan_id: int, action: Action, done: str) -> ResponseReturnValue:
     plan = get_or_404(CreditPlan, plan_id)
     form = ReviewForm()
     if not form.validate_on_submit():
         return _show_page(plan, review=form), 422
     try:
-        perform(
-            plan,
-            name,
-            by=current_user,
-            version=_version(form),
-            comment=form.comment.data or "",
-            credits=form.credits.data,
-        )
-        db.session.commit()
-    except (TransitionError, StaleDataError) as error:
-        return _refused(plan, error, review=form)
+        with unit_of_work():
+            perform(
+                plan,
+                action,
+                by=current_user,
+                version=seen_version(form.version.data),
+                comment=form.comment.data or "",
+                credits=form.credits.data,
+            )
+    except Refused as refused:
+        return _refused(plan, refused, review=form)
     flash(done, "info")
     return redirect(
         url_for(".queue")
@@ -404,51 +385,36 @@ def _review(plan_id: int, name: str, done: str) -> ResponseReturnValue:
 
 
 def _transition(
-    plan: CreditPlan, name: str, form: VersionForm, done: str, back: str = ".show"
+    plan: CreditPlan, action: Action, form: VersionForm, done: str, back: str = ".show"
 ) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     try:
-        perform(plan, name, by=current_user, version=_version(form))
-        db.session.commit()
-    except (TransitionError, StaleDataError) as error:
-        if (
-            back == ".edit"
-            and isinstance(error, TransitionError)
-            and not isinstance(error, StalePlan)
-        ):
-            db.session.rollback()
-            plan = db.session.get(CreditPlan, plan.id)
-            form = PlanForm(obj=plan)
-            form.term_id.choices = _term_choices(plan)
-            return _edit_page(plan, form, problems=error.problems), 422
-        return _refused(plan, error)
+        with unit_of_work():
+            perform(plan, action, by=current_user, version=seen_version(form.version.data))
+    except Refused as refused:
+        if back == ".edit" and not isinstance(refused, Stale):
+            # Refused by the rules: the draft's edit page shows what to fix.
+            edit_form = PlanForm(obj=plan)
+            edit_form.term_id.choices = _term_choices(plan)
+            return _edit_page(plan, edit_form, problems=refused.messages), refused.status
+        return _refused(plan, refused)
     flash(done, "info")
     return redirect(url_for(".show", plan_id=plan.id))
 
 
 def _refused(
     plan: CreditPlan,
-    error: Exception,
+    refused: Refused,
     review: ReviewForm | None = None,
     complete: CompleteForm | None = None,
 ) -> ResponseReturnValue:
-    db.session.rollback()
-    if isinstance(error, StaleDataError):
-        error = StalePlan()
-    plan = db.session.get(CreditPlan, plan.id)
-    status = 409 if isinstance(error, StalePlan) else 422
-    if review is not None:
-        review.version.data = plan.version  # the page now shows the current plan
-    forms: dict[str, object] = {}
+    """The plan page as the plan is now (the unit of work rolled back), entries kept."""
+    forms: dict[str, VersionForm] = {}
     if review is not None:
         forms["review"] = review
     if complete is not None:
-        complete.version.data = plan.version
         forms["complete"] = complete
-    return _show_page(plan, problems=error.problems, **forms), status  # type: ignore[union-attr]
-
-
-def _version(form: VersionForm) -> int | None:
-    number = whole_number(form.version.data)
-    return -1 if number is None else number
+    for kept in forms.values():
+        kept.version.data = str(plan.version)  # the page now shows the current plan
+    return _show_page(plan, problems=refused.messages, **forms), refused.status

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from careercredit import clock
 from careercredit.audit import record_event
 from careercredit.auth.ldap import DirectoryUnavailable
 from careercredit.auth.services import directory, mapped_roles, sync_person
 from careercredit.extensions import db
+from careercredit.hours.services import plan_hours_options
 from careercredit.ids import whole_number
 from careercredit.models import (
     CreditPlan,
     Employer,
     Placement,
+    PlanComment,
     PlanState,
     Project,
     ProjectStatus,
@@ -31,12 +33,46 @@ from careercredit.pagination import paginate_ids
 from careercredit.plans.workflow import TransitionError
 from careercredit.sql import contains_ignoring_case
 
+# -- one plan -----------------------------------------------------------------
+
+
+def plan_for_page(plan_id: int) -> CreditPlan | None:
+    """The plan with everything its page shows: one query per kind of row, whatever its size."""
+    return db.session.get(
+        CreditPlan,
+        plan_id,
+        options=[
+            joinedload(CreditPlan.student).lazyload(User.role_rows),
+            joinedload(CreditPlan.sponsor).lazyload(User.role_rows),
+            joinedload(CreditPlan.term),
+            joinedload(CreditPlan.sign_off),
+            joinedload(CreditPlan.posting),
+            selectinload(CreditPlan.amendments),
+            plan_hours_options(),
+            selectinload(CreditPlan.placements).selectinload(Placement.evaluations),
+            selectinload(CreditPlan.placements).selectinload(Placement.links),
+            selectinload(CreditPlan.placements).selectinload(Placement.deliverables),
+            selectinload(CreditPlan.comments).joinedload(PlanComment.author),
+            selectinload(CreditPlan.placements)
+            .joinedload(Placement.project)
+            .options(joinedload(Project.employer), joinedload(Project.supervisor)),
+        ],
+    )
+
+
+def record_view(plan: CreditPlan, by: User) -> None:
+    """Record that ``by``, a member of staff, looked at the plan (a student's record)."""
+    record_event("plan.view", actor=by, object_type="credit_plan", object_id=plan.id)
+
+
+# -- drafts -------------------------------------------------------------------
+
 
 def open_terms() -> list[Term]:
     """Terms a student can still plan for: current and upcoming, earliest first."""
     return list(
         db.session.scalars(
-            select(Term).where(Term.ends_on >= date.today()).order_by(Term.starts_on)
+            select(Term).where(Term.ends_on >= clock.today()).order_by(Term.starts_on)
         )
     )
 
@@ -67,7 +103,7 @@ def create_plan(
 def update_plan(plan: CreditPlan, by: User, **values: Any) -> None:
     """Change the draft's own fields; records what changed."""
     _require_editable(plan, by)
-    changes = {}
+    changes: dict[str, dict[str, Any]] = {}
     for key, value in values.items():
         if key == "objectives":
             value = value.strip()
@@ -255,7 +291,7 @@ class PlanFilters:
     part of an employer's name; either may also be an id (links use ids).
     """
 
-    state: str | None = None
+    state: PlanState | None = None
     term_id: int | None = None
     sponsor: str = ""
     employer: str = ""
@@ -268,8 +304,8 @@ def plans_page(
     ids = select(CreditPlan.id).where(CreditPlan.visible_to(user))
     if own:
         ids = ids.where(CreditPlan.student_id == user.id)
-    if filters.state in PlanState.__members__:
-        ids = ids.where(CreditPlan.state == PlanState(filters.state))
+    if filters.state is not None:
+        ids = ids.where(CreditPlan.state == filters.state)
     ids = _filtered(ids, filters).order_by(CreditPlan.updated_at.desc(), CreditPlan.id.desc())
     return paginate_ids(ids, _with_list_columns(select(CreditPlan)), page=page, per_page=per_page)
 

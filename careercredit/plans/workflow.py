@@ -8,14 +8,15 @@ leaves neither an audit event nor a message behind.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
+from careercredit import clock
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.links import external_url
@@ -24,29 +25,42 @@ from careercredit.models.catalogue import ProjectStatus
 from careercredit.models.hours import hours_text
 from careercredit.models.people import UserRole
 from careercredit.models.records import SignOff
+from careercredit.models.supervision import LinkPurpose
 from careercredit.outbox.services import queue_email
+from careercredit.refusals import Refused, Stale
 
 S = PlanState
 MIN_OBJECTIVES = 50
 MIN_REFLECTION = 100
 
 
-class TransitionError(Exception):
-    """A transition that cannot happen; ``problems`` say why, in words for people."""
+class Action(enum.StrEnum):
+    """What can be done to a plan: one name per transition of ``TRANSITIONS``.
 
-    def __init__(self, *problems: str) -> None:
-        super().__init__(" ".join(problems))
-        self.problems = list(problems)
+    ``perform`` does it and ``CreditPlan.can`` asks whether a person may do it
+    now; the audit event of an action is ``plan.<action>``.
+    """
+
+    submit = "submit"
+    recall = "recall"
+    resubmit = "resubmit"
+    approve = "approve"
+    request_changes = "request_changes"
+    reject = "reject"
+    start = "start"
+    complete = "complete"
+    sign_off = "sign_off"
+    send_back = "send_back"
+    post = "post"
+    withdraw = "withdraw"
 
 
-class StalePlan(TransitionError):
-    """Someone else changed the plan since the actor loaded it."""
+class TransitionError(Refused):
+    """A change to a plan that the rules refuse; the messages say why, in words for people."""
 
-    def __init__(self) -> None:
-        super().__init__(
-            "This plan was changed by someone else in the meantime. "
-            "Review its current state and try again."
-        )
+
+class StalePlan(Stale):
+    """Someone else changed the plan since the actor loaded it (the version they saw)."""
 
 
 def _is_student(plan: CreditPlan, user: User | None) -> bool:
@@ -58,7 +72,7 @@ def _is_reviewer(plan: CreditPlan, user: User | None) -> bool:
 
 
 def _is_sponsor(plan: CreditPlan, user: User | None) -> bool:
-    return user is not None and user.has_role(Role.faculty) and user.id == plan.sponsor_id
+    return plan.sponsored_by(user)
 
 
 def _is_registrar(plan: CreditPlan, user: User | None) -> bool:
@@ -71,15 +85,20 @@ def _is_system(plan: CreditPlan, user: User | None) -> bool:
 
 @dataclass(frozen=True)
 class Transition:
-    """One arrow of the diagram in DESIGN.md."""
+    """One arrow of the plan's state diagram (see docs/architecture.md, the state machine)."""
 
-    name: str
+    name: Action
     sources: frozenset[PlanState]
     target: PlanState
+    #: Who may take the arrow, whatever the state (the person's side of ``permits``).
     allowed: Callable[[CreditPlan, User | None], bool]
     #: What the action is called in messages ("approved", "sent back", ...).
     verb: str
     rules: tuple[Callable[..., list[str]], ...] = field(default=())
+
+    def permits(self, plan: CreditPlan, user: User | None) -> bool:
+        """Whether ``user`` may take this arrow from the plan's state now (rules aside)."""
+        return plan.state in self.sources and self.allowed(plan, user)
 
 
 def submission_problems(plan: CreditPlan, **_: Any) -> list[str]:
@@ -143,7 +162,7 @@ def completion_problems(plan: CreditPlan, reflection: str = "", **_: Any) -> lis
             f"Supervisors have verified {hours_text(plan.verified_hours)} of the {required} "
             "hours needed."
         )
-    missing = [p.project.title for p in plan.placements if p.evaluation("final") is None]
+    missing = [p.project.title for p in plan.placements if p.evaluation(LinkPurpose.final) is None]
     if missing:
         problems.append(f"A final evaluation is still missing for: {', '.join(missing)}.")
     if len(reflection.strip()) < MIN_REFLECTION:
@@ -200,20 +219,20 @@ BEFORE_SIGNOFF = frozenset(
     {S.draft, S.submitted, S.changes_requested, S.approved, S.in_progress, S.awaiting_signoff}
 )
 
-TRANSITIONS: dict[str, Transition] = {
+TRANSITIONS: dict[Action, Transition] = {
     t.name: t
     for t in (
         Transition(
-            "submit",
+            Action.submit,
             frozenset({S.draft}),
             S.submitted,
             _is_student,
             "submitted",
             (submission_problems,),
         ),
-        Transition("recall", frozenset({S.submitted}), S.draft, _is_student, "recalled"),
+        Transition(Action.recall, frozenset({S.submitted}), S.draft, _is_student, "recalled"),
         Transition(
-            "resubmit",
+            Action.resubmit,
             frozenset({S.changes_requested}),
             S.submitted,
             _is_student,
@@ -221,7 +240,7 @@ TRANSITIONS: dict[str, Transition] = {
             (submission_problems,),
         ),
         Transition(
-            "approve",
+            Action.approve,
             frozenset({S.submitted}),
             S.approved,
             _is_reviewer,
@@ -229,7 +248,7 @@ TRANSITIONS: dict[str, Transition] = {
             (approval_problems,),
         ),
         Transition(
-            "request_changes",
+            Action.request_changes,
             frozenset({S.submitted}),
             S.changes_requested,
             _is_reviewer,
@@ -237,16 +256,16 @@ TRANSITIONS: dict[str, Transition] = {
             (comment_required,),
         ),
         Transition(
-            "reject",
+            Action.reject,
             frozenset({S.submitted}),
             S.rejected,
             _is_reviewer,
             "rejected",
             (comment_required,),
         ),
-        Transition("start", frozenset({S.approved}), S.in_progress, _is_system, "started"),
+        Transition(Action.start, frozenset({S.approved}), S.in_progress, _is_system, "started"),
         Transition(
-            "complete",
+            Action.complete,
             frozenset({S.in_progress}),
             S.awaiting_signoff,
             _is_student,
@@ -254,7 +273,7 @@ TRANSITIONS: dict[str, Transition] = {
             (completion_problems,),
         ),
         Transition(
-            "sign_off",
+            Action.sign_off,
             frozenset({S.awaiting_signoff}),
             S.signed_off,
             _is_sponsor,
@@ -262,30 +281,32 @@ TRANSITIONS: dict[str, Transition] = {
             (signoff_problems,),
         ),
         Transition(
-            "send_back",
+            Action.send_back,
             frozenset({S.awaiting_signoff}),
             S.in_progress,
             _is_sponsor,
             "sent back to the student",
             (comment_required,),
         ),
-        Transition("post", frozenset({S.signed_off}), S.posted, _is_registrar, "posted"),
-        Transition("withdraw", BEFORE_SIGNOFF, S.withdrawn, _is_student, "withdrawn"),
+        Transition(Action.post, frozenset({S.signed_off}), S.posted, _is_registrar, "posted"),
+        Transition(Action.withdraw, BEFORE_SIGNOFF, S.withdrawn, _is_student, "withdrawn"),
     )
 }
 
 COMMENT_KINDS = {
-    "send_back": CommentKind.changes_requested,
-    "approve": CommentKind.approved,
-    "request_changes": CommentKind.changes_requested,
-    "reject": CommentKind.rejected,
-    "withdraw": CommentKind.withdrawn,
+    Action.send_back: CommentKind.changes_requested,
+    Action.approve: CommentKind.approved,
+    Action.request_changes: CommentKind.changes_requested,
+    Action.reject: CommentKind.rejected,
+    Action.withdraw: CommentKind.withdrawn,
 }
+#: The advisors' decisions on a submitted plan.
+DECISIONS = frozenset({Action.approve, Action.request_changes, Action.reject})
 
 
 def perform(
     plan: CreditPlan,
-    name: str,
+    action: Action,
     *,
     by: User | None,
     version: int | None = None,
@@ -294,14 +315,14 @@ def perform(
     reflection: str = "",
     grade: str | None = None,
 ) -> None:
-    """Move ``plan`` along transition ``name``; raise ``TransitionError`` if it may not.
+    """Do ``action`` to ``plan``; raise ``TransitionError`` if it may not be done.
 
     ``version`` is the plan version the actor saw; a different current version
-    means someone acted meanwhile. The caller commits (and turns a
-    ``StaleDataError`` at commit, a race lost at the very last moment, into
-    ``StalePlan``'s message).
+    means someone acted meanwhile (``StalePlan``). The caller commits, in a
+    ``unit_of_work`` that turns a race lost at the very last moment (a
+    ``StaleDataError`` at flush or commit) into the same refusal.
     """
-    transition = TRANSITIONS[name]
+    transition = TRANSITIONS[action]
     if version is not None and version != plan.version:
         raise StalePlan
     if plan.state not in transition.sources:
@@ -320,14 +341,14 @@ def perform(
 
     before = plan.state
     _apply(plan, transition, credits=credits)
-    if name == "complete":
+    if action == Action.complete:
         plan.reflection = reflection.strip()
-    if name == "sign_off" and by is not None:
+    if action == Action.sign_off and by is not None:
         plan.sign_off = SignOff(
             grade=grade, credits_awarded=credits, comment=comment.strip(), signed_by_id=by.id
         )
-    if comment.strip() and by is not None and name != "sign_off":
-        kind = COMMENT_KINDS.get(name, CommentKind.note)
+    if comment.strip() and by is not None and action != Action.sign_off:
+        kind = COMMENT_KINDS.get(action, CommentKind.note)
         db.session.add(PlanComment(plan=plan, author_id=by.id, kind=kind, body=comment.strip()))
     details: dict[str, Any] = {"from": before.value, "to": plan.state.value}
     if credits is not None:
@@ -337,21 +358,26 @@ def perform(
     if comment.strip():
         details["comment"] = comment.strip()
     record_event(
-        f"plan.{name}", actor=by, object_type="credit_plan", object_id=plan.id, details=details
+        f"plan.{action}", actor=by, object_type="credit_plan", object_id=plan.id, details=details
     )
     _notify(plan, transition, comment=comment.strip())
 
 
 def _apply(plan: CreditPlan, transition: Transition, credits: int | None) -> None:
-    now = datetime.now(UTC)
+    now = clock.now()
     plan.state = transition.target
     if transition.target == S.submitted:
         plan.submitted_at = now
         plan.credits_approved = None
-    elif transition.name in {"approve", "request_changes", "reject"}:
+    elif transition.name in DECISIONS:
         plan.decided_at = now
-        if transition.name == "approve":
+        if transition.name == Action.approve:
             plan.credits_approved = credits or plan.credits_requested
+
+
+def submit_action(plan: CreditPlan) -> Action:
+    """Sending a plan to the advisors: resubmitting it after changes, else submitting it."""
+    return Action.resubmit if plan.state == S.changes_requested else Action.submit
 
 
 def advisor_addresses() -> list[str]:
@@ -361,24 +387,25 @@ def advisor_addresses() -> list[str]:
         .join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role == Role.advisor, User.email.is_not(None))
     )
-    return list(db.session.scalars(query))
+    return [email for email in db.session.scalars(query) if email is not None]
 
 
 def _notify(plan: CreditPlan, transition: Transition, comment: str) -> None:
     link = external_url("plans.show", plan_id=plan.id)
     context = {"plan": plan, "transition": transition, "comment": comment, "link": link}
+    action = transition.name
     if transition.target == S.submitted:
         sponsor = plan.sponsor.email if plan.sponsor else None
         queue_email([*advisor_addresses(), sponsor], "plan_submitted", **context)
-    elif transition.name in {"approve", "request_changes", "reject"}:
+    elif action in DECISIONS:
         queue_email([plan.student.email], "plan_decided", **context)
-        if transition.name == "approve" and plan.sponsor:
+        if action == Action.approve and plan.sponsor:
             queue_email([plan.sponsor.email], "plan_approved_sponsor", **context)
-    elif transition.name == "withdraw" and plan.sponsor and plan.submitted_at:
+    elif action == Action.withdraw and plan.sponsor and plan.submitted_at:
         queue_email([plan.sponsor.email], "plan_withdrawn", **context)
-    elif transition.name == "complete" and plan.sponsor:
+    elif action == Action.complete and plan.sponsor:
         queue_email([plan.sponsor.email], "plan_ready_for_signoff", **context)
-    elif transition.name == "send_back":
+    elif action == Action.send_back:
         queue_email([plan.student.email], "plan_sent_back", **context)
-    elif transition.name == "post":
+    elif action == Action.post:
         queue_email([plan.student.email], "plan_posted", **context)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from careercredit.extensions import db
 from careercredit.models import ExportStatus, RecordExport, Role, Term, User
 from careercredit.records import export as jobs
-from careercredit.records.services import RecordError
+from careercredit.refusals import Refused, unit_of_work
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -51,11 +51,12 @@ def export_command(
         bar = _Bar(stack, f"Issuing records of {export.term.code}")
         try:
             done = jobs.run_export(export.id, processes=processes, progress=bar, runner=runner)
-        except RecordError as error:
-            raise click.ClickException(str(error)) from None
+        except Refused as refused:
+            raise click.ClickException(" ".join(refused.messages)) from None
         except Exception:
             failed = db.session.get(RecordExport, export.id)
-            raise click.ClickException(failed.error if failed else "The export failed.") from None
+            error = failed.error if failed is not None else None
+            raise click.ClickException(error or "The export failed.") from None
     click.echo(
         f"issued {done.done} of {done.total} record(s) of {done.term.code}; "
         f"export {done.id} is {done.status.value}"
@@ -92,10 +93,10 @@ def _create(term_code: str, by: User) -> RecordExport:
     if term is None:
         raise click.BadParameter(f"There is no term {term_code}.", param_hint="--term")
     try:
-        export = jobs.create_export(term, by=by)
-    except RecordError as error:
-        raise click.ClickException(str(error)) from None
-    db.session.commit()
+        with unit_of_work():
+            export = jobs.create_export(term, by=by)
+    except Refused as refused:
+        raise click.ClickException(" ".join(refused.messages)) from None
     return export
 
 

@@ -7,13 +7,15 @@ or a document-signing provider.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from careercredit import clock
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ def _pem(cert: x509.Certificate) -> bytes:
 def make_demo_ca(directory: Path, organisation: str = "CareerCredit Demo University") -> DemoCA:
     """Write a CA certificate and a signing certificate and key (no password) into directory."""
     directory.mkdir(parents=True, exist_ok=True)
-    now = datetime.now(UTC) - timedelta(minutes=5)
+    now = clock.now() - timedelta(minutes=5)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = _name(f"{organisation} Demo Root CA", organisation)
     ca_cert = (

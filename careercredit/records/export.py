@@ -20,11 +20,11 @@ import signal
 import threading
 import zipfile
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from tempfile import SpooledTemporaryFile
 from typing import IO
 
@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.utils import secure_filename
 
+from careercredit import clock
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.models import (
@@ -49,7 +50,8 @@ from careercredit.models import (
 from careercredit.pdf import RecordData
 from careercredit.records.services import RecordError, prepare, render, store
 from careercredit.records.signing import SigningSettings, signing_settings
-from careercredit.sql import aware
+from careercredit.refusals import Refused
+from careercredit.sql import aware, rows_changed
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +71,7 @@ ZIP_IN_MEMORY = 32 * 1024 * 1024
 
 def render_in_processes(
     datas: Iterable[RecordData], signing: SigningSettings | None, processes: int
-) -> Iterator[bytes]:
+) -> Generator[bytes, None, None]:
     """Build (and sign) each record in ``processes`` worker processes; yield the PDFs in order.
 
     ``datas`` is read lazily, a few records ahead of the PDF last yielded.
@@ -145,9 +147,8 @@ def issued_count(export_id: int) -> int:
 def create_export(term: Term, *, by: User) -> RecordExport:
     """A new, queued export of the term's records, issued by ``by``; the caller commits."""
     if not db.session.scalar(_students_with_posted_credit(term.id).limit(1)):
-        raise RecordError(
-            f"No student has posted credit in {term.code}; there is nothing to export."
-        )
+        nothing = f"No student has posted credit in {term.code}; there is nothing to export."
+        raise RecordError(problems={"term": nothing})
     export = RecordExport(term_id=term.id, created_by_id=by.id, status=ExportStatus.queued)
     db.session.add(export)
     db.session.flush()
@@ -159,6 +160,14 @@ def create_export(term: Term, *, by: User) -> RecordExport:
         details={"term": term.code},
     )
     return export
+
+
+def create_export_of(term_id: int, *, by: User) -> RecordExport:
+    """``create_export`` of the term a registrar chose by id; refused if there is none."""
+    term = db.session.get(Term, term_id)
+    if term is None:
+        raise RecordError(problems={"term": "Choose a term from the list."})
+    return create_export(term, by=by)
 
 
 def last_activity(export: RecordExport) -> datetime:
@@ -182,7 +191,7 @@ def resumable(export: RecordExport, *, now: datetime | None = None) -> bool:
         return False
     if export.status == ExportStatus.failed:
         return True
-    return last_activity(export) < (now or datetime.now(UTC)) - STALE_AFTER
+    return last_activity(export) < (now or clock.now()) - STALE_AFTER
 
 
 def requeue(export: RecordExport, *, by: User) -> bool:
@@ -192,7 +201,7 @@ def requeue(export: RecordExport, *, by: User) -> bool:
     """
     if not resumable(export):
         return False
-    queued = db.session.execute(
+    queued = rows_changed(
         update(RecordExport)
         .where(
             RecordExport.id == export.id,
@@ -201,7 +210,7 @@ def requeue(export: RecordExport, *, by: User) -> bool:
         )
         .values(status=ExportStatus.queued, error=None, finished_at=None)
     )
-    if queued.rowcount != 1:
+    if queued != 1:
         db.session.rollback()
         return False
     record_event("record.export.resume", actor=by, object_type="record_export", object_id=export.id)
@@ -212,7 +221,7 @@ def requeue(export: RecordExport, *, by: User) -> bool:
 def _claim(export: RecordExport, runner: User | None) -> bool:
     """Mark the job running unless another run changed it since it was read; commit."""
     resumed = export.status != ExportStatus.queued
-    claimed = db.session.execute(
+    claimed = rows_changed(
         update(RecordExport)
         .where(
             RecordExport.id == export.id,
@@ -221,7 +230,7 @@ def _claim(export: RecordExport, runner: User | None) -> bool:
         )
         .values(status=ExportStatus.running, error=None, finished_at=None)
     )
-    if claimed.rowcount != 1:
+    if claimed != 1:
         db.session.rollback()
         return False
     record_event(
@@ -266,7 +275,7 @@ def run_export(
         db.session.rollback()
         _mark_failed(export_id, exc)
         raise
-    return db.session.get(RecordExport, export_id)
+    return export
 
 
 class _LostRace(Exception):
@@ -301,7 +310,7 @@ def _issue_pending(export: RecordExport, processes: int, progress: Progress) -> 
             db.session.commit()
             progress(export.done, export.total)
     export.status = ExportStatus.done
-    export.finished_at = datetime.now(UTC)
+    export.finished_at = clock.now()
     db.session.commit()
 
 
@@ -310,7 +319,7 @@ def _mark_failed(export_id: int, exc: BaseException) -> None:
     if export is None:
         return
     export.status = ExportStatus.failed
-    export.finished_at = datetime.now(UTC)
+    export.finished_at = clock.now()
     export.error = (
         f"Stopped after {export.done} of {export.total} records: {_reason(exc)} "
         "Resume the export to issue the rest; records already issued stay as they are."
@@ -319,8 +328,8 @@ def _mark_failed(export_id: int, exc: BaseException) -> None:
 
 
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, RecordError):
-        return str(exc)
+    if isinstance(exc, Refused):
+        return " ".join(exc.messages)
     if isinstance(exc, KeyboardInterrupt):
         return "the run was interrupted."
     if isinstance(exc, BrokenProcessPool):
@@ -371,9 +380,9 @@ def write_zip(export: RecordExport) -> IO[bytes]:
     try:
         with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for document in documents:
-                content = db.session.scalar(
+                content = db.session.scalars(
                     select(RecordDocument.content).where(RecordDocument.id == document.id)
-                )
+                ).one()
                 archive.writestr(zip_entry_name(document), content)
     except BaseException:
         spool.close()

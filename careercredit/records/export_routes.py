@@ -9,37 +9,24 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
-from wtforms import SelectField
-from wtforms.validators import InputRequired
 
 from careercredit.access import get_or_404, roles_required
 from careercredit.audit import record_event
-from careercredit.extensions import db
-from careercredit.forms import Form
-from careercredit.models import ExportStatus, RecordExport, Role, Term
+from careercredit.models import ExportStatus, RecordExport, Role
 from careercredit.records import export as jobs
-from careercredit.records.services import RecordError
+from careercredit.records import queries
+from careercredit.records.forms import ResumeForm, StartExportForm
+from careercredit.refusals import Refused, show_on_form, unit_of_work
 
 bp = Blueprint("record_exports", __name__, url_prefix="/records/exports")
 
 PER_PAGE = 25
 
 
-class StartExportForm(Form):
-    """Choose the term whose records to export."""
-
-    term = SelectField(
-        "Term",
-        coerce=int,
-        validate_choice=False,
-        validators=[InputRequired("Choose a term from the list.")],
-    )
-
-
-class ResumeForm(Form):
-    """The "Resume" button of a failed or stalled export."""
+@bp.context_processor
+def _statuses() -> dict[str, object]:
+    """Templates compare an export's status with the enum, never with its spelling."""
+    return {"ExportStatus": ExportStatus}
 
 
 def _start_form() -> StartExportForm:
@@ -51,13 +38,8 @@ def _start_form() -> StartExportForm:
 
 
 def _index_page(form: StartExportForm, status: int = 200) -> ResponseReturnValue:
-    query = (
-        select(RecordExport)
-        .options(joinedload(RecordExport.term), joinedload(RecordExport.created_by))
-        .order_by(RecordExport.created_at.desc(), RecordExport.id.desc())
-    )
     page = request.args.get("page", 1, type=int) or 1
-    exports = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+    exports = queries.exports(page=page, per_page=PER_PAGE)
     return render_template("records/exports.html", exports=exports, form=form), status
 
 
@@ -75,19 +57,15 @@ def start() -> ResponseReturnValue:
     form = _start_form()
     if not form.validate_on_submit():
         return _index_page(form, 422)
-    term = db.session.get(Term, form.term.data)
-    if term is None:
-        form.term.errors = ["Choose a term from the list."]
-        return _index_page(form, 422)
     try:
-        export = jobs.create_export(term, by=current_user)
-    except RecordError as error:
-        db.session.rollback()
-        form.term.errors = [str(error)]
-        return _index_page(form, 422)
-    db.session.commit()
+        with unit_of_work():
+            export = jobs.create_export_of(form.term.data, by=current_user)
+    except Refused as refused:
+        show_on_form(form, refused)
+        return _index_page(form, refused.status)
+    code = export.term.code
     jobs.start_in_background(export.id, runner_id=current_user.id)
-    flash(f"Issuing the records of {term.code}. You may leave this page; the work goes on.", "info")
+    flash(f"Issuing the records of {code}. You may leave this page; the work goes on.", "info")
     return redirect(url_for(".show", export_id=export.id))
 
 
@@ -142,12 +120,12 @@ def download(export_id: int) -> ResponseReturnValue:
         return redirect(url_for(".show", export_id=export_id))
     archive = jobs.write_zip(export)
     name = f"official-records-{export.term.code}-{export.id}.zip"
-    record_event(
-        "record.export.download",
-        actor=current_user,
-        object_type="record_export",
-        object_id=export.id,
-        details={"documents": export.done},
-    )
-    db.session.commit()
+    with unit_of_work():
+        record_event(
+            "record.export.download",
+            actor=current_user,
+            object_type="record_export",
+            object_id=export.id,
+            details={"documents": export.done},
+        )
     return send_file(archive, mimetype="application/zip", as_attachment=True, download_name=name)

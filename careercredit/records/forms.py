@@ -1,9 +1,9 @@
-"""Forms of the records pages: a student's request, and the registrar's decisions."""
+"""Forms of the records pages: a student's request, the registrar's decisions and exports."""
 
 from __future__ import annotations
 
-from wtforms import BooleanField, IntegerField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from careercredit.forms import Form
@@ -71,3 +71,18 @@ class RevokeForm(Form):
         "I understand verification will report this record as revoked",
         validators=[DataRequired("Tick the box to confirm, or leave the record as it is.")],
     )
+
+
+class StartExportForm(Form):
+    """Choose the term whose records to export (the view offers the terms with posted credit)."""
+
+    term = SelectField(
+        "Term",
+        coerce=int,
+        validate_choice=False,
+        validators=[InputRequired("Choose a term from the list.")],
+    )
+
+
+class ResumeForm(Form):
+    """The "Resume" button of a failed or stalled export."""

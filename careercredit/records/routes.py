@@ -9,34 +9,33 @@ student's records, or downloading one, is an audit event.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
+from careercredit import clock
 from careercredit.access import roles_required
 from careercredit.audit import record_event
-from careercredit.extensions import db
+from careercredit.forms import Form
 from careercredit.models import RecordDocument, RecordRequest, RequestStatus, Role, User
-from careercredit.records import services
+from careercredit.pagination import requested_page
+from careercredit.records import queries, services
 from careercredit.records.forms import ButtonForm, DeclineForm, IssueForm, RequestForm, RevokeForm
 from careercredit.records.services import RecordError
+from careercredit.refusals import Refused, unit_of_work
 
 bp = Blueprint("records", __name__, url_prefix="/records")
 
 PER_PAGE = 25
 #: The registrar's page lists this many waiting requests, oldest first.
 PENDING_SHOWN = 50
-#: A student's page lists this many of their latest requests.
-REQUESTS_SHOWN = 20
 MAX_SEARCH = 100
 
 
-def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
+@bp.context_processor
+def _statuses() -> dict[str, object]:
+    """Templates compare a request's status with the enum, never with its spelling."""
+    return {"RequestStatus": RequestStatus}
 
 
 def _pdf(content: bytes, filename: str) -> Response:
@@ -51,9 +50,15 @@ def _pdf(content: bytes, filename: str) -> Response:
     )
 
 
-def _problem_status(problems: list[str] | None, *forms: object) -> int:
-    failed = any(getattr(form, "errors", None) for form in forms if form is not None)
-    return 422 if problems or failed else 200
+def _status(refused: Refused | None, form: Form | None = None) -> int:
+    """The status of a page that may show a refusal or a form with errors."""
+    if refused is not None:
+        return refused.status
+    return 422 if form is not None and form.errors else 200
+
+
+def _problems(refused: Refused | None) -> list[str]:
+    return refused.messages if refused is not None else []
 
 
 # -- loading --------------------------------------------------------------------
@@ -61,7 +66,7 @@ def _problem_status(problems: list[str] | None, *forms: object) -> int:
 
 def _document_or_404(document_id: int, *, lock: bool = False) -> RecordDocument:
     """The document if the signed-in person may see it; a write locks the row."""
-    document = db.session.get(RecordDocument, document_id, with_for_update=lock)
+    document = queries.document(document_id, lock=lock)
     if document is None or not document.can_view(current_user):
         abort(404)
     return document
@@ -69,7 +74,7 @@ def _document_or_404(document_id: int, *, lock: bool = False) -> RecordDocument:
 
 def _request_or_404(request_id: int) -> RecordRequest:
     """The request, locked, if the signed-in person may see it."""
-    record_request = db.session.get(RecordRequest, request_id, with_for_update=True)
+    record_request = queries.record_request(request_id, lock=True)
     if record_request is None or not record_request.can_view(current_user):
         abort(404)
     return record_request
@@ -77,48 +82,10 @@ def _request_or_404(request_id: int) -> RecordRequest:
 
 def _student_or_404(user_id: int) -> User:
     """A person with a record to show: a student, or anyone with posted credit."""
-    student = db.session.get(User, user_id)
+    student = queries.record_holder(user_id)
     if student is None:
         abort(404)
-    if not student.has_role(Role.student) and not services.has_posted_credit(student):
-        abort(404)
     return student
-
-
-def _pending_request(student: User) -> RecordRequest | None:
-    return db.session.scalar(
-        select(RecordRequest)
-        .where(
-            RecordRequest.student_id == student.id,
-            RecordRequest.status == RequestStatus.pending,
-        )
-        .with_for_update()
-    )
-
-
-def _student_context(student: User) -> dict[str, object]:
-    """What a records page shows of ``student``: posted credit, requests, documents."""
-    plans = services.posted_plans(student)
-    requests = db.session.scalars(
-        select(RecordRequest)
-        .where(RecordRequest.student_id == student.id)
-        .options(joinedload(RecordRequest.document))
-        .order_by(RecordRequest.created_at.desc(), RecordRequest.id.desc())
-        .limit(REQUESTS_SHOWN)
-    ).all()
-    documents = db.session.scalars(
-        select(RecordDocument)
-        .where(RecordDocument.student_id == student.id)
-        .order_by(RecordDocument.issued_at.desc(), RecordDocument.id.desc())
-    ).all()
-    return {
-        "student": student,
-        "plans": plans,
-        "total_credits": sum(plan.final_credits or 0 for plan in plans),
-        "requests": requests,
-        "pending": next((r for r in requests if r.status == RequestStatus.pending), None),
-        "documents": documents,
-    }
 
 
 # -- the student ----------------------------------------------------------------
@@ -132,16 +99,16 @@ def mine() -> ResponseReturnValue:
 
 
 def _mine_page(
-    form: RequestForm | None = None, problems: list[str] | None = None
+    form: RequestForm | None = None, refused: Refused | None = None
 ) -> ResponseReturnValue:
     page = render_template(
         "records/mine.html",
         form=form or RequestForm(),
         button=ButtonForm(),
-        problems=problems or [],
-        **_student_context(current_user),
+        problems=_problems(refused),
+        **queries.student_record(current_user)._asdict(),
     )
-    return page, _problem_status(problems, form)
+    return page, _status(refused, form)
 
 
 @bp.get("/mine/unofficial.pdf")
@@ -152,11 +119,11 @@ def unofficial() -> ResponseReturnValue:
         flash("You have no posted credit yet, so there is no record to download.", "error")
         return redirect(url_for(".mine"))
     pdf = services.unofficial_copy(current_user)
-    record_event(
-        "record.unofficial", actor=current_user, object_type="user", object_id=current_user.id
-    )
-    db.session.commit()
-    return _pdf(pdf, f"unofficial-record-{date.today().isoformat()}.pdf")
+    with unit_of_work():
+        record_event(
+            "record.unofficial", actor=current_user, object_type="user", object_id=current_user.id
+        )
+    return _pdf(pdf, f"unofficial-record-{clock.today().isoformat()}.pdf")
 
 
 @bp.post("/mine/requests")
@@ -167,11 +134,10 @@ def ask() -> ResponseReturnValue:
     if not form.validate_on_submit():
         return _mine_page(form)
     try:
-        services.request_record(current_user, form.purpose.data or "")
-    except RecordError as error:
-        db.session.rollback()
-        return _mine_page(form, [str(error)])
-    db.session.commit()
+        with unit_of_work():
+            services.request_record(current_user, form.purpose.data or "")
+    except Refused as refused:
+        return _mine_page(form, refused)
     flash("Your request is with the registrar. You will get an e-mail when it is decided.", "info")
     return redirect(url_for(".mine"))
 
@@ -187,9 +153,11 @@ def cancel(request_id: int) -> ResponseReturnValue:
         abort(400)
     if not record_request.can_cancel(current_user):
         status = record_request.status.value
-        return _mine_page(problems=[f"This request is already {status}; nothing was cancelled."])
-    services.cancel_request(record_request, by=current_user)
-    db.session.commit()
+        return _mine_page(
+            refused=RecordError(f"This request is already {status}; nothing was cancelled.")
+        )
+    with unit_of_work():
+        services.cancel_request(record_request, by=current_user)
     flash("Your request is cancelled.", "info")
     return redirect(url_for(".mine"))
 
@@ -204,29 +172,18 @@ def index() -> ResponseReturnValue:
     return _index_page()
 
 
-def _index_page(problems: list[str] | None = None) -> ResponseReturnValue:
+def _index_page(refused: Refused | None = None) -> ResponseReturnValue:
     text = " ".join(request.args.get("q", "").split())[:MAX_SEARCH]
-    waiting = RecordRequest.status == RequestStatus.pending
-    pending = db.session.scalars(
-        select(RecordRequest)
-        .where(waiting)
-        .options(joinedload(RecordRequest.student))
-        .order_by(RecordRequest.created_at, RecordRequest.id)
-        .limit(PENDING_SHOWN)
-    ).all()
-    documents = db.paginate(
-        services.documents_query(text), page=_page(), per_page=PER_PAGE, error_out=False
-    )
     page = render_template(
         "records/index.html",
-        pending=pending,
-        pending_total=db.session.scalar(select(func.count(RecordRequest.id)).where(waiting)),
-        documents=documents,
+        pending=queries.waiting_requests(PENDING_SHOWN),
+        pending_total=queries.waiting_count(),
+        documents=queries.issued_documents(text, page=requested_page(), per_page=PER_PAGE),
         q=text,
         button=ButtonForm(),
-        problems=problems or [],
+        problems=_problems(refused),
     )
-    return page, _problem_status(problems)
+    return page, _status(refused)
 
 
 @bp.post("/requests/<int:request_id>/approve")
@@ -238,15 +195,14 @@ def approve(request_id: int) -> ResponseReturnValue:
         abort(400)
     if not record_request.can_decide(current_user):
         status = record_request.status.value
-        return _index_page([f"That request is already {status}; nothing was issued."])
+        return _index_page(RecordError(f"That request is already {status}; nothing was issued."))
     try:
-        document = services.issue_record(
-            record_request.student, by=current_user, request=record_request
-        )
-    except RecordError as error:
-        db.session.rollback()
-        return _index_page([str(error)])
-    db.session.commit()
+        with unit_of_work():
+            document = services.issue_record(
+                record_request.student, by=current_user, request=record_request
+            )
+    except Refused as refused:
+        return _index_page(refused)
     flash(f"Record {document.code} issued. The student has been e-mailed.", "info")
     return redirect(url_for(".document", document_id=document.id))
 
@@ -259,26 +215,30 @@ def decline(request_id: int) -> ResponseReturnValue:
     form = DeclineForm()
     if not record_request.can_decide(current_user):
         status = record_request.status.value
-        return _decline_page(record_request, form, [f"This request is already {status}."])
+        return _decline_page(
+            record_request, form, RecordError(f"This request is already {status}.")
+        )
     if request.method == "GET" or not form.validate_on_submit():
         return _decline_page(record_request, form)
     try:
-        services.decline_request(record_request, by=current_user, reason=form.reason.data or "")
-    except RecordError as error:
-        db.session.rollback()
-        return _decline_page(db.session.get(RecordRequest, request_id), form, [str(error)])
-    db.session.commit()
+        with unit_of_work():
+            services.decline_request(record_request, by=current_user, reason=form.reason.data or "")
+    except Refused as refused:
+        return _decline_page(record_request, form, refused)
     flash(f"Request of {record_request.student.display_name} declined; they were told why.")
     return redirect(url_for(".index"))
 
 
 def _decline_page(
-    record_request: RecordRequest, form: DeclineForm, problems: list[str] | None = None
+    record_request: RecordRequest, form: DeclineForm, refused: Refused | None = None
 ) -> ResponseReturnValue:
     page = render_template(
-        "records/decline.html", record_request=record_request, form=form, problems=problems or []
+        "records/decline.html",
+        record_request=record_request,
+        form=form,
+        problems=_problems(refused),
     )
-    return page, _problem_status(problems, form)
+    return page, _status(refused, form)
 
 
 @bp.get("/students/<int:user_id>")
@@ -288,19 +248,19 @@ def student(user_id: int) -> ResponseReturnValue:
     person = _student_or_404(user_id)
     if person.id != current_user.id:
         # Staff looking at a student's record is itself recorded.
-        record_event("record.view", actor=current_user, object_type="user", object_id=person.id)
-        db.session.commit()
+        with unit_of_work():
+            record_event("record.view", actor=current_user, object_type="user", object_id=person.id)
     return _student_page(person)
 
 
-def _student_page(person: User, problems: list[str] | None = None) -> ResponseReturnValue:
+def _student_page(person: User, refused: Refused | None = None) -> ResponseReturnValue:
     page = render_template(
         "records/student.html",
         button=IssueForm(latest=services.latest_document_id(person)),
-        problems=problems or [],
-        **_student_context(person),
+        problems=_problems(refused),
+        **queries.student_record(person)._asdict(),
     )
-    return page, _problem_status(problems)
+    return page, _status(refused)
 
 
 @bp.post("/students/<int:user_id>/issue")
@@ -311,16 +271,17 @@ def issue(user_id: int) -> ResponseReturnValue:
     form = IssueForm()
     if not form.validate_on_submit():
         abort(400)
-    latest = services.latest_document_id(person)
-    if latest != (form.latest.data or 0):
+    if services.latest_document_id(person) != (form.latest.data or 0):
         # A second click, or another registrar: the page was older than the last record.
-        return _student_page(person, ["A record was issued meanwhile; it is listed below."])
+        return _student_page(
+            person, RecordError("A record was issued meanwhile; it is listed below.")
+        )
     try:
-        document = services.issue_record(person, by=current_user, request=_pending_request(person))
-    except RecordError as error:
-        db.session.rollback()
-        return _student_page(db.session.get(User, user_id), [str(error)])
-    db.session.commit()
+        with unit_of_work():
+            waiting = queries.pending_request(person, lock=True)
+            document = services.issue_record(person, by=current_user, request=waiting)
+    except Refused as refused:
+        return _student_page(person, refused)
     flash(f"Record {document.code} issued. The student has been e-mailed.", "info")
     return redirect(url_for(".document", document_id=document.id))
 
@@ -334,24 +295,27 @@ def document(document_id: int) -> ResponseReturnValue:
     """An issued record: its code, hash, issuer and revocation."""
     record = _document_or_404(document_id)
     if record.student_id != current_user.id:
-        record_event(
-            "record.view", actor=current_user, object_type="record_document", object_id=record.id
-        )
-        db.session.commit()
+        with unit_of_work():
+            record_event(
+                "record.view",
+                actor=current_user,
+                object_type="record_document",
+                object_id=record.id,
+            )
     return _document_page(record)
 
 
 def _document_page(
-    record: RecordDocument, form: RevokeForm | None = None, problems: list[str] | None = None
+    record: RecordDocument, form: RevokeForm | None = None, refused: Refused | None = None
 ) -> ResponseReturnValue:
     page = render_template(
         "records/document.html",
         document=record,
         verify_url=services.verification_url(record.code),
         form=form or RevokeForm(),
-        problems=problems or [],
+        problems=_problems(refused),
     )
-    return page, _problem_status(problems, form)
+    return page, _status(refused, form)
 
 
 @bp.get("/documents/<int:document_id>/download")
@@ -359,16 +323,16 @@ def _document_page(
 def download(document_id: int) -> ResponseReturnValue:
     """The stored bytes of the record, exactly as issued."""
     record = _document_or_404(document_id)
-    if record.student_id != current_user.id:
-        record_event(
-            "record.download",
-            actor=current_user,
-            object_type="record_document",
-            object_id=record.id,
-            details={"code": record.code, "sha256": record.sha256},
-        )
-    content, filename = record.content, record.filename
-    db.session.commit()
+    with unit_of_work():
+        if record.student_id != current_user.id:
+            record_event(
+                "record.download",
+                actor=current_user,
+                object_type="record_document",
+                object_id=record.id,
+                details={"code": record.code, "sha256": record.sha256},
+            )
+        content, filename = record.content, record.filename
     return _pdf(content, filename)
 
 
@@ -379,14 +343,13 @@ def revoke(document_id: int) -> ResponseReturnValue:
     record = _document_or_404(document_id, lock=True)
     form = RevokeForm()
     if not record.can_revoke(current_user):
-        return _document_page(record, form, ["This record was already revoked."])
+        return _document_page(record, form, RecordError("This record was already revoked."))
     if not form.validate_on_submit():
         return _document_page(record, form)
     try:
-        services.revoke(record, by=current_user, reason=form.reason.data or "")
-    except RecordError as error:
-        db.session.rollback()
-        return _document_page(db.session.get(RecordDocument, document_id), form, [str(error)])
-    db.session.commit()
+        with unit_of_work():
+            services.revoke(record, by=current_user, reason=form.reason.data or "")
+    except Refused as refused:
+        return _document_page(record, form, refused)
     flash(f"Record {record.code} revoked. Verification now reports it as revoked.", "info")
     return redirect(url_for(".document", document_id=document_id))

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from careercredit import clock
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.links import external_url
@@ -25,6 +26,7 @@ from careercredit.models import (
     Deliverable,
     DeliverableStatus,
     Evaluation,
+    HourStatus,
     LinkPurpose,
     PlanState,
     RecordDocument,
@@ -46,6 +48,7 @@ from careercredit.pdf import (
     build_record,
 )
 from careercredit.records.signing import SigningSettings, sign_pdf, signing_settings
+from careercredit.refusals import Refused
 from careercredit.sql import LIKE_ESCAPE, contains_ignoring_case, escape_like
 
 #: Crockford's base32: no I, L, O or U, so a code read aloud or typed is not misread.
@@ -56,8 +59,8 @@ CODE_GROUPS = 4
 FEEDBACK_CHARS = 160
 
 
-class RecordError(Exception):
-    """A record cannot be issued or changed as asked; the message says why."""
+class RecordError(Refused):
+    """A record cannot be issued, changed or exported as asked; the messages say why."""
 
 
 def new_code() -> str:
@@ -69,7 +72,7 @@ def new_code() -> str:
 def normalise_code(text: str) -> str:
     """A code as a visitor typed it, in the stored form (upper case, no spaces)."""
     cleaned = "".join(text.split()).upper()
-    return cleaned.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return cleaned.translate(str.maketrans("OIL", "011"))
 
 
 def verification_url(code: str) -> str:
@@ -117,7 +120,7 @@ def _plan_row(plan: CreditPlan) -> PlanRow:
         Placement(
             employer=placement.project.employer.name,
             project=placement.project.title,
-            verified_hours=placement.hours_in("verified"),
+            verified_hours=placement.hours_in(HourStatus.verified),
             feedback_summary=_feedback(placement.evaluations),
             deliverables=_accepted(placement.deliverables),
         )
@@ -185,13 +188,14 @@ def unofficial_copy(student: User) -> bytes:
     data = record_data(
         student,
         registrar_name="",
-        issued_at=datetime.now(UTC).replace(microsecond=0),
+        issued_at=clock.now().replace(microsecond=0),
         unofficial=True,
     )
     return render(data, None)
 
 
 def has_posted_credit(student: User) -> bool:
+    """Whether ``student`` has a posted plan: something to put on a record."""
     return (
         db.session.scalar(
             select(CreditPlan.id)
@@ -209,7 +213,7 @@ def prepare(student: User, *, by: User, issued_at: datetime | None = None) -> Re
     return record_data(
         student,
         registrar_name=by.display_name,
-        issued_at=issued_at or datetime.now(UTC).replace(microsecond=0),
+        issued_at=issued_at or clock.now().replace(microsecond=0),
         code=new_code(),
     )
 
@@ -278,7 +282,7 @@ def revoke(document: RecordDocument, *, by: User, reason: str) -> None:
         raise RecordError("Say why the record is revoked.")
     if document.revoked:
         raise RecordError("This record was already revoked.")
-    document.revoked_at = datetime.now(UTC)
+    document.revoked_at = clock.now()
     document.revoked_by_id = by.id
     document.revoke_reason = reason
     record_event(
@@ -323,7 +327,7 @@ def decline_request(request: RecordRequest, *, by: User, reason: str) -> None:
         raise RecordError("Say why the request is declined; the student will read it.")
     request.status = RequestStatus.declined
     request.decided_by_id = by.id
-    request.decided_at = datetime.now(UTC)
+    request.decided_at = clock.now()
     request.decline_reason = reason
     record_event(
         "record.decline",
@@ -345,7 +349,7 @@ def cancel_request(request: RecordRequest, *, by: User) -> None:
     if request.status != RequestStatus.pending:
         raise RecordError(f"This request is already {request.status.value}.")
     request.status = RequestStatus.cancelled
-    request.decided_at = datetime.now(UTC)
+    request.decided_at = clock.now()
     record_event("record.cancel", actor=by, object_type="record_request", object_id=request.id)
 
 

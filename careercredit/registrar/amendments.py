@@ -7,11 +7,10 @@ SIS (action ``amend``).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+from careercredit import clock
 from careercredit.audit import record_event
 from careercredit.models import Amendment, CreditPlan, PlanState, Role, User
-from careercredit.plans.workflow import TransitionError
+from careercredit.refusals import Refused
 
 MAX_CREDITS = 12
 MAX_REASON = 2000
@@ -42,21 +41,26 @@ def amendment_problems(
     return problems
 
 
-def amend_plan(plan: CreditPlan, by: User, *, grade: str, credits: int, reason: str) -> Amendment:
+def not_posted(plan: CreditPlan) -> str:
+    """Why a plan that is not posted cannot be amended, in words for the registrar."""
+    return f"This plan is {plan.state.label.lower()}; only posted credit can be amended."
+
+
+def amend_plan(
+    plan: CreditPlan, by: User, *, grade: str | None, credits: int | None, reason: str
+) -> Amendment:
     """Correct a posted plan's grade or credits; the next export of its term carries it.
 
-    Raises ``TransitionError`` if the plan is not posted or ``by`` is not a
-    registrar; check ``amendment_problems`` first for the values themselves.
+    Refused if the plan is not posted, ``by`` is not a registrar, or the
+    values are wrong (``amendment_problems``, keyed by form field).
     """
     if plan.state != PlanState.posted:
-        raise TransitionError(
-            f"This plan is {plan.state.label.lower()}; only posted credit can be amended."
-        )
+        raise Refused(not_posted(plan))
     if not by.has_role(Role.registrar):
-        raise TransitionError("Only the registrar's office amends posted credit.")
+        raise Refused("Only the registrar's office amends posted credit.")
     problems = amendment_problems(plan, grade=grade, credits=credits, reason=reason)
     if problems:
-        raise TransitionError(*problems.values())
+        raise Refused(problems=problems)
     amendment = Amendment(
         created_by_id=by.id,
         reason=reason.strip(),
@@ -67,7 +71,7 @@ def amend_plan(plan: CreditPlan, by: User, *, grade: str, credits: int, reason: 
     )
     plan.amendments.append(amendment)
     # Touching the plan bumps its version: two registrars amending at once cannot both win.
-    plan.updated_at = datetime.now(UTC)
+    plan.updated_at = clock.now()
     record_event(
         "plan.amend",
         actor=by,

@@ -9,6 +9,7 @@ cell that a spreadsheet would run as a formula. See the README section
 from __future__ import annotations
 
 import csv
+import enum
 import io
 from collections.abc import Iterable
 from dataclasses import astuple, dataclass, fields
@@ -18,6 +19,15 @@ from careercredit.ids import whole_number
 #: Characters that make a spreadsheet treat a cell as a formula (or hide one).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ENCODING = "utf-8-sig"
+
+
+class RowAction(enum.StrEnum):
+    """What a line of the grade roll asks of the SIS."""
+
+    #: A first posting of signed-off credit.
+    post = "post"
+    #: A correction of a posted grade or credits.
+    amend = "amend"
 
 
 @dataclass(frozen=True)
@@ -31,7 +41,7 @@ class GradeRow:
     section: str
     credits: str
     grade: str
-    #: ``post`` for a first posting, ``amend`` for a correction of a posted grade.
+    #: A ``RowAction`` (as text when read back from a file).
     action: str
     plan_id: str
 

@@ -81,11 +81,14 @@ class AuditFilterForm(Form):
 
     def validate(self, extra_validators: object = None) -> bool:
         """Check each field, then that the dates are in order."""
-        if not super().validate(extra_validators):  # type: ignore[arg-type]
+        if not super().validate(extra_validators):
             return False
         start, end = self.day(self.date_from), self.day(self.date_to)
         if start and end and start > end:
-            self.date_to.errors.append("The end date must be on or after the start date.")
+            self.date_to.errors = [
+                *self.date_to.errors,
+                "The end date must be on or after the start date.",
+            ]
             return False
         return True
 

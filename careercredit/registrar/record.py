@@ -65,8 +65,7 @@ def grade_visible(plan: CreditPlan, user: User) -> bool:
         return False
     if user.id == plan.student_id:
         return plan.state == PlanState.posted
-    is_sponsor = user.has_role(Role.faculty) and user.id == plan.sponsor_id
-    return is_sponsor or bool(user.roles & STAFF_ROLES)
+    return plan.sponsored_by(user) or bool(user.roles & STAFF_ROLES)
 
 
 def plan_history(plan: CreditPlan, user: User) -> list[HistoryItem]:
@@ -122,6 +121,6 @@ def plan_record(plan: CreditPlan, user: User) -> PlanRecord:
         posted=posted,
         amendments=list(plan.amendments) if show_grade else [],
         history=plan_history(plan, user),
-        can_amend=posted and user.has_role(Role.registrar),
+        can_amend=plan.can_amend(user),
         can_browse_audit=user.has_role(Role.registrar) or user.has_role(Role.admin),
     )

@@ -19,17 +19,15 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from careercredit.access import get_or_404, roles_required
-from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.ids import whole_number
-from careercredit.models import CreditPlan, GradeExport, PlanState, Role, Term
-from careercredit.plans.workflow import StalePlan, TransitionError
-from careercredit.registrar import amendments, auditlog, services
+from careercredit.models import CreditPlan, GradeExport, Role, Term
+from careercredit.pagination import requested_page
+from careercredit.plans.workflow import StalePlan
+from careercredit.refusals import Refused, unit_of_work
+from careercredit.registrar import amendments, auditlog, posting, services
 from careercredit.registrar.forms import AmendForm, AuditFilterForm, ExportForm, PostForm
 from careercredit.registrar.record import PlanRecord, action_words, plan_record
 
@@ -38,10 +36,6 @@ bp = Blueprint("registrar", __name__)
 PER_PAGE = 25
 AUDIT_PER_PAGE = 50
 RECENT_EXPORTS = 10
-
-
-def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
 
 
 @bp.app_template_global("plan_record")
@@ -57,9 +51,8 @@ def _plan_record(plan: CreditPlan) -> PlanRecord:
 @roles_required(Role.registrar)
 def index() -> ResponseReturnValue:
     """Terms with what waits to be posted or amended, and the latest exports."""
-    query = select(Term).order_by(Term.starts_on.desc(), Term.id.desc())
-    terms = db.paginate(query, page=_page(), per_page=PER_PAGE, error_out=False)
-    exports = db.session.scalars(services.exports_query().limit(RECENT_EXPORTS)).all()
+    terms = services.terms_page(page=requested_page(), per_page=PER_PAGE)
+    exports = services.recent_exports(limit=RECENT_EXPORTS)
     return render_template(
         "registrar/index.html",
         terms=terms,
@@ -78,12 +71,13 @@ def roster(term_id: int) -> ResponseReturnValue:
 
 
 def _roster_page(term: Term, problems: list[str] | None = None) -> ResponseReturnValue:
-    plans = services.roster_page(term, page=_page(), per_page=PER_PAGE)
-    exports = db.session.scalars(services.exports_query(term.id).limit(RECENT_EXPORTS)).all()
+    plans = services.roster_page(term, page=requested_page(), per_page=PER_PAGE)
+    exports = services.recent_exports(term.id, limit=RECENT_EXPORTS)
     page = render_template(
         "registrar/roster.html",
         term=term,
         plans=plans,
+        roster_action=services.roster_action,
         counts=services.term_counts([term.id])[term.id],
         exports=exports,
         posted=services.posted_counts([e.id for e in exports]),
@@ -101,11 +95,10 @@ def create_export(term_id: int) -> ResponseReturnValue:
     if not ExportForm().validate_on_submit():
         abort(400)
     try:
-        result = services.create_export(term, by=current_user)
-        db.session.commit()
-    except TransitionError as error:
-        db.session.rollback()
-        return _roster_page(db.session.get(Term, term_id), problems=error.problems)
+        with unit_of_work():
+            result = services.create_export(term, by=current_user)
+    except Refused as refused:
+        return _roster_page(term, problems=refused.messages)
     export = result.export
     flash(
         f"Exported {export.row_count} row{'' if export.row_count == 1 else 's'} to "
@@ -133,19 +126,12 @@ def _export_page(
 ) -> ResponseReturnValue:
     rows = services.export_rows(grade_export)
     plans = services.plans_by_id([row.plan for row in rows if row.plan])
-    postable = [
-        row.plan
-        for row in rows
-        if row.action == "post"
-        and row.plan in plans
-        and plans[row.plan].state == PlanState.signed_off
-    ]
     page = render_template(
         "registrar/export.html",
         export=grade_export,
         rows=rows,
         plans=plans,
-        postable=set(postable),
+        postable=posting.postable(rows, plans),
         form=PostForm(),
         problems=problems or [],
     )
@@ -157,13 +143,7 @@ def _export_page(
 def download(export_id: int) -> ResponseReturnValue:
     """The stored bytes of the export, exactly as first made."""
     grade_export = db.get_or_404(GradeExport, export_id)
-    record_event(
-        "grades.download",
-        actor=current_user,
-        object_type="grade_export",
-        object_id=grade_export.id,
-        details={"filename": grade_export.filename, "sha256": grade_export.sha256},
-    )
+    services.record_download(grade_export, current_user)
     content, filename = grade_export.content, grade_export.filename
     db.session.commit()
     return Response(
@@ -187,14 +167,10 @@ def post(export_id: int) -> ResponseReturnValue:
         if not chosen:
             return _export_page(grade_export, problems=["Tick the rows to post, or post all."])
     try:
-        result = services.post_export(grade_export, current_user, chosen)
-        db.session.commit()
-    except (TransitionError, StaleDataError, IntegrityError) as error:
-        db.session.rollback()
-        if not isinstance(error, TransitionError):
-            error = StalePlan()
-        grade_export = db.session.get(GradeExport, export_id)
-        return _export_page(grade_export, problems=error.problems)
+        with unit_of_work():
+            result = posting.post_export(grade_export, current_user, chosen)
+    except Refused as refused:
+        return _export_page(grade_export, problems=refused.messages)
     flash(result.summary(), "info" if result.posted or not result.skipped else "error")
     return redirect(url_for(".export", export_id=export_id))
 
@@ -211,9 +187,8 @@ def amend(plan_id: int) -> ResponseReturnValue:
     form.grade.choices = [("", "Choose a grade")] + [
         (g, g) for g in plan.term.grading_scheme.grades
     ]
-    if plan.state != PlanState.posted:
-        refused = f"This plan is {plan.state.label.lower()}; only posted credit can be amended."
-        return _amend_page(plan, form, [refused]), 422
+    if not plan.can_amend(current_user):
+        return _amend_page(plan, form, [amendments.not_posted(plan)]), 422
     if request.method == "GET":
         return _amend_page(plan, form)
     valid = form.validate_on_submit()
@@ -225,22 +200,20 @@ def amend(plan_id: int) -> ResponseReturnValue:
     if not valid or problems:
         return _amend_page(plan, form), 422
     if form.version.data != str(plan.version):
-        return _amend_page(plan, _fresh(form, plan), StalePlan().problems), 409
+        stale = StalePlan()
+        return _amend_page(plan, _fresh(form, plan), stale.messages), stale.status
     try:
-        amendments.amend_plan(
-            plan,
-            current_user,
-            grade=form.grade.data,
-            credits=form.credits.data,
-            reason=form.reason.data or "",
-        )
-        db.session.commit()
-    except (TransitionError, StaleDataError) as error:
-        db.session.rollback()
-        plan = db.session.get(CreditPlan, plan_id)
-        stale = not isinstance(error, TransitionError) or isinstance(error, StalePlan)
-        problems_text = StalePlan().problems if stale else error.problems
-        return _amend_page(plan, _fresh(form, plan), problems_text), 409 if stale else 422
+        with unit_of_work():
+            amendments.amend_plan(
+                plan,
+                current_user,
+                grade=form.grade.data,
+                credits=form.credits.data,
+                reason=form.reason.data or "",
+            )
+    except Refused as refused:
+        # Rolled back: the plan reads as it is now.
+        return _amend_page(plan, _fresh(form, plan), refused.messages), refused.status
     flash(f"Amendment recorded. The next export of {plan.term.code} carries it to the SIS.", "info")
     return redirect(url_for("plans.show", plan_id=plan.id, _anchor="record"))
 
@@ -275,7 +248,7 @@ def audit_log() -> ResponseReturnValue:
         object_type=form.object_type.data or "",
         object_id=form.object_id.data or "",
     )
-    events = auditlog.audit_page(filters, page=_page(), per_page=AUDIT_PER_PAGE)
+    events = auditlog.audit_page(filters, page=requested_page(), per_page=AUDIT_PER_PAGE)
     return render_template(
         "registrar/audit_log.html",
         form=form,

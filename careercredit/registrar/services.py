@@ -4,21 +4,23 @@ A term's roster is what the next export carries: plans signed off and not
 yet posted (action ``post``) and posted plans with amendments no export has
 carried yet (action ``amend``). Exporting only makes the file; posting is a
 separate step, done once the SIS has taken the file, through the workflow's
-``post`` transition. Corrections of posted credit are in ``amendments.py``.
+``post`` transition (``posting.py``). Corrections of posted credit are in
+``amendments.py``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from typing import Any, cast
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Select, and_, case, func, or_, select, update
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
 
+from careercredit import clock
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.models import (
@@ -31,12 +33,12 @@ from careercredit.models import (
     User,
 )
 from careercredit.pagination import paginate_ids
-from careercredit.plans.workflow import TransitionError, perform
-from careercredit.registrar.csvexport import GradeRow, build_csv, read_csv
+from careercredit.refusals import Refused
+from careercredit.registrar.csvexport import GradeRow, RowAction, build_csv, read_csv
 from careercredit.sql import escape_like
 
 
-class ExportRace(TransitionError):
+class ExportRace(Refused):
     """Another export carried the same amendments while this one was being made."""
 
     def __init__(self) -> None:
@@ -44,6 +46,15 @@ class ExportRace(TransitionError):
             "Another export of this term was made at the same moment. "
             "Open the roster again and export what is left."
         )
+
+
+# -- terms --------------------------------------------------------------------
+
+
+def terms_page(*, page: int, per_page: int) -> Pagination:
+    """One page of the terms, newest first."""
+    query = select(Term).order_by(Term.starts_on.desc(), Term.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 # -- rosters ------------------------------------------------------------------
@@ -61,6 +72,11 @@ def _on_roster(term_id: int) -> ColumnElement[bool]:
             and_(CreditPlan.state == PlanState.posted, _has_pending_amendment()),
         ),
     )
+
+
+def roster_action(plan: CreditPlan) -> RowAction:
+    """What the next export asks of the SIS for a plan on the roster: post it, or amend it."""
+    return RowAction.amend if plan.state == PlanState.posted else RowAction.post
 
 
 def roster_query(term: Term) -> Select:
@@ -130,29 +146,34 @@ def term_counts(term_ids: Collection[int]) -> dict[int, TermCounts]:
     """Plans signed off and not posted, and plans with amendments to export, per term."""
     if not term_ids:
         return {}
-    to_post = dict(
-        db.session.execute(
-            select(CreditPlan.term_id, func.count())
-            .where(CreditPlan.term_id.in_(term_ids), CreditPlan.state == PlanState.signed_off)
-            .group_by(CreditPlan.term_id)
-        ).all()
+    to_post = _counts_by_term(
+        select(CreditPlan.term_id, func.count())
+        .where(CreditPlan.term_id.in_(term_ids), CreditPlan.state == PlanState.signed_off)
+        .group_by(CreditPlan.term_id)
     )
-    amended = dict(
-        db.session.execute(
-            select(CreditPlan.term_id, func.count(func.distinct(CreditPlan.id)))
-            .join(Amendment, Amendment.plan_id == CreditPlan.id)
-            .where(
-                CreditPlan.term_id.in_(term_ids),
-                CreditPlan.state == PlanState.posted,
-                Amendment.exported_in_id.is_(None),
-            )
-            .group_by(CreditPlan.term_id)
-        ).all()
+    amended = _counts_by_term(
+        select(CreditPlan.term_id, func.count(func.distinct(CreditPlan.id)))
+        .join(Amendment, Amendment.plan_id == CreditPlan.id)
+        .where(
+            CreditPlan.term_id.in_(term_ids),
+            CreditPlan.state == PlanState.posted,
+            Amendment.exported_in_id.is_(None),
+        )
+        .group_by(CreditPlan.term_id)
     )
     return {
         term_id: TermCounts(to_post.get(term_id, 0), amended.get(term_id, 0))
         for term_id in term_ids
     }
+
+
+def _counts_by_term(query: Select[tuple[int, int]]) -> dict[int, int]:
+    return {term_id: count for term_id, count in db.session.execute(query)}
+
+
+def recent_exports(term_id: int | None = None, *, limit: int) -> Sequence[GradeExport]:
+    """The latest ``limit`` grade exports (of one term, if given), newest first."""
+    return db.session.scalars(exports_query(term_id).limit(limit)).all()
 
 
 def exports_query(term_id: int | None = None) -> Select:
@@ -190,7 +211,7 @@ class ExportResult:
     left_out: list[CreditPlan] = field(default_factory=list)
 
 
-def grade_row(plan: CreditPlan, action: str) -> GradeRow:
+def grade_row(plan: CreditPlan, action: RowAction) -> GradeRow:
     """The grade-roll line of ``plan``: its final grade and credits."""
     term = plan.term
     return GradeRow(
@@ -210,8 +231,8 @@ def create_export(term: Term, by: User) -> ExportResult:
     """Make and store the grade roll of ``term``'s roster; nothing is posted by it.
 
     Amendments carried by the file are marked as exported, so the next
-    export does not carry them again. Raises ``TransitionError`` when there
-    is nothing to export.
+    export does not carry them again. Refuses (``Refused``) when there is
+    nothing to export.
     """
     plans = db.session.scalars(roster_query(term)).unique().all()
     rows: list[GradeRow] = []
@@ -221,15 +242,15 @@ def create_export(term: Term, by: User) -> ExportResult:
         if not plan.student.student_number:
             left_out.append(plan)
             continue
-        action = "post" if plan.state == PlanState.signed_off else "amend"
+        action = roster_action(plan)
         rows.append(grade_row(plan, action))
-        if action == "amend":
+        if action == RowAction.amend:
             amendment_ids += [a.id for a in plan.amendments if a.exported_in_id is None]
     if not rows:
         problem = f"Nothing to export for {term.code}: no credit waits to be posted or amended."
         if left_out:
             problem += " " + missing_ids_text(left_out)
-        raise TransitionError(problem)
+        raise Refused(problem)
     content = build_csv(rows)
     export = GradeExport(
         term=term,
@@ -252,8 +273,8 @@ def create_export(term: Term, by: User) -> ExportResult:
             "filename": export.filename,
             "sha256": export.sha256,
             "rows": len(rows),
-            "post": [int(r.plan_id) for r in rows if r.action == "post"],
-            "amend": [int(r.plan_id) for r in rows if r.action == "amend"],
+            "post": [int(r.plan_id) for r in rows if r.action == RowAction.post],
+            "amend": [int(r.plan_id) for r in rows if r.action == RowAction.amend],
             "left_out": [p.id for p in left_out],
         },
     )
@@ -264,11 +285,16 @@ def _mark_exported(amendment_ids: list[int], export_id: int) -> None:
     """Claim the amendments for this export; fail if another export claimed one first."""
     if not amendment_ids:
         return
-    result = db.session.execute(
-        update(Amendment)
-        .where(Amendment.id.in_(amendment_ids), Amendment.exported_in_id.is_(None))
-        .values(exported_in_id=export_id)
-        .execution_options(synchronize_session=False)
+    # Session.execute is typed as returning a Result whatever the statement; an UPDATE
+    # without RETURNING gives a CursorResult, the one kind that counts the rows it matched.
+    result = cast(
+        "CursorResult[Any]",
+        db.session.execute(
+            update(Amendment)
+            .where(Amendment.id.in_(amendment_ids), Amendment.exported_in_id.is_(None))
+            .values(exported_in_id=export_id)
+            .execution_options(synchronize_session=False)
+        ),
     )
     if result.rowcount != len(amendment_ids):
         raise ExportRace
@@ -277,7 +303,7 @@ def _mark_exported(amendment_ids: list[int], export_id: int) -> None:
 def _filename(term: Term) -> str:
     """``grades-<term>-<yyyymmdd>-<n>.csv``, ``n`` counting the term's exports of the day."""
     code = re.sub(r"[^A-Za-z0-9_-]", "_", term.code)
-    prefix = f"grades-{code}-{datetime.now(UTC):%Y%m%d}-"
+    prefix = f"grades-{code}-{clock.now():%Y%m%d}-"
     pattern = escape_like(prefix) + "%"
     made = db.session.scalar(
         select(func.count())
@@ -293,6 +319,17 @@ def missing_ids_text(plans: list[CreditPlan]) -> str:
     return (
         f"Left out, with no student id in the campus directory: {names}. "
         "They stay on the roster until the directory has their id."
+    )
+
+
+def record_download(export: GradeExport, by: User) -> None:
+    """Record that ``by`` downloaded the export's file."""
+    record_event(
+        "grades.download",
+        actor=by,
+        object_type="grade_export",
+        object_id=export.id,
+        details={"filename": export.filename, "sha256": export.sha256},
     )
 
 
@@ -316,55 +353,3 @@ def plans_by_id(plan_ids: Collection[int]) -> dict[int, CreditPlan]:
         )
     ).unique()
     return {plan.id: plan for plan in plans}
-
-
-# -- posting ------------------------------------------------------------------
-
-
-@dataclass
-class PostingResult:
-    """What posting an export did."""
-
-    posted: list[CreditPlan] = field(default_factory=list)
-    #: Plans not posted, with the reason in words.
-    skipped: list[tuple[CreditPlan, str]] = field(default_factory=list)
-
-    def summary(self) -> str:
-        """One message saying what was posted and what was skipped."""
-        count = len(self.posted)
-        text = f"Posted {count} plan{'' if count == 1 else 's'}."
-        if self.skipped:
-            text += " Skipped: " + "; ".join(
-                f"{plan.student.display_name} ({why})" for plan, why in self.skipped
-            )
-            text += "."
-        return text
-
-
-def post_export(
-    export: GradeExport, by: User, plan_ids: Collection[int] | None = None
-) -> PostingResult:
-    """Mark posted the plans of the export's ``post`` rows (or of those among ``plan_ids``).
-
-    Each goes through the workflow's ``post`` transition (which checks the
-    registrar, writes ``plan.post`` and tells the student) and gets a
-    ``Posting`` tied to the export. Plans already posted are skipped.
-    """
-    wanted = [row.plan for row in export_rows(export) if row.action == "post" and row.plan]
-    if plan_ids is not None:
-        wanted = [plan_id for plan_id in wanted if plan_id in plan_ids]
-    plans = plans_by_id(wanted)
-    result = PostingResult()
-    for plan_id in dict.fromkeys(wanted):
-        plan = plans.get(plan_id)
-        if plan is None:
-            continue
-        if plan.state == PlanState.posted:
-            result.skipped.append((plan, "already posted"))
-        elif plan.state != PlanState.signed_off:
-            result.skipped.append((plan, f"now {plan.state.label.lower()}"))
-        else:
-            perform(plan, "post", by=by)
-            db.session.add(Posting(plan=plan, export_id=export.id, posted_by_id=by.id))
-            result.posted.append(plan)
-    return result

@@ -7,24 +7,14 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from careercredit.access import roles_required
+from careercredit.clock import now
 from careercredit.extensions import db
 from careercredit.models import Role, SupervisorLink
-from careercredit.reminders.services import (
-    ResendRefused,
-    link_state,
-    overdue_query,
-    reminder_after,
-    resend,
-)
-from careercredit.supervisors.links import now
+from careercredit.pagination import requested_page
+from careercredit.refusals import Refused, unit_of_work
+from careercredit.reminders.services import link_state, overdue_page, reminder_after, resend
 
 bp = Blueprint("reminders", __name__)
-
-PER_PAGE = 25
-
-
-def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
 
 
 @bp.get("/advisor/overdue")
@@ -32,9 +22,7 @@ def _page() -> int:
 def overdue() -> ResponseReturnValue:
     """Supervisor links waiting too long for an answer, or expired unanswered."""
     at = now()
-    pagination = db.paginate(
-        overdue_query(at), page=_page(), per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False
-    )
+    pagination = overdue_page(requested_page(), at)
     return render_template(
         "reminders/overdue.html",
         pagination=pagination,
@@ -50,12 +38,12 @@ def resend_link(link_id: int) -> ResponseReturnValue:
     link = db.get_or_404(SupervisorLink, link_id)
     back = url_for("reminders.overdue", page=request.args.get("page", type=int))
     try:
-        new = resend(link, by=current_user)
-    except ResendRefused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
+        with unit_of_work():
+            new = resend(link, by=current_user)
+    except Refused as refused:
+        for message in refused.messages:
+            flash(message, "error")
         return redirect(back)
-    db.session.commit()
     flash(
         f"A new link ({new.purpose.label}) went to {new.recipient_email} for "
         f"{new.placement.plan.student.display_name}; the old link no longer works.",

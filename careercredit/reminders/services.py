@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, and_, exists, not_, or_, select, update
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import InstrumentedAttribute, aliased, joinedload
 
 from careercredit.audit import record_event
+from careercredit.clock import now
 from careercredit.extensions import db
 from careercredit.links import external_url
 from careercredit.models import (
@@ -39,10 +41,14 @@ from careercredit.models import (
 )
 from careercredit.outbox.services import queue_email
 from careercredit.plans.workflow import advisor_addresses
-from careercredit.sql import aware
-from careercredit.supervisors.links import ACTIVE_STATES, now, send_link, url_for_link
+from careercredit.refusals import Refused
+from careercredit.sql import aware, rows_changed
+from careercredit.supervisors.links import ACTIVE_STATES, send_link, url_for_link
 
 Link = SupervisorLink
+
+#: Links on one page of the overdue list.
+PER_PAGE = 25
 
 
 def reminder_after() -> timedelta:
@@ -122,6 +128,13 @@ def overdue_query(at: datetime | None = None) -> Select[tuple[SupervisorLink]]:
     )
 
 
+def overdue_page(page: int, at: datetime) -> Pagination:
+    """One page of the overdue links at ``at``; a page past the end is empty."""
+    return db.paginate(
+        overdue_query(at), page=page, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False
+    )
+
+
 @dataclass(frozen=True)
 class LinkState:
     """Where an overdue link stands, in words for the overdue list."""
@@ -186,21 +199,23 @@ def send_reminders(at: datetime | None = None) -> ReminderRun:
     return run
 
 
-def _due(condition: ColumnElement[bool], mark: ColumnElement[datetime | None]) -> list[int]:
+#: The column a run stamps when it has acted on a link (reminded, told of its expiry).
+Mark = InstrumentedAttribute[datetime | None]
+
+
+def _due(condition: ColumnElement[bool], mark: Mark) -> list[int]:
     query = select(Link.id).where(condition, mark.is_(None)).order_by(Link.id)
     return list(db.session.scalars(query))
 
 
-def _claim(
-    link_id: int, condition: ColumnElement[bool], mark: ColumnElement[datetime | None], at: datetime
-) -> bool:
+def _claim(link_id: int, condition: ColumnElement[bool], mark: Mark, at: datetime) -> bool:
     """Mark the link if it is still due; tell whether this run won it."""
-    claimed = db.session.execute(
+    claimed = rows_changed(
         update(Link)
         .where(Link.id == link_id, mark.is_(None), condition)
         .values({mark: at})
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     return claimed == 1
 
 
@@ -243,7 +258,7 @@ def _tell_expired(link: SupervisorLink) -> int:
 # -- sending a link again -------------------------------------------------------
 
 
-class ResendRefused(Exception):
+class ResendRefused(Refused):
     """A link that cannot be sent again; the message says what to do instead."""
 
 
@@ -270,11 +285,11 @@ def resend(link: SupervisorLink, *, by: User) -> SupervisorLink:
             f"The project “{placement.project.title}” has no supervisor. Add one to the "
             "project in the catalogue, then send the link again."
         )
-    revoked = db.session.execute(
+    revoked = rows_changed(
         update(Link)
         .where(Link.id == link.id, Link.revoked_at.is_(None), Link.answered_at.is_(None))
         .values(revoked_at=now())
-    ).rowcount
+    )
     if revoked != 1:
         raise ResendRefused("Someone sent this link again a moment ago; the list is up to date.")
     return send_link(placement, link.purpose, by=by)

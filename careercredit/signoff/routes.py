@@ -12,23 +12,19 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from careercredit.access import get_or_404, roles_required
-from careercredit.extensions import db
-from careercredit.ids import whole_number
-from careercredit.models import CreditPlan, PlanState, Role
-from careercredit.plans.workflow import StalePlan, TransitionError, max_awardable, perform
+from careercredit.models import CreditPlan, Role
+from careercredit.pagination import requested_page
+from careercredit.plans.forms import seen_version
+from careercredit.plans.workflow import Action, max_awardable, perform
+from careercredit.refusals import Refused, unit_of_work
 from careercredit.signoff import services
 from careercredit.signoff.forms import BulkChoiceForm, BulkForm, SendBackForm, SignOffForm
 
 bp = Blueprint("signoff", __name__, url_prefix="/signoff")
 
 PER_PAGE = 25
-
-
-def _page() -> int:
-    return request.args.get("page", 1, type=int) or 1
 
 
 # -- lists ----------------------------------------------------------------------
@@ -42,13 +38,7 @@ def queue() -> ResponseReturnValue:
 
 
 def _queue_page(choice: BulkChoiceForm, status: int = 200) -> ResponseReturnValue:
-    pagination = db.paginate(
-        services.awaiting_query(current_user),
-        page=_page(),
-        per_page=PER_PAGE,
-        max_per_page=PER_PAGE,
-        error_out=False,
-    )
+    pagination = services.awaiting_page(current_user, page=requested_page(), per_page=PER_PAGE)
     return render_template(
         "signoff/queue.html",
         pagination=pagination,
@@ -64,13 +54,7 @@ def _queue_page(choice: BulkChoiceForm, status: int = 200) -> ResponseReturnValu
 @roles_required(Role.advisor)
 def late() -> ResponseReturnValue:
     """Plans still waiting for sign-off after their term's grading deadline."""
-    pagination = db.paginate(
-        services.late_query(),
-        page=_page(),
-        per_page=PER_PAGE,
-        max_per_page=PER_PAGE,
-        error_out=False,
-    )
+    pagination = services.late_page(page=requested_page(), per_page=PER_PAGE)
     return render_template("signoff/late.html", pagination=pagination, days_late=services.days_late)
 
 
@@ -79,10 +63,7 @@ def late() -> ResponseReturnValue:
 
 def _sponsored_or_404(plan_id: int) -> CreditPlan:
     """The plan, if the signed-in person is its faculty sponsor; 404 for everyone else."""
-    plan = get_or_404(CreditPlan, plan_id)
-    if not (current_user.has_role(Role.faculty) and plan.sponsor_id == current_user.id):
-        abort(404)
-    return plan
+    return get_or_404(CreditPlan, plan_id, can="sponsored_by")
 
 
 def _sign_off_form(plan: CreditPlan, form: SignOffForm | None = None) -> SignOffForm:
@@ -111,9 +92,11 @@ def _review_page(
         back=back or SendBackForm(formdata=None, prefix="back", version=plan.version),
         problems=problems or [],
         back_problems=back_problems or [],
-        awaiting=plan.state == PlanState.awaiting_signoff,
+        awaiting=plan.can(Action.sign_off, current_user),
         most=max_awardable(plan),
         late=services.is_late(plan),
+        scheme_name=services.SCHEME_NAMES[plan.term.grading_scheme],
+        evaluations=services.EVALUATIONS,
     )
 
 
@@ -126,24 +109,25 @@ def review(plan_id: int) -> ResponseReturnValue:
         return _review_page(plan)
     form = _sign_off_form(plan, SignOffForm())
     # A plan no longer waiting shows no form: the workflow says why, whatever was sent.
-    if not form.validate_on_submit() and plan.state == PlanState.awaiting_signoff:
+    if not form.validate_on_submit() and plan.can(Action.sign_off, current_user):
         return _review_page(plan, form=form), 422
     try:
-        perform(
-            plan,
-            "sign_off",
-            by=current_user,
-            version=_version(form.version.data),
-            grade=form.grade.data or None,
-            credits=form.credits.data,
-            comment=form.comment.data or "",
-        )
-        db.session.commit()
-    except (TransitionError, StaleDataError) as error:
-        return _refused(plan, error, form=form)
+        with unit_of_work():
+            perform(
+                plan,
+                Action.sign_off,
+                by=current_user,
+                version=seen_version(form.version.data),
+                grade=form.grade.data or None,
+                credits=form.credits.data,
+                comment=form.comment.data or "",
+            )
+    except Refused as refused:
+        return _refused(plan, refused, form=form)
     flash(
         f"Signed off: {plan.student.display_name}, {plan.term.code}, grade {form.grade.data}, "
-        f"{services.credits_text(form.credits.data)}.",
+        # Signed off, so the workflow had credits to award (it refuses none).
+        f"{services.credits_text(form.credits.data or 0)}.",
         "info",
     )
     return redirect(url_for(".queue"))
@@ -155,47 +139,37 @@ def send_back(plan_id: int) -> ResponseReturnValue:
     """Return the plan to the student with a comment saying what is missing."""
     plan = _sponsored_or_404(plan_id)
     back = SendBackForm(prefix="back")
-    if not back.validate_on_submit() and plan.state == PlanState.awaiting_signoff:
+    if not back.validate_on_submit() and plan.can(Action.send_back, current_user):
         return _review_page(plan, back=back), 422
     try:
-        perform(
-            plan,
-            "send_back",
-            by=current_user,
-            version=_version(back.version.data),
-            comment=back.comment.data or "",
-        )
-        db.session.commit()
-    except (TransitionError, StaleDataError) as error:
-        return _refused(plan, error, back=back)
+        with unit_of_work():
+            perform(
+                plan,
+                Action.send_back,
+                by=current_user,
+                version=seen_version(back.version.data),
+                comment=back.comment.data or "",
+            )
+    except Refused as refused:
+        return _refused(plan, refused, back=back)
     flash(f"Plan sent back to {plan.student.display_name} with your comment.", "info")
     return redirect(url_for(".queue"))
 
 
 def _refused(
     plan: CreditPlan,
-    error: Exception,
+    refused: Refused,
     *,
     form: SignOffForm | None = None,
     back: SendBackForm | None = None,
 ) -> ResponseReturnValue:
-    """The page again, entries kept: 409 if someone else changed the plan, else 422."""
-    db.session.rollback()
-    stale = isinstance(error, StalePlan | StaleDataError)
-    problems = StalePlan().problems if stale else getattr(error, "problems", [])
-    plan = db.session.get(CreditPlan, plan.id)
+    """The page again, entries kept, as the plan is now (the unit of work rolled back)."""
     for kept in (form, back):
         if kept is not None:
-            kept.version.data = plan.version  # the page now shows the current plan
-    status = 409 if stale else 422
+            kept.version.data = str(plan.version)  # the page now shows the current plan
     if back is not None:
-        return _review_page(plan, back=back, back_problems=problems), status
-    return _review_page(plan, form=form, problems=problems), status
-
-
-def _version(value: object) -> int:
-    number = whole_number(value)
-    return -1 if number is None else number
+        return _review_page(plan, back=back, back_problems=refused.messages), refused.status
+    return _review_page(plan, form=form, problems=refused.messages), refused.status
 
 
 # -- several plans at once --------------------------------------------------------
@@ -208,15 +182,17 @@ def bulk_confirm() -> ResponseReturnValue:
     choice = BulkChoiceForm()
     if not choice.validate_on_submit():
         return _queue_page(choice, 422)
-    plans = services.sponsored(current_user, choice.plan_ids.data)
+    chosen: list[int] = choice.plan_ids.data or []
+    plans = services.sponsored(current_user, chosen)
     if plans is None:
         abort(404)
-    ordered = [plans[i] for i in dict.fromkeys(choice.plan_ids.data)]
-    proposals = services.propose(ordered, choice.grade.data, award_max=choice.award_max.data)
+    ordered = [plans[i] for i in dict.fromkeys(chosen)]
+    grade = choice.grade.data or ""
+    proposals = services.propose(ordered, grade, award_max=choice.award_max.data)
     return render_template(
         "signoff/bulk_confirm.html",
         proposals=proposals,
-        grade=choice.grade.data,
+        grade=grade,
         award_max=choice.award_max.data,
         form=BulkForm(formdata=None),
     )
@@ -230,7 +206,7 @@ def bulk() -> ResponseReturnValue:
     if not form.validate_on_submit() or not form.rows.data:
         abort(400)
     # One row per plan, the first one kept, in the order confirmed.
-    first: dict[int, dict] = {}
+    first: dict[int, dict[str, int]] = {}
     for row in form.rows.data:
         first.setdefault(row["plan_id"], row)
     rows = list(first.values())
@@ -239,7 +215,7 @@ def bulk() -> ResponseReturnValue:
         abort(404)
     outcome = services.sign_off_each(
         [(plans[row["plan_id"]], row["version"], row["credits"]) for row in rows],
-        form.grade.data,
+        form.grade.data or "",
         by=current_user,
     )
     return render_template("signoff/bulk_done.html", outcome=outcome, grade=form.grade.data)

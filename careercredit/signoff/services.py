@@ -12,23 +12,44 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
+from careercredit import clock
 from careercredit.extensions import db
 from careercredit.ids import MAX_ID
-from careercredit.models import CreditPlan, GradingScheme, Placement, PlanState, Role, Term, User
+from careercredit.models import (
+    CreditPlan,
+    GradingScheme,
+    LinkPurpose,
+    Placement,
+    PlanState,
+    Role,
+    Term,
+    User,
+)
 from careercredit.models.hours import HourEntry, HourStatus, hours_text
 from careercredit.plans.workflow import (
-    StalePlan,
-    TransitionError,
+    TRANSITIONS,
+    Action,
     max_awardable,
     perform,
     signoff_problems,
 )
+from careercredit.refusals import Refused, unit_of_work
 
 GRADE_NAMES = {"S": "satisfactory", "U": "unsatisfactory", "F": "fail"}
+#: How the review page names a term's grading scheme.
+SCHEME_NAMES = {
+    GradingScheme.letter: "Letter grades",
+    GradingScheme.satisfactory: "Satisfactory / unsatisfactory",
+}
+#: The evaluations a sponsor reads on the review page: heading, and what an absent one means.
+EVALUATIONS = (
+    (LinkPurpose.midterm, "Midterm evaluation", "No midterm evaluation (it is optional)."),
+    (LinkPurpose.final, "Final evaluation", "No final evaluation."),
+)
 
 
 def grade_choices(scheme: GradingScheme) -> list[tuple[str, str]]:
@@ -49,12 +70,12 @@ def all_grade_choices() -> dict[str, list[tuple[str, str]]]:
 
 def is_late(plan: CreditPlan, today: date | None = None) -> bool:
     """Whether the plan's term is past its grading deadline."""
-    return plan.term.grading_deadline < (today or date.today())
+    return plan.term.grading_deadline < (today or clock.today())
 
 
 def days_late(plan: CreditPlan, today: date | None = None) -> int:
     """Days since the grading deadline of the plan's term passed (0 if it has not)."""
-    return max(0, ((today or date.today()) - plan.term.grading_deadline).days)
+    return max(0, ((today or clock.today()) - plan.term.grading_deadline).days)
 
 
 def credits_text(credits: int) -> str:
@@ -105,6 +126,15 @@ def awaiting_query(user: User) -> Select:
     )
 
 
+def awaiting_page(user: User, *, page: int, per_page: int) -> Pagination:
+    """One page of the plans ``user`` sponsors that wait for sign-off (``awaiting_query``)."""
+    return _page_of(awaiting_query(user), page=page, per_page=per_page)
+
+
+def _page_of(query: Select, *, page: int, per_page: int) -> Pagination:
+    return db.paginate(query, page=page, per_page=per_page, max_per_page=per_page, error_out=False)
+
+
 def verified_hours_of(plan_ids: Collection[int]) -> dict[int, Decimal]:
     """Verified hours of each plan of ``plan_ids``, summed in SQL (0 for a plan without any).
 
@@ -132,7 +162,7 @@ def awaiting_count(user: User) -> int:
 
 
 def _late(today: date | None = None) -> Select:
-    return _awaiting().join(CreditPlan.term).where(Term.grading_deadline < (today or date.today()))
+    return _awaiting().join(CreditPlan.term).where(Term.grading_deadline < (today or clock.today()))
 
 
 def late_query(today: date | None = None) -> Select:
@@ -146,6 +176,11 @@ def late_query(today: date | None = None) -> Select:
         )
         .order_by(Term.grading_deadline, CreditPlan.updated_at, CreditPlan.id)
     )
+
+
+def late_page(*, page: int, per_page: int) -> Pagination:
+    """One page of the plans waiting for sign-off past their grading deadline (``late_query``)."""
+    return _page_of(late_query(), page=page, per_page=per_page)
 
 
 def late_count(today: date | None = None) -> int:
@@ -191,7 +226,7 @@ def propose(plans: Iterable[CreditPlan], grade: str, *, award_max: bool) -> list
             credits = 0
         else:
             credits = max_awardable(plan) if award_max else plan.credits_approved or 0
-        if plan.state != PlanState.awaiting_signoff:
+        if plan.state not in TRANSITIONS[Action.sign_off].sources:
             problems = [f"This plan is {plan.state.label.lower()}; it cannot be signed off now."]
         else:
             problems = signoff_problems(plan, credits=credits, grade=grade)
@@ -217,12 +252,10 @@ def sign_off_each(rows: Iterable[tuple[CreditPlan, int, int]], grade: str, *, by
     outcome = Outcome()
     for plan, version, credits in rows:
         try:
-            perform(plan, "sign_off", by=by, version=version, grade=grade, credits=credits)
-            db.session.commit()
-        except (TransitionError, StaleDataError) as error:
-            db.session.rollback()
-            problems = StalePlan().problems if isinstance(error, StaleDataError) else error.problems
-            outcome.refused.append(Proposal(plan, credits, problems))
+            with unit_of_work():
+                perform(plan, Action.sign_off, by=by, version=version, grade=grade, credits=credits)
+        except Refused as refused:
+            outcome.refused.append(Proposal(plan, credits, refused.messages))
         else:
             outcome.signed.append(Proposal(plan, credits))
     return outcome

@@ -3,7 +3,8 @@
 A link reaches one placement and nothing else: every entry it acts on is
 looked up within that placement. Each opening is recorded as a
 ``Disclosure`` (FERPA §99.32) and each answer as an audit event without an
-actor. Functions here add to the session; the view commits once.
+actor. Functions here add to the session and raise ``NotOnThisLink`` (a
+``Refused``) to say no; the view commits once.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import select, update
+from sqlalchemy import update
 
+from careercredit import clock
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.models import (
@@ -26,11 +28,19 @@ from careercredit.models import (
     RubricCriterion,
     SupervisorLink,
 )
-from careercredit.plans.workflow import perform
-from careercredit.supervisors.links import now
+from careercredit.plans.workflow import Action, perform
+from careercredit.sql import rows_changed
+from careercredit.supervisors.links import NotOnThisLink
 
 #: Entries a supervisor sees: everything the student has logged (drafts do not exist).
 SHOWN_STATUSES = frozenset({HourStatus.submitted, HourStatus.disputed, HourStatus.verified})
+
+#: How each status reads on the supervisor's page.
+STATUS_LABELS = {
+    HourStatus.submitted: "waiting for you",
+    HourStatus.verified: "verified",
+    HourStatus.disputed: "disputed",
+}
 
 #: Why the record leaves the institution, per kind of link.
 DISCLOSURE_PURPOSES = {
@@ -38,14 +48,6 @@ DISCLOSURE_PURPOSES = {
     LinkPurpose.midterm: "The placement supervisor gives a midterm evaluation for credit.",
     LinkPurpose.final: "The placement supervisor gives the final evaluation for credit.",
 }
-
-
-class NotOnThisLink(Exception):
-    """An hour entry that the link does not reach, or that cannot be changed."""
-
-    def __init__(self, message: str, entry_id: int | None) -> None:
-        super().__init__(message)
-        self.entry_id = entry_id
 
 
 def record_refusal(
@@ -63,7 +65,7 @@ def record_refusal(
 
 def record_opening(link: SupervisorLink, disclosed: str) -> Disclosure:
     """Record that the link's recipient was shown ``disclosed`` just now."""
-    link.last_opened_at = now()
+    link.last_opened_at = clock.now()
     disclosure = Disclosure(
         student_id=link.placement.plan.student_id,
         placement_id=link.placement_id,
@@ -102,9 +104,11 @@ def _entry(link: SupervisorLink, entry_id: int | None) -> HourEntry:
         or entry.placement_id != link.placement_id
         or entry.status not in SHOWN_STATUSES
     ):
-        raise NotOnThisLink("That hour entry is not on this page.", entry_id)
+        raise NotOnThisLink("That hour entry is not on this page.", entry_id=entry_id)
     if entry.is_locked:
-        raise NotOnThisLink("That entry is already verified; it cannot be changed.", entry_id)
+        raise NotOnThisLink(
+            "That entry is already verified; it cannot be changed.", entry_id=entry_id
+        )
     return entry
 
 
@@ -118,7 +122,7 @@ def verify_entry(link: SupervisorLink, entry_id: int | None) -> HourEntry:
 
 def verify_all(link: SupervisorLink) -> int:
     """Verify every entry still waiting (submitted, not disputed); return how many."""
-    waiting = [e for e in entries_for(link) if e.status == HourStatus.submitted]
+    waiting = [e for e in entries_for(link) if e.is_waiting]
     # An entry answered meanwhile (another tab, a colleague) is left as that answer made it.
     decided = [e for e in waiting if _decide(link, e, HourStatus.verified, None, quiet=True)]
     if decided:
@@ -148,20 +152,22 @@ def _decide(
     status is still the one read, so exactly one of them wins.
     """
     before = entry.status
-    decided_at = now()
-    changed = db.session.execute(
+    decided_at = clock.now()
+    changed = rows_changed(
         update(HourEntry)
         .where(HourEntry.id == entry.id, HourEntry.status == before)
         .values(
             status=status, dispute_comment=comment, decided_at=decided_at, decided_via_id=link.id
         )
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if changed != 1:
         db.session.expire(entry)
         if quiet:
             return False
-        raise NotOnThisLink("That entry was answered a moment ago; see its status below.", entry.id)
+        raise NotOnThisLink(
+            "That entry was answered a moment ago; see its status below.", entry_id=entry.id
+        )
     db.session.expire(entry, ["status", "dispute_comment", "decided_at", "decided_via_id"])
     link.answered_at = decided_at
     details = {
@@ -185,25 +191,15 @@ def _after_verification(link: SupervisorLink) -> None:
     """The first verified hours start an approved plan."""
     plan = link.placement.plan
     if plan.state == PlanState.approved:
-        perform(plan, "start", by=None)
+        perform(plan, Action.start, by=None)
 
 
 # -- evaluations -------------------------------------------------------------------
 
 
-def active_criteria() -> list[RubricCriterion]:
-    """The rubric as it stands: active criteria in order."""
-    query = (
-        select(RubricCriterion)
-        .where(RubricCriterion.active)
-        .order_by(RubricCriterion.position, RubricCriterion.id)
-    )
-    return list(db.session.scalars(query))
-
-
 def evaluation_for(link: SupervisorLink) -> Evaluation | None:
     """The placement's evaluation of the link's kind, if one was submitted."""
-    return link.placement.evaluation(link.purpose.value)
+    return link.placement.evaluation(link.purpose)
 
 
 def describe_evaluation_page(link: SupervisorLink, submitted: bool) -> str:
@@ -234,7 +230,7 @@ def submit_evaluation(
         link_id=link.id,
     )
     db.session.add(evaluation)
-    link.answered_at = now()
+    link.answered_at = clock.now()
     db.session.flush()
     record_event(
         "evaluation.submit",

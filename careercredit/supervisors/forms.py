@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     AnyOf,
     DataRequired,
@@ -16,12 +15,17 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from careercredit.forms import Form
+from careercredit.forms import Form, SelectChoice
 from careercredit.ids import MAX_ID
 from careercredit.models import LinkPurpose, RubricCriterion
 
 PURPOSES = [p.value for p in LinkPurpose]
 DISPUTE_REASON = "Say what is wrong with this entry, so the student can correct it."
+
+
+def purpose_named(value: str | None) -> LinkPurpose:
+    """The purpose ``value`` names (a validated form's always does); hours when it names none."""
+    return LinkPurpose(value) if value in PURPOSES else LinkPurpose.hours
 
 
 class SendForm(Form):

@@ -9,17 +9,20 @@ revoked, has not expired and matches the purpose of the page it is used on.
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+from typing import ClassVar
 
 from flask import Response, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
+from careercredit import clock
 from careercredit.audit import record_event
 from careercredit.extensions import db, limiter
 from careercredit.links import external_url
 from careercredit.models import LinkPurpose, Placement, PlanState, SupervisorLink, User
 from careercredit.outbox.services import queue_email
+from careercredit.refusals import Refused
 from careercredit.sql import aware
 
 
@@ -42,15 +45,34 @@ DEFAULT_LIFETIME = timedelta(days=14)
 ACTIVE_STATES = frozenset({PlanState.approved, PlanState.in_progress})
 
 
-class LinkError(Exception):
-    """A link that cannot be used; ``reason`` is one of the REASONS keys."""
+class LinkError(Refused):
+    """A link that cannot be used; ``reason`` is one of the REASONS keys.
+
+    Every refused link gets the same page (404), whatever the reason: the
+    reason goes to the log of refused links, never to the visitor.
+    """
 
     REASONS = ("tampered", "unknown", "wrong_purpose", "revoked", "expired", "closed")
+    status: ClassVar[int] = 404
 
     def __init__(self, reason: str, link: SupervisorLink | None = None) -> None:
-        super().__init__(reason)
+        super().__init__("This link does not work.")
         self.reason = reason
         self.link = link
+
+
+class NotOnThisLink(Refused):
+    """Something a good link does not reach (another placement's), or can no longer change.
+
+    ``details`` name the object asked for (``entry_id=...``,
+    ``deliverable_id=...``) for the log of refused links.
+    """
+
+    status: ClassVar[int] = 404
+
+    def __init__(self, message: str, **details: int | None) -> None:
+        super().__init__(message)
+        self.details = details
 
 
 def _serializer() -> URLSafeSerializer:
@@ -68,8 +90,8 @@ def url_for_link(link: SupervisorLink) -> str:
 
 
 def now() -> datetime:
-    """The current time, timezone-aware."""
-    return datetime.now(UTC)
+    """The current time, aware, in UTC (``clock.now``; reminders still ask it here)."""
+    return clock.now()
 
 
 def create_link(placement: Placement, purpose: LinkPurpose, by: User) -> SupervisorLink:
@@ -84,7 +106,7 @@ def create_link(placement: Placement, purpose: LinkPurpose, by: User) -> Supervi
         purpose=purpose,
         recipient_email=supervisor.email,
         created_by_id=by.id,
-        expires_at=now() + lifetime,
+        expires_at=clock.now() + lifetime,
     )
     db.session.add(link)
     db.session.flush()
@@ -94,7 +116,7 @@ def create_link(placement: Placement, purpose: LinkPurpose, by: User) -> Supervi
 def send_link(placement: Placement, purpose: LinkPurpose, by: User) -> SupervisorLink:
     """Create a link, revoke older open links of the same purpose, and e-mail it."""
     for old in open_links(placement, purpose):
-        old.revoked_at = now()
+        old.revoked_at = clock.now()
     link = create_link(placement, purpose, by)
     queue_email(
         [link.recipient_email],
@@ -118,7 +140,7 @@ def send_link(placement: Placement, purpose: LinkPurpose, by: User) -> Superviso
 def revoke_link(link: SupervisorLink, by: User) -> None:
     """Make the link unusable from now on."""
     if link.revoked_at is None:
-        link.revoked_at = now()
+        link.revoked_at = clock.now()
         record_event(
             "supervisor_link.revoke",
             actor=by,
@@ -133,7 +155,9 @@ def open_links(placement: Placement, purpose: LinkPurpose) -> list[SupervisorLin
     return [
         link
         for link in placement.links
-        if link.purpose == purpose and link.revoked_at is None and aware(link.expires_at) > now()
+        if link.purpose == purpose
+        and link.revoked_at is None
+        and aware(link.expires_at) > clock.now()
     ]
 
 
@@ -153,7 +177,7 @@ def resolve(token: str, purposes: set[LinkPurpose]) -> SupervisorLink:
         raise LinkError("wrong_purpose", link)
     if link.revoked_at is not None:
         raise LinkError("revoked", link)
-    if aware(link.expires_at) <= now():
+    if aware(link.expires_at) <= clock.now():
         raise LinkError("expired", link)
     if link.placement.plan.state not in ACTIVE_STATES:
         # Withdrawn, or finished: nothing is left for the supervisor to do.

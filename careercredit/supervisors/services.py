@@ -8,10 +8,12 @@ the session; the view commits once.
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
+from careercredit import clock
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.models import (
@@ -26,8 +28,9 @@ from careercredit.models import (
     User,
 )
 from careercredit.models.plans import STAFF_ROLES
+from careercredit.refusals import Refused
 from careercredit.sql import aware
-from careercredit.supervisors.links import ACTIVE_STATES, now, revoke_link, send_link
+from careercredit.supervisors.links import ACTIVE_STATES, revoke_link, send_link
 
 #: What each kind of link asks the supervisor for, as people say it.
 REQUEST_NAMES = {
@@ -37,7 +40,7 @@ REQUEST_NAMES = {
 }
 
 
-class SendError(Exception):
+class SendError(Refused):
     """A link that may not be sent now; the message says why, for people."""
 
 
@@ -85,7 +88,7 @@ def give_consent(placement: Placement, by: User) -> None:
     """Record the student's agreement to share with the placement's supervisor (once)."""
     if placement.consent_at is not None:
         return
-    placement.consent_at = now()
+    placement.consent_at = clock.now()
     supervisor = placement.project.supervisor
     record_event(
         "placement.consent",
@@ -118,13 +121,27 @@ def revoke(link: SupervisorLink, by: User) -> None:
 # -- what the plan page shows ----------------------------------------------------
 
 
-def link_status(link: SupervisorLink) -> str:
-    """The link's state in one word: revoked, expired, answered or open."""
+class LinkStatus(enum.StrEnum):
+    """Where a sent link stands, in one word (shown as is)."""
+
+    open = "open"
+    answered = "answered"
+    expired = "expired"
+    revoked = "revoked"
+
+    @property
+    def revocable(self) -> bool:
+        """A link that still works can be revoked."""
+        return self in {LinkStatus.open, LinkStatus.answered}
+
+
+def link_status(link: SupervisorLink) -> LinkStatus:
+    """The link's state: revoked, expired, answered or open."""
     if link.revoked_at is not None:
-        return "revoked"
-    if aware(link.expires_at) <= now():
-        return "expired"
-    return "answered" if link.answered_at is not None else "open"
+        return LinkStatus.revoked
+    if aware(link.expires_at) <= clock.now():
+        return LinkStatus.expired
+    return LinkStatus.answered if link.answered_at is not None else LinkStatus.open
 
 
 @dataclass
@@ -139,6 +156,11 @@ class SendAction:
         """The button's text."""
         return f"{'Re-send' if self.resend else 'Send'} {REQUEST_NAMES[self.purpose]}"
 
+    @property
+    def primary(self) -> bool:
+        """Verifying hours is the request sent most: its button stands out."""
+        return self.purpose == LinkPurpose.hours
+
 
 @dataclass
 class PlacementPanel:
@@ -146,7 +168,7 @@ class PlacementPanel:
 
     placement: Placement
     supervisor: Supervisor | None
-    links: list[tuple[SupervisorLink, str]]
+    links: list[tuple[SupervisorLink, LinkStatus]]
     evaluations: list[Evaluation]
     can_manage: bool
     can_see_disclosures: bool

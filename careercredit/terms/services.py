@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.models import CreditPlan, Term, User
+from careercredit.refusals import Refused
+from careercredit.sql import conflict_refused
 
 #: The columns a person edits, in form order.
 FIELDS = (
@@ -25,13 +30,20 @@ FIELDS = (
 
 DUPLICATE_CODE = "A term with this code already exists. Choose another code or edit that term."
 
+PER_PAGE = 20
 
-class DuplicateCode(Exception):
+
+class DuplicateCode(Refused):
     """Another term already has the code."""
 
+    def __init__(self) -> None:
+        super().__init__(problems={"code": DUPLICATE_CODE})
 
-class TermInUse(Exception):
+
+class TermInUse(Refused):
     """Credit plans belong to the term, so it must stay."""
+
+    status = 409
 
     def __init__(self, plans: int) -> None:
         super().__init__(f"{plans} credit plan(s) use this term")
@@ -50,6 +62,12 @@ def code_taken(code: str, *, except_id: int | None = None) -> bool:
     if except_id is not None:
         query = query.where(Term.id != except_id)
     return db.session.scalar(query.limit(1)) is not None
+
+
+def term_page() -> Pagination:
+    """The page of terms the request asks for (``?page=``), newest first."""
+    query = select(Term).order_by(Term.starts_on.desc(), Term.id.desc())
+    return db.paginate(query, per_page=PER_PAGE, max_per_page=PER_PAGE)
 
 
 def plans_using(term_id: int) -> int:
@@ -126,3 +144,30 @@ def delete_term(term: Term, *, by: User) -> None:
         details={"before": snapshot(term)},
     )
     db.session.delete(term)
+
+
+@contextmanager
+def unique_code(code: str, *, except_id: int | None = None) -> Iterator[None]:
+    """Refuse with ``DuplicateCode`` when another writer saved a term with ``code`` first.
+
+    Wraps a ``unit_of_work``: the database's unique code refuses the row at
+    commit, after the checks above found the code free.
+    """
+
+    def refusal() -> Refused | None:
+        return DuplicateCode() if code_taken(code, except_id=except_id) else None
+
+    with conflict_refused(refusal):
+        yield
+
+
+@contextmanager
+def still_unused(term_id: int) -> Iterator[None]:
+    """Refuse with ``TermInUse`` when a plan joined the term while it was being deleted."""
+
+    def refusal() -> Refused | None:
+        plans = plans_using(term_id)
+        return TermInUse(plans) if plans else None
+
+    with conflict_refused(refusal):
+        yield

@@ -74,4 +74,4 @@ class FileCheckForm(Form):
         try:
             self.digest = file_digest(field.data.stream)
         except UploadProblem as problem:
-            raise ValidationError(str(problem)) from None
+            raise ValidationError(" ".join(problem.messages)) from None

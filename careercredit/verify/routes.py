@@ -28,8 +28,9 @@ from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from careercredit.deliverables.multipart import FORM_SLACK, ClosingFormDataParser
-from careercredit.extensions import db, limiter
+from careercredit.extensions import limiter
 from careercredit.models import RecordDocument
+from careercredit.refusals import unit_of_work
 from careercredit.verify import services
 from careercredit.verify.forms import CodeForm, FileCheckForm
 
@@ -68,7 +69,7 @@ def _too_many(error: Exception) -> ResponseReturnValue:
 def _prepare_upload(endpoint: str | None, values: dict[str, Any] | None) -> None:
     """Before the CSRF check reads the form: a record-sized limit, no temporary file left open."""
     if endpoint == f"{bp.name}.check" and request.method == "POST":
-        request.form_data_parser_class = ClosingFormDataParser  # type: ignore[misc]
+        request.form_data_parser_class = ClosingFormDataParser
         request.max_content_length = services.UPLOAD_MAX_BYTES + FORM_SLACK
 
 
@@ -141,8 +142,8 @@ def _answer(
     status: int = 200,
 ) -> ResponseReturnValue:
     """Log what the visitor is about to see, commit, and show it."""
-    services.record_verification(document, file_matches=file_matches)
-    db.session.commit()
+    with unit_of_work():
+        services.record_verification(document, file_matches=file_matches)
     return render_template(
         "verify/show.html",
         bare=True,

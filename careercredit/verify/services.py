@@ -19,6 +19,7 @@ from sqlalchemy import select
 from careercredit.extensions import db
 from careercredit.models import Disclosure, RecordDocument
 from careercredit.records.services import CODE_ALPHABET, CODE_GROUPS, normalise_code
+from careercredit.refusals import Refused
 from careercredit.sql import aware
 
 #: Who receives what the page shows: anyone holding the code.
@@ -44,7 +45,7 @@ NOT_PDF = (
 )
 
 
-class UploadProblem(Exception):
+class UploadProblem(Refused):
     """The uploaded file cannot be checked; the message says what to do."""
 
 

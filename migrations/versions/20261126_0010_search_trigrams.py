@@ -6,7 +6,7 @@ a rare word reads every project. pg_trgm's GIN indexes answer it. They are
 made on PostgreSQL only, and only where the extension can be created (it is
 a trusted extension: the database's owner may create it). Elsewhere the
 search still works, reading the table. The models leave these indexes out;
-``careercredit.sql.include_object`` keeps autogenerate from dropping them.
+``include_object`` in ``migrations/env.py`` keeps autogenerate from dropping them.
 
 Revision ID: 0010
 Revises: 0009

@@ -145,7 +145,8 @@ def test_other_ca_file_is_really_a_different_ca(campus: CampusDirectory) -> None
 def test_find_by_username_uses_the_service_account(campus: CampusDirectory) -> None:
     directory = Directory(_settings(campus))
     person = directory.find_by_username(" JNunez ")
-    assert person is not None and person.display_name == "José Ñúñez"
+    assert person is not None
+    assert person.display_name == "José Ñúñez"
     assert directory.find_by_username("twin") is None
     assert directory.find_by_username("alice*") is None
 

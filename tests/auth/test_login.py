@@ -32,7 +32,8 @@ def test_person_in_two_role_groups_gets_both_roles(app: Flask, client: FlaskClie
     login(client, "mwong")
     dashboard = _page(client.get("/"))
     assert "Welcome, Mei Wong" in dashboard
-    assert "role-advisor" in dashboard and "role-faculty" in dashboard
+    assert "role-advisor" in dashboard
+    assert "role-faculty" in dashboard
     assert "role-student" not in dashboard
     with app.app_context():
         user = db.session.scalar(select(User).where(User.uid == "mwong"))
@@ -59,7 +60,8 @@ def test_unknown_user_looks_like_a_wrong_password(client: FlaskClient) -> None:
     unknown = login(client, "nobody-here", "wrong horse")
     wrong = login(client, "alice", "wrong horse")
     assert unknown.status_code == wrong.status_code == 422
-    assert INVALID in _page(unknown) and INVALID in _page(wrong)
+    assert INVALID in _page(unknown)
+    assert INVALID in _page(wrong)
 
 
 def test_empty_password_is_refused_by_the_form(client: FlaskClient) -> None:
@@ -121,7 +123,8 @@ def test_successful_sign_in_is_audited(app: Flask, client: FlaskClient) -> None:
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "auth.login"))
         assert event.details == {"roles": ["advisor", "faculty"]}
-        assert event.actor_id is not None and event.object_type == "user"
+        assert event.actor_id is not None
+        assert event.object_type == "user"
 
 
 def test_missing_csrf_token_is_refused(client: FlaskClient) -> None:

@@ -7,13 +7,13 @@ import re
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from careercredit import clock
 from careercredit.bench.directory import (
     GROUPS,
     PASSWORD,
@@ -101,7 +101,8 @@ def test_finished_plans_carry_their_sign_off_posting_and_hours(seeded: Flask) ->
         ).all()
         signed = {p for (p,) in db.session.execute(select(SignOff.plan_id))}
         postings = {p for (p,) in db.session.execute(select(Posting.plan_id))}
-        assert posted and {p.id for p in posted} <= signed & postings
+        assert posted
+        assert {p.id for p in posted} <= signed & postings
         for plan in posted[:10]:
             assert plan.sign_off.credits_awarded * 45 <= plan.verified_hours
 
@@ -145,7 +146,7 @@ def test_the_busiest_sponsor_has_a_full_sign_off_queue(seeded: Flask) -> None:
 
 
 def test_the_last_term_has_a_roster_waiting_to_be_posted(seeded: Flask) -> None:
-    last = next(term.code for term in calendar(date.today()) if term.kind == "last")
+    last = next(term.code for term in calendar(clock.today()) if term.kind == "last")
     with seeded.app_context():
         by_state = dict(
             db.session.execute(
@@ -197,7 +198,8 @@ def test_bench_people_sign_in_to_their_seeded_rows(
         # Signed in to the seeded row (same entryUUID), not to a new one.
         assert db.session.scalar(select(func.count()).select_from(User)) == users
         user = db.session.scalar(select(User).where(User.uid == people[0].uid))
-        assert user.last_login_at is not None and user.directory_id == people[0].directory_id
+        assert user.last_login_at is not None
+        assert user.directory_id == people[0].directory_id
 
 
 def test_every_measured_page_answers_the_person_it_is_measured_as(
@@ -211,7 +213,8 @@ def test_every_measured_page_answers_the_person_it_is_measured_as(
         clients[person.uid] = app.test_client()
         assert login(clients[person.uid], person.uid, PASSWORD).status_code == 302
     names = [page.name for page in pages]
-    assert "advisor queue, deep page" in names and "verification page" in names
+    assert "advisor queue, deep page" in names
+    assert "verification page" in names
     for page in pages:
         if page.method != "GET":
             continue
@@ -228,7 +231,8 @@ def test_seed_command_refuses_a_database_in_use(app: Flask, make) -> None:
     runner = app.test_cli_runner()
     refused = runner.invoke(args=["bench", "seed", "--scale", str(SCALE)])
     assert refused.exit_code != 0
-    assert "already holds data" in refused.output and "--force" in refused.output
+    assert "already holds data" in refused.output
+    assert "--force" in refused.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(CreditPlan)) == 0
 

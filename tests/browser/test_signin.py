@@ -31,7 +31,8 @@ def test_signing_in_and_out_with_the_keyboard_alone(serve, people) -> None:
     keyboard = visitor.page.keyboard
     keyboard.press("Tab")
     focused = visitor.page.locator(":focus")
-    assert focused.inner_text() == "Skip to content" and focused.is_visible()
+    assert focused.inner_text() == "Skip to content"
+    assert focused.is_visible()
     keyboard.press("Enter")
     keyboard.press("Tab")
     assert focused.get_attribute("name") == "username"  # the first stop inside the content
@@ -41,7 +42,8 @@ def test_signing_in_and_out_with_the_keyboard_alone(serve, people) -> None:
     with visitor.page.expect_navigation() as navigation:
         keyboard.press("Enter")
     visitor.check(navigation.value)
-    assert visitor.path == "/" and "Welcome, Amara Davis" in visitor.text()
+    assert visitor.path == "/"
+    assert "Welcome, Amara Davis" in visitor.text()
 
     for _ in range(30):  # Tab through the menu to the sign-out button
         keyboard.press("Tab")
@@ -50,7 +52,8 @@ def test_signing_in_and_out_with_the_keyboard_alone(serve, people) -> None:
     with visitor.page.expect_navigation() as navigation:
         keyboard.press("Enter")
     visitor.check(navigation.value)
-    assert visitor.path == "/login" and "You are signed out." in visitor.flash()
+    assert visitor.path == "/login"
+    assert "You are signed out." in visitor.flash()
 
 
 def test_an_idle_session_sends_you_to_sign_in_and_back(serve, people) -> None:

@@ -46,7 +46,8 @@ def test_advisor_adds_a_project_and_sees_it(
     page = text(response)
     assert "Project added." in page
     assert "<h1>Customer survey analysis</h1>" in page
-    assert "Zoë Ødegård" in page and "2027-01-18 \u2013 2027-03-12" in page
+    assert "Zoë Ødegård" in page
+    assert "2027-01-18 \u2013 2027-03-12" in page
     assert "<dd>12.5</dd>" in page
     with app.app_context():
         project = db.session.query(Project).one()
@@ -117,7 +118,8 @@ def test_editing_a_project_records_what_changed(
     advisor = login_as("advisor")
     edit = f"/catalogue/projects/{project_id}/edit"
     form = text(advisor.get(edit))
-    assert 'value="30"' in form and 'value="Inventory dashboard"' in form
+    assert 'value="30"' in form
+    assert 'value="Inventory dashboard"' in form
     with app.app_context():
         project = db.session.get(Project, project_id)
         data = _project(
@@ -156,16 +158,24 @@ def test_project_list_searches_filters_and_pages(
     advisor = login_as("advisor")
     first = text(advisor.get(f"/catalogue/projects?employer={cafe}"))
     assert "Page 1 of 2 (30 in all)" in first
-    assert "Survey 00" in first and "Survey 24" in first and "Survey 25" not in first
-    assert "page=2" in first and f"employer={cafe}" in first
+    assert "Survey 00" in first
+    assert "Survey 24" in first
+    assert "Survey 25" not in first
+    assert "page=2" in first
+    assert f"employer={cafe}" in first
     second = text(advisor.get(f"/catalogue/projects?employer={cafe}&page=2"))
-    assert "Survey 25" in second and "Survey 29" in second and "Survey 00" not in second
+    assert "Survey 25" in second
+    assert "Survey 29" in second
+    assert "Survey 00" not in second
     beyond = text(advisor.get(f"/catalogue/projects?employer={cafe}&page=99999999999999999999"))
-    assert "Page 2 of 2" in beyond and "Survey 29" in beyond
+    assert "Page 2 of 2" in beyond
+    assert "Survey 29" in beyond
     closed = text(advisor.get("/catalogue/projects?status=closed"))
-    assert "Menu translation" in closed and "Survey" not in closed
+    assert "Menu translation" in closed
+    assert "Survey" not in closed
     by_employer_name = text(advisor.get("/catalogue/projects?q=northwind"))
-    assert "Menu translation" in by_employer_name and "Survey" not in by_employer_name
+    assert "Menu translation" in by_employer_name
+    assert "Survey" not in by_employer_name
     assert "Survey 07" in text(advisor.get("/catalogue/projects?q=VEY 07&status=open"))
     odd = text(advisor.get("/catalogue/projects?q=%00%25_&status=nonsense&employer=-4"))
     assert "Nothing to show." in odd
@@ -184,9 +194,11 @@ def test_a_search_matching_many_employers_finds_their_projects(
     page = text(advisor.get("/catalogue/projects?q=harbor"))
     for title in ("Stock count at Books", "Stock count at Bikes", "Stock count at Beans"):
         assert title in page
-    assert "Harbor history leaflet" in page and "Soil samples" not in page
+    assert "Harbor history leaflet" in page
+    assert "Soil samples" not in page
     one = text(advisor.get("/catalogue/projects?q=beans"))
-    assert "Stock count at Beans" in one and "Stock count at Books" not in one
+    assert "Stock count at Beans" in one
+    assert "Stock count at Books" not in one
 
 
 def _statements(app: Flask, client: FlaskClient, path: str) -> int:

@@ -34,7 +34,8 @@ def test_upload_review_revise_and_the_sponsor_sees_the_history(
     path = case.supervisor_link()
     supervisor = case.app.test_client()
     page = text(supervisor.get(path))
-    assert "Client report" in page and "Dashboard" in page
+    assert "Client report" in page
+    assert "Dashboard" in page
     assert f"{path}/deliverables/{report}" in page
 
     assert review(supervisor, path, report, action="accept").status_code == 302
@@ -46,7 +47,8 @@ def test_upload_review_revise_and_the_sponsor_sees_the_history(
     assert case.deliverable(report).status == DeliverableStatus.accepted
     old = case.deliverable(dashboard)
     assert old.status == DeliverableStatus.revision_requested
-    assert old.review_comment == "Label the axes." and old.reviewed_via_id is not None
+    assert old.review_comment == "Label the axes."
+    assert old.reviewed_via_id is not None
     with case.app.app_context():
         events = db.session.scalars(
             select(AuditEvent).where(AuditEvent.action.like("deliverable.%")).order_by("id")
@@ -56,26 +58,34 @@ def test_upload_review_revise_and_the_sponsor_sees_the_history(
     assert all(actor is None and link for _, actor, link in reviews)
 
     plan_page = text(case.student.get(case.plan_page))
-    assert "Revision requested" in plan_page and "Label the axes." in plan_page
+    assert "Revision requested" in plan_page
+    assert "Label the axes." in plan_page
     revise = f"/plans/{case.plan_id}/deliverables/{dashboard}/revise"
     assert revise in plan_page
     assert case.upload("chart-v2.png", PNG + b"v2", url=revise).status_code == 302
     new = case.deliverable()
     assert (new.title, new.version, new.supersedes_id) == ("Dashboard", 2, dashboard)
     assert case.upload("again.png", PNG, url=revise).status_code == 422
-    assert case.rows() == 3 and len(case.stored()) == 3
+    assert case.rows() == 3
+    assert len(case.stored()) == 3
 
     # The supervisor sees only the newest version of each.
     page = text(supervisor.get(path))
-    assert "chart-v2.png" in page and "chart.png" not in page
+    assert "chart-v2.png" in page
+    assert "chart.png" not in page
 
     for response in (sponsor.get(case.plan_page), sponsor.get(f"/signoff/{case.plan_id}")):
         assert response.status_code == 200
         page = text(response)
-        assert "Client report" in page and "Accepted" in page
-        assert "Dashboard" in page and "version 2" in page and "version 1" in page
-        assert "Earlier versions" in page and "Label the axes." in page
-        assert "chart.png" in page and "chart-v2.png" in page
+        assert "Client report" in page
+        assert "Accepted" in page
+        assert "Dashboard" in page
+        assert "version 2" in page
+        assert "version 1" in page
+        assert "Earlier versions" in page
+        assert "Label the axes." in page
+        assert "chart.png" in page
+        assert "chart-v2.png" in page
         assert f"/deliverables/{dashboard}/download" in page
 
 
@@ -136,7 +146,8 @@ def test_the_supervisor_downloads_through_the_link(case: Case) -> None:
     path = case.supervisor_link()
     supervisor = case.app.test_client()
     response = supervisor.get(f"{path}/deliverables/{row.id}")
-    assert response.status_code == 200 and response.data == PDF
+    assert response.status_code == 200
+    assert response.data == PDF
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     response.close()

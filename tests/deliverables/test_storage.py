@@ -17,13 +17,15 @@ def test_the_storage_interface(tmp_path) -> None:
     storage = DirectoryStorage(tmp_path / "files")
     assert list(storage.keys()) == []
     key = storage.save(io.BytesIO(b"hello"))
-    assert storage.exists(key) and list(storage.keys()) == [key]
+    assert storage.exists(key)
+    assert list(storage.keys()) == [key]
     with storage.open(key) as stored:
         assert stored.read() == b"hello"
     assert os.listdir(tmp_path / "files") == [key]  # no temporary file left behind
     storage.delete(key)
     storage.delete(key)
-    assert not storage.exists(key) and not storage.exists("../etc/passwd")
+    assert not storage.exists(key)
+    assert not storage.exists("../etc/passwd")
 
 
 def test_deleting_a_draft_deletes_its_files(case: Case) -> None:
@@ -45,7 +47,8 @@ def test_files_stay_when_the_deletion_is_rolled_back(case: Case) -> None:
         db.session.delete(db.session.scalars(db.select(Deliverable)).one())
         db.session.flush()
         db.session.rollback()
-    assert case.rows() == 1 and len(case.stored()) == 1
+    assert case.rows() == 1
+    assert len(case.stored()) == 1
 
 
 def test_uploads_check_reports_orphans_and_missing_files(case: Case) -> None:
@@ -65,7 +68,8 @@ def test_uploads_check_reports_orphans_and_missing_files(case: Case) -> None:
 
     # A fresh orphan may be an upload being saved: it stays until it is old enough.
     result = runner.invoke(args=["uploads", "check", "--delete-orphans"])
-    assert (case.upload_dir / orphan).exists() and result.exit_code == 1
+    assert (case.upload_dir / orphan).exists()
+    assert result.exit_code == 1
     old = time.time() - 2 * 3600
     os.utime(case.upload_dir / orphan, (old, old))
     result = runner.invoke(args=["uploads", "check", "--delete-orphans"])

@@ -47,10 +47,13 @@ def test_a_file_is_stored_under_a_random_name_with_its_sniffed_type(
     assert row.content_type == content_type
     assert row.sha256 == hashlib.sha256(data).hexdigest()
     assert case.stored() == [row.storage_key]
-    assert name not in row.storage_key and len(row.storage_key) == 64
+    assert name not in row.storage_key
+    assert len(row.storage_key) == 64
     assert (case.upload_dir / row.storage_key).read_bytes() == data
     page = page_text(case.student.get(case.plan_page))
-    assert "Final report" in page and name in page and "Waiting for the supervisor" in page
+    assert "Final report" in page
+    assert name in page
+    assert "Waiting for the supervisor" in page
 
 
 def test_a_link_instead_of_a_file(case: Case) -> None:
@@ -58,7 +61,8 @@ def test_a_link_instead_of_a_file(case: Case) -> None:
     assert response.status_code == 302
     row = case.deliverable()
     assert row.link_url == "https://example.org/portfolio/final"
-    assert row.storage_key is None and case.stored() == []
+    assert row.storage_key is None
+    assert case.stored() == []
     assert 'href="https://example.org/portfolio/final"' in case.student.get(
         case.plan_page
     ).get_data(as_text=True)
@@ -187,4 +191,5 @@ def test_only_approved_and_in_progress_plans_take_deliverables(case: Case, state
     assert "deliverables can be added only while it is approved or in progress" in page_text(
         response
     )
-    assert case.rows() == 0 and case.stored() == []
+    assert case.rows() == 0
+    assert case.stored() == []

@@ -13,6 +13,7 @@ from flask import Flask
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
+from careercredit import clock
 from careercredit.auth.services import directory
 from careercredit.demo.__main__ import DEMO_PASSWORD, configure_signing, start_demo_directory
 from careercredit.demo.seed import DemoSummary, demo_terms, seed_demo
@@ -81,7 +82,7 @@ def counts(app: Flask) -> dict[str, int]:
 def test_the_demo_has_terms_a_catalogue_and_plans_in_every_state(
     demo_app: Flask, seeded: DemoSummary
 ) -> None:
-    today = date.today()
+    today = clock.today()
     with demo_app.app_context():
         terms = db.session.scalars(select(Term).order_by(Term.starts_on)).all()
         assert [t.code for t in terms] == seeded.terms
@@ -139,11 +140,13 @@ def test_the_demo_issues_a_signed_record_of_posted_credit(
     with demo_app.app_context():
         document = db.session.scalars(select(RecordDocument)).one()
         assert (document.student.uid, document.issued_by.uid) == ("jnunez", "mlindqvist")
-        assert document.signed and document.total_credits >= 1
+        assert document.signed
+        assert document.total_credits >= 1
         pdf = document.content
     pages = PdfReader(io.BytesIO(pdf)).pages
     text = " ".join(" ".join(page.extract_text() for page in pages).split())
-    assert "José Ñúñez" in text and "Margaret Lindqvist" in text
+    assert "José Ñúñez" in text
+    assert "Margaret Lindqvist" in text
     assert "Customer churn dashboard for a regional gym chain" in text
     assert validate(pdf, Path(demo_environ["CAREERCREDIT_SIGNING_CHAIN"])).bottom_line
 
@@ -153,7 +156,9 @@ def test_seeding_again_changes_nothing(demo_app: Flask, seeded: DemoSummary) -> 
     with demo_app.app_context():
         assert seed_demo(directory()) is None
     assert counts(demo_app) == before
-    assert before["Term"] == 3 and before["Employer"] == 10 and before["Project"] == 30
+    assert before["Term"] == 3
+    assert before["Employer"] == 10
+    assert before["Project"] == 30
 
 
 def test_a_database_with_terms_of_its_own_is_left_alone(demo_app: Flask) -> None:
@@ -183,7 +188,8 @@ def test_a_seeded_student_signs_in_to_their_own_row(demo_app: Flask, seeded: Dem
             db.session.scalars(select(CreditPlan.id).where(CreditPlan.visible_to(student)))
         )
         row = (student.id, student.directory_id)
-    assert len(own) >= 2 and visible == own
+    assert len(own) >= 2
+    assert visible == own
     users = counts(demo_app)["User"]
 
     client = demo_app.test_client()
@@ -192,7 +198,8 @@ def test_a_seeded_student_signs_in_to_their_own_row(demo_app: Flask, seeded: Dem
     my_plans = client.get("/plans/").get_data(as_text=True)
     assert "Customer churn dashboard for a regional gym chain" in my_plans  # posted, past term
     assert "Demand forecast for a farmers&#39; market network" in my_plans  # in progress, now
-    assert ">Posted<" in my_plans and ">In progress<" in my_plans
+    assert ">Posted<" in my_plans
+    assert ">In progress<" in my_plans
 
     assert counts(demo_app)["User"] == users
     with demo_app.app_context():
@@ -205,7 +212,8 @@ def test_every_person_of_the_demo_is_one_row(demo_app: Flask, seeded: DemoSummar
     with demo_app.app_context():
         uids = Counter(db.session.scalars(select(User.uid)))
         ids = Counter(db.session.scalars(select(User.directory_id)))
-    assert max(uids.values()) == 1 and max(ids.values()) == 1
+    assert max(uids.values()) == 1
+    assert max(ids.values()) == 1
     assert {"dwhitfield", "mlindqvist", "jreyes", "hvasquez"} <= set(uids)
 
 

@@ -192,7 +192,8 @@ def test_invalid_edit_keeps_the_entries(
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert error(page, "descriptor_1") == "Describe the work that earns a 1."
-    assert 'value="Craft"' in page and "Teamwork level 2." in page
+    assert 'value="Craft"' in page
+    assert "Teamwork level 2." in page
     with app.app_context():
         assert db.session.get_one(RubricCriterion, criteria["quality"]).label == "Quality"
 
@@ -206,7 +207,8 @@ def test_deactivate_and_reactivate(
     assert active(app) == ["quality", "initiative"]
     assert order(app) == ["quality", "communication", "initiative"]  # kept, not deleted
     page = admin.get(RUBRIC).get_data(as_text=True)
-    assert "deactivated" in page and "Reactivate" in page
+    assert "deactivated" in page
+    assert "Reactivate" in page
     assert len(events(app, "rubric.deactivate")) == 1
 
     post(admin, f"{RUBRIC}/{criteria['communication']}/reactivate")

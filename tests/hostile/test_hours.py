@@ -29,7 +29,8 @@ DAYS = mostly(*(days_ago(n).isoformat() for n in range(1, 14)))
 def read_date(text: str) -> date | None:
     """The date a date field reads from ``text``, or None."""
     try:
-        return datetime.strptime(text.strip(), "%Y-%m-%d").date()
+        # As WTForms' DateField reads it; a calendar date has no time, so no time zone.
+        return datetime.strptime(text.strip(), "%Y-%m-%d").date()  # noqa: DTZ007
     except ValueError:
         return None
 

@@ -162,4 +162,5 @@ def test_grade_roll_names(desk: Desk, names: list[str]) -> None:
         assert not cell.startswith(FORMULA_STARTS)
         shown_escaped(page, cell)
     download = desk.registrar.get(f"/registrar/exports/{export.id}/download")
-    assert download.status_code == 200 and download.data == export.content
+    assert download.status_code == 200
+    assert download.data == export.content

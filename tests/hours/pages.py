@@ -12,13 +12,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from careercredit import clock
 from careercredit.extensions import db
 from careercredit.models import AuditEvent, CreditPlan, HourEntry, HourStatus, PlanState
 from tests.conftest import user_id
 from tests.factories import Factory
 from tests.plans.conftest import post_form
 
-TODAY = date.today()
+TODAY = clock.today()
 WORK = "Cleaned the client's survey data and documented the gaps."
 
 

@@ -14,7 +14,17 @@ import pytest
 from flask import Flask
 
 from careercredit.models import HourStatus, PlanState, Role
-from tests.access import LOGIN, assert_answer, uncovered_routes
+from tests.access import (
+    ANONYMOUS,
+    CASE,
+    LOGIN,
+    assert_answer,
+    browser_of,
+    form_page_for,
+    matrix_cases,
+    send,
+    uncovered_routes,
+)
 from tests.conftest import csrf_token, login, user_id
 from tests.hours.pages import WORK, add_entry, days_ago, delete_url, edit_url, new_url, student_plan
 
@@ -44,14 +54,6 @@ MATRIX: list[tuple[str, str, dict[str, object]]] = [
 ]
 
 
-def _cases():
-    for method, path, expected in MATRIX:
-        for person in ("anonymous", *PEOPLE):
-            yield pytest.param(
-                method, path, person, expected[person], id=f"{method} {path} {person}"
-            )
-
-
 def _alices_plan(app: Flask, make) -> dict[str, int]:
     for uid in ("alice", "fkim"):
         make.user(uid)
@@ -61,24 +63,12 @@ def _alices_plan(app: Flask, make) -> dict[str, int]:
     return {"plan": plan_id, "placement": placement, "entry": entry_id}
 
 
-@pytest.mark.parametrize(("method", "path", "person", "expected"), list(_cases()))
+@pytest.mark.parametrize(CASE, matrix_cases(MATRIX, (ANONYMOUS, *PEOPLE)))
 def test_access(app: Flask, make, method: str, path: str, person: str, expected: object) -> None:
-    client = app.test_client()
-    if person != "anonymous":
-        assert login(client, PEOPLE[person]).status_code == 302
-    ids = _alices_plan(app, make)
-    url = path.format(**ids)
-    if method == "GET":
-        response = client.get(url)
-    else:
-        token = csrf_token(client, "/login" if person == "anonymous" else "/")
-        data = {
-            "csrf_token": token,
-            "work_date": str(days_ago(2)),
-            "hours": "1",
-            "description": WORK,
-        }
-        response = client.post(url, data=data)
+    client = browser_of(app, PEOPLE.get(person))
+    url = path.format(**_alices_plan(app, make))
+    data = {"work_date": str(days_ago(2)), "hours": "1", "description": WORK}
+    response = send(client, method, url, data, form_page=form_page_for(person))
     assert_answer(response, expected)
 
 
@@ -94,13 +84,15 @@ def test_people_who_see_the_plan_see_its_hours(app: Flask, make, person: str) ->
     add_entry(app, ids["placement"], status=HourStatus.disputed, dispute_comment="Not three.")
     page = client.get(f"/plans/{ids['plan']}").get_data(as_text=True)
     assert f'id="hour-entry-{ids["entry"]}"' in page
-    assert "Not three." in page and "of 45 required hours verified" in page
+    assert "Not three." in page
+    assert "of 45 required hours verified" in page
     writes = (new_url(ids["plan"], ids["placement"]), edit_url(ids["plan"], ids["entry"]))
     if person == "student":
         assert all(url in page for url in writes)
     else:  # read-only: no form links at all
         assert not any(url in page for url in writes)
-        assert f"/plans/{ids['plan']}/hours/" not in page and "/hours/new" not in page
+        assert f"/plans/{ids['plan']}/hours/" not in page
+        assert "/hours/new" not in page
 
 
 def test_other_people_do_not_see_the_plan(app: Flask, make) -> None:

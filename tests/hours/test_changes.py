@@ -33,7 +33,8 @@ def test_student_corrects_a_submitted_entry(app: Flask, login_as, make) -> None:
     plan_id, (placement,) = student_plan(app, make)
     entry_id = add_entry(app, placement, work_date=days_ago(3), hours="2")
     form = student.get(edit_url(plan_id, entry_id)).get_data(as_text=True)
-    assert input_value(form, "hours") == "2" and textarea(form, "description") == WORK
+    assert input_value(form, "hours") == "2"
+    assert textarea(form, "description") == WORK
 
     response = edit(student, plan_id, entry_id, hours="3.5", description=BETTER)
 
@@ -52,7 +53,8 @@ def test_student_corrects_a_submitted_entry(app: Flask, login_as, make) -> None:
         "description": BETTER,
     }
     page = student.get(f"/plans/{plan_id}").get_data(as_text=True)
-    assert "Entry saved." in page and BETTER in page
+    assert "Entry saved." in page
+    assert BETTER in page
 
 
 def test_saving_an_unchanged_entry_records_nothing(app: Flask, login_as, make) -> None:
@@ -76,7 +78,8 @@ def test_a_correction_follows_the_same_rules(app: Flask, login_as, make) -> None
     page = response.get_data(as_text=True)
     assert "You already logged 3 hours" in error_of(page, "hours")
     assert "at least 10 characters" in error_of(page, "description")
-    assert input_value(page, "hours") == "21.25" and textarea(page, "description") == "short"
+    assert input_value(page, "hours") == "21.25"
+    assert textarea(page, "description") == "short"
     assert entry_row(app, entry_id).hours == Decimal(21)
 
 
@@ -87,7 +90,8 @@ def test_student_deletes_an_entry_after_confirming(app: Flask, login_as, make) -
     confirm = student.get(delete_url(plan_id, entry_id))
     assert confirm.status_code == 200
     page = confirm.get_data(as_text=True)
-    assert "Delete this entry?" in page and 'name="csrf_token"' in page
+    assert "Delete this entry?" in page
+    assert 'name="csrf_token"' in page
     assert entry_row(app, entry_id) is not None  # the confirmation page changes nothing
 
     without_token = student.post(delete_url(plan_id, entry_id))
@@ -98,7 +102,8 @@ def test_student_deletes_an_entry_after_confirming(app: Flask, login_as, make) -
     assert response.status_code == 302
     assert entry_row(app, entry_id) is None
     (event,) = events(app, "hour_entry.delete")
-    assert event.object_id == str(entry_id) and event.details["hours"] == "1.25"
+    assert event.object_id == str(entry_id)
+    assert event.details["hours"] == "1.25"
     assert "was deleted" in student.get(f"/plans/{plan_id}").get_data(as_text=True)
 
 
@@ -121,10 +126,12 @@ def test_a_verified_entry_is_final(app: Flask, login_as, make) -> None:
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Your supervisor verified this entry, so it is final" in page
-    assert input_value(page, "hours") == "5" and textarea(page, "description") == BETTER
+    assert input_value(page, "hours") == "5"
+    assert textarea(page, "description") == BETTER
 
     confirm = student.get(delete_url(plan_id, entry_id)).get_data(as_text=True)
-    assert "it is final" in confirm and "Delete entry</button>" not in confirm
+    assert "it is final" in confirm
+    assert "Delete entry</button>" not in confirm
     token = csrf_token(student, f"/plans/{plan_id}/placements/{placement}/hours/new")
     deleted = student.post(delete_url(plan_id, entry_id), data={"csrf_token": token})
     assert deleted.status_code == 422
@@ -156,10 +163,12 @@ def test_a_disputed_entry_shows_the_comment_until_corrected(app: Flask, login_as
         app, placement, hours="3", status=HourStatus.disputed, dispute_comment=DISPUTE
     )
     plan_page = student.get(f"/plans/{plan_id}").get_data(as_text=True)
-    assert "Disputed" in plan_page and DISPUTE in plan_page
+    assert "Disputed" in plan_page
+    assert DISPUTE in plan_page
     assert edit_url(plan_id, entry_id) in plan_page
     form = student.get(edit_url(plan_id, entry_id)).get_data(as_text=True)
-    assert "Your supervisor disputed this entry" in form and DISPUTE in form
+    assert "Your supervisor disputed this entry" in form
+    assert DISPUTE in form
 
     response = edit(student, plan_id, entry_id, hours="1")
 
@@ -175,7 +184,8 @@ def test_a_disputed_entry_shows_the_comment_until_corrected(app: Flask, login_as
     assert (event.details["from"], event.details["to"]) == ("disputed", "submitted")
     plan_page = student.get(f"/plans/{plan_id}").get_data(as_text=True)
     assert "goes back to your supervisor" in plan_page
-    assert DISPUTE not in plan_page and "Disputed" not in plan_page
+    assert DISPUTE not in plan_page
+    assert "Disputed" not in plan_page
 
 
 def test_a_disputed_entry_saved_unchanged_is_sent_back_too(app: Flask, login_as, make) -> None:

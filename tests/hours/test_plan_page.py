@@ -86,7 +86,8 @@ def test_progress_counts_verified_and_pending_hours(app: Flask, login_as, make) 
     assert '<progress id="hours-verified" class="hours-verified" max="45" value="12.5"' in page
     assert "10 hours verified, 4 pending, in 2 entries" in page
     assert "2.5 hours verified, 1.25 pending, in 2 entries" in page
-    assert 'style="' not in page and "<script" not in page
+    assert 'style="' not in page
+    assert "<script" not in page
 
 
 def test_hours_beyond_the_requirement_fill_the_bar(app: Flask, login_as, make) -> None:

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from flask import Flask
 
+from careercredit import clock
 from careercredit.auth.services import directory, sync_person
 from careercredit.demo.directory import SUFFIX, CampusDirectory
 from careercredit.extensions import db
@@ -99,7 +100,7 @@ def seed(app: Flask, uids: list[str], supervisors: int, password: str) -> Scenar
     Every fourth student's plan has a second placement with the next supervisor, so
     two supervisors may start the same plan at once.
     """
-    today = date.today()
+    today = clock.today()
     with app.app_context():
         term = _term(today)
         sponsor = _sponsor()

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
 
+from careercredit import clock
 from careercredit.demo.directory import CampusDirectory
 from careercredit.extensions import db
 from careercredit.models import AuditEvent, HourEntry
@@ -52,7 +53,7 @@ def test_a_form_sent_twice_at_once_logs_its_hours_once(
                 values = {
                     "csrf_token": form.csrf_token(),
                     "submission": _SUBMISSION.search(form.body).group(1),
-                    "work_date": (date.today() - timedelta(days=1 + n % 20)).isoformat(),
+                    "work_date": (clock.today() - timedelta(days=1 + n % 20)).isoformat(),
                     "hours": "1.5",
                     "description": f"Double click number {n}: cleaned the survey data.",
                 }

@@ -45,13 +45,15 @@ def test_dev_outbox_filters_by_recipient_and_pages(app: Flask, client: FlaskClie
     add_message(app, to="other@employer.example", subject="For someone else")
 
     first = client.get("/dev/outbox?to=Many@Employer.example").get_data(as_text=True)
-    assert "Message number 29" in first and "Message number 05" in first
+    assert "Message number 29" in first
+    assert "Message number 05" in first
     assert "Message number 04" not in first
     assert "For someone else" not in first
     assert "Page 1 of 2 (30 in all)" in first
 
     second = client.get("/dev/outbox?to=many@employer.example&page=2").get_data(as_text=True)
-    assert "Message number 04" in second and "Message number 00" in second
+    assert "Message number 04" in second
+    assert "Message number 00" in second
     assert "Message number 05" not in second
 
 
@@ -93,7 +95,8 @@ def test_admin_outbox_lists_delivery_state_but_no_bodies(app: Flask, login_as) -
 
     page = client.get("/admin/outbox").get_data(as_text=True)
 
-    assert "failed@employer.example" in page and "sent@university.example" in page
+    assert "failed@employer.example" in page
+    assert "sent@university.example" in page
     assert "Verify hours" in page
     assert "550 No such user" in page
     assert "SECRET" not in page

@@ -117,7 +117,8 @@ def test_server_down_keeps_message_and_retries_later(mail_app: Flask, smtp: Smtp
     waiting = row(mail_app, message_id)
     assert waiting.status == MessageStatus.pending
     assert waiting.attempts == 1
-    assert waiting.last_error and "ConnectionRefusedError" in waiting.last_error
+    assert waiting.last_error
+    assert "ConnectionRefusedError" in waiting.last_error
     assert before + retry_delay(1) <= waiting.next_attempt_at <= after + retry_delay(1)
 
     smtp.start()
@@ -289,7 +290,8 @@ def test_a_claimed_message_is_not_claimed_again(mail_app: Flask) -> None:
     message_id = add_message(mail_app)
     with mail_app.app_context():
         first = claim_next()
-        assert first is not None and first.id == message_id
+        assert first is not None
+        assert first.id == message_id
     with mail_app.app_context():
         assert claim_next() is None
     claimed = row(mail_app, message_id)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from flask import Flask
 
+from careercredit import clock
 from careercredit.extensions import db
 from careercredit.models import (
     CreditPlan,
@@ -36,7 +37,7 @@ def _plan(app: Flask, make, *, hours: str, evaluated: bool) -> int:
         while left > 0:  # at most 8 hours a day, as a person would log them
             placement.hour_entries.append(
                 HourEntry(
-                    work_date=date.today() - timedelta(days=day),
+                    work_date=clock.today() - timedelta(days=day),
                     hours=min(left, 8),
                     description="Analysed the survey data.",
                     status=HourStatus.verified,

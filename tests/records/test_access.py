@@ -10,12 +10,22 @@ from sqlalchemy import func, select
 from careercredit.extensions import db
 from careercredit.models import RecordDocument, RecordRequest, RequestStatus, Role, User
 from careercredit.records.services import issue_record, request_record
-from tests.access import LOGIN, assert_answer, uncovered_routes
+from tests.access import (
+    ANONYMOUS,
+    CASE,
+    LOGIN,
+    assert_answer,
+    browser_of,
+    form_page_for,
+    matrix_cases,
+    send,
+    uncovered_routes,
+)
 from tests.conftest import PEOPLE, csrf_token, login, user_id
 from tests.factories import Factory
 
 #: ``other_student`` is José (jnunez): a student with credit of his own, not Alice's.
-ROLES = ("anonymous", "student", "other_student", "advisor", "faculty", "registrar", "admin")
+ROLES = (ANONYMOUS, "student", "other_student", "advisor", "faculty", "registrar", "admin")
 UIDS = {**PEOPLE, "other_student": "jnunez"}
 
 
@@ -95,34 +105,21 @@ def _snapshot(app: Flask) -> tuple:
 
 
 def _client(app: Flask, role: str) -> FlaskClient:
-    client = app.test_client()
-    if role != "anonymous":
-        assert login(client, UIDS[role]).status_code == 302
-    return client
+    return browser_of(app, UIDS.get(role))
 
 
-def _cases():
-    for method, path, expected in MATRIX:
-        for role in ROLES:
-            yield pytest.param(method, path, role, expected[role], id=f"{method} {path} {role}")
-
-
-@pytest.mark.parametrize(("method", "path", "role", "expected"), list(_cases()))
+@pytest.mark.parametrize(CASE, matrix_cases(MATRIX, ROLES))
 def test_access(
-    app: Flask, make: Factory, method: str, path: str, role: str, expected: object
+    app: Flask, make: Factory, method: str, path: str, person: str, expected: object
 ) -> None:
     ids = _setup(app, make, with_request="{request}" in path)
-    client = _client(app, role)
+    client = _client(app, person)
+    before = _snapshot(app)
+    latest = {"latest": str(ids["document"])}  # the issue button names the newest record
     url = path.format(**ids)
-    if method == "GET":
-        response = client.get(url)
-    else:
-        before = _snapshot(app)
-        token = csrf_token(client, "/login" if role == "anonymous" else "/")
-        latest = {"latest": str(ids["document"])}  # the issue button names the newest record
-        response = client.post(url, data={"csrf_token": token, **FORM, **latest})
-        if expected != 302:
-            assert _snapshot(app) == before
+    response = send(client, method, url, {**FORM, **latest}, form_page=form_page_for(person))
+    if method == "POST" and expected != 302:
+        assert _snapshot(app) == before
     assert_answer(response, expected)
 
 
@@ -152,12 +149,7 @@ def test_another_students_request_cannot_be_cancelled(app: Flask, make: Factory)
 @pytest.mark.parametrize("n", [999, 2**31, 2**64])
 def test_missing_or_out_of_range_ids_answer_404(app: Flask, method: str, path: str, n: int) -> None:
     role = "student" if path.endswith("/cancel") else "registrar"
-    client = _client(app, role)
-    url = path.format(n=n)
-    if method == "GET":
-        response = client.get(url)
-    else:
-        response = client.post(url, data={"csrf_token": csrf_token(client, "/"), **FORM})
+    response = send(_client(app, role), method, path.format(n=n), FORM)
     assert response.status_code == 404
 
 

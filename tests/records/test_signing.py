@@ -112,7 +112,8 @@ def test_changing_one_signed_byte_breaks_the_signature(signed: Issued, ca: DemoC
     title = pdf.index(b"/Title (Official record of ")
     assert title < PdfFileReader(io.BytesIO(pdf)).embedded_signatures[0].byte_range[1]
     changed = pdf[: title + 8] + b"o" + pdf[title + 9 :]  # "Official" becomes "official"
-    assert len(changed) == len(pdf) and changed != pdf
+    assert len(changed) == len(pdf)
+    assert changed != pdf
 
     status = validate(changed, ca.ca_cert)
     assert status.intact is False
@@ -154,7 +155,8 @@ def test_text_added_after_signing_is_a_change_the_certification_forbids(signed: 
 def test_a_ca_of_the_same_name_with_another_key_is_not_trusted(signed: Issued, tmp_path: Path):
     impostor = make_demo_ca(tmp_path / "impostor")
     status = validate(signed.content, impostor.ca_cert)
-    assert status.intact and status.valid
+    assert status.intact
+    assert status.valid
     assert status.trusted is False
     assert not status.bottom_line
 

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from flask import Flask
 
 from careercredit.extensions import db
 from careercredit.models import CreditPlan
-from tests.access import LOGIN, assert_answer
-from tests.conftest import PEOPLE, csrf_token, login
+from tests.access import (
+    ANONYMOUS,
+    CASE,
+    LOGIN,
+    assert_answer,
+    browser_of,
+    form_page_for,
+    matrix_cases,
+    send,
+    uncovered_routes,
+)
+from tests.conftest import PEOPLE
 from tests.registrar.conftest import Desk
 
-ROLES = ("anonymous", "student", "advisor", "faculty", "registrar", "admin")
+ROLES = (ANONYMOUS, "student", "advisor", "faculty", "registrar", "admin")
 
 
 def only(registrar: object, admin: object = 404) -> dict[str, object]:
@@ -35,39 +43,26 @@ MATRIX: list[tuple[str, str, dict[str, object]]] = [
 ]
 
 
-def _cases():
-    for method, path, expected in MATRIX:
-        for role in ROLES:
-            yield pytest.param(method, path, role, expected[role], id=f"{method} {path} {role}")
-
-
-@pytest.mark.parametrize(("method", "path", "role", "expected"), list(_cases()))
-def test_access(desk: Desk, method: str, path: str, role: str, expected: object) -> None:
+@pytest.mark.parametrize(CASE, matrix_cases(MATRIX, ROLES))
+def test_access(desk: Desk, method: str, path: str, person: str, expected: object) -> None:
     plan_id = desk.signed_off()
     posted = desk.signed_off(desk.other_student("Posted Student"))
     desk.export()
     export = desk.latest_export()
     desk.post(export.id, "selected", [posted])
     desk.signed_off(desk.other_student("Another Student"))  # something left to export
-    client = desk.app.test_client()
-    if role != "anonymous":
-        assert login(client, PEOPLE[role]).status_code == 302
+    client = browser_of(desk.app, PEOPLE.get(person))
     with desk.app.app_context():
         version = db.session.get(CreditPlan, posted).version
     url = path.format(term=desk.term_id, export=export.id, posted=posted)
-    if method == "GET":
-        response = client.get(url)
-    else:
-        token = csrf_token(client, "/login" if role == "anonymous" else "/")
-        data = {
-            "csrf_token": token,
-            "scope": "all",
-            "version": str(version),
-            "grade": "A",
-            "credits": "1",
-            "reason": "Committee decision.",
-        }
-        response = client.post(url, data=data)
+    data = {
+        "scope": "all",
+        "version": str(version),
+        "grade": "A",
+        "credits": "1",
+        "reason": "Committee decision.",
+    }
+    response = send(client, method, url, data, form_page=form_page_for(person))
     assert_answer(response, expected)
     if expected == 404 and method == "POST":
         assert desk.state(plan_id).value == "signed_off"
@@ -87,11 +82,4 @@ def test_missing_objects_answer_404(desk: Desk, path: str) -> None:
 
 
 def test_every_registrar_route_is_in_the_matrix(app: Flask) -> None:
-    covered = {(m, re.sub(r"\{\w+\}", "<int>", p)) for m, p, _ in MATRIX}
-    routes = {
-        (method, re.sub(r"<int:\w+>", "<int>", rule.rule))
-        for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("registrar.")
-        for method in rule.methods - {"HEAD", "OPTIONS"}
-    }
-    assert routes - covered == set()
+    assert uncovered_routes(app, "registrar.", MATRIX) == set()

@@ -116,7 +116,8 @@ def test_bad_dates_get_a_message(log, query: str, message: str) -> None:
     response = log.get(f"/admin/audit{query}")
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert message in page and "Correct the filters above" in page
+    assert message in page
+    assert "Correct the filters above" in page
     assert 'value="' + query.split("=")[1].split("&")[0] + '"' in page  # entries kept
 
 
@@ -152,7 +153,8 @@ def test_access(app: Flask, login_as, role: str, status: int) -> None:
 
 def test_anonymous_visitors_sign_in_first(client) -> None:
     response = client.get("/admin/audit")
-    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
 
 
 def test_queries_do_not_grow_with_events(app: Flask, log) -> None:

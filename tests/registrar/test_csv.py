@@ -16,7 +16,8 @@ def test_file_has_bom_crlf_and_the_documented_columns(desk: Desk) -> None:
     content = desk.latest_export().content
     assert content.startswith(b"\xef\xbb\xbf")
     assert content.endswith(b"\r\n")
-    assert content.count(b"\r\n") == 2 and content.count(b"\n") == 2
+    assert content.count(b"\r\n") == 2
+    assert content.count(b"\n") == 2
     lines = content.decode("utf-8-sig").split("\r\n")
     assert lines[0] == HEADER == ",".join(COLUMNS)
     assert lines[1] == f"{ALICE_ID},Alice Student,2027SP,CAREER 2990,001,1,B+,post,{plan_id}"
@@ -27,7 +28,8 @@ def test_accented_names_stay_intact(desk: Desk) -> None:
     desk.signed_off(desk.other_student("Zoë Ødegård"))
     desk.export()
     content = desk.latest_export().content
-    assert "José Ñúñez".encode() in content and "Zoë Ødegård".encode() in content
+    assert "José Ñúñez".encode() in content
+    assert "Zoë Ødegård".encode() in content
     names = {row["student_name"] for row in csv_rows(content)}
     assert {"José Ñúñez", "Zoë Ødegård"} <= names
 

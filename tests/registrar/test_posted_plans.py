@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from careercredit.extensions import db
 from careercredit.models import Amendment, CreditPlan, PlanState, Posting, SignOff, User
-from careercredit.plans.workflow import TransitionError, perform
+from careercredit.plans.workflow import Action, TransitionError, perform
 from tests.conftest import csrf_token
 from tests.plans.conftest import actions, post_form
 from tests.registrar.conftest import Desk
@@ -79,8 +79,10 @@ def test_withdraw_of_a_posted_plan_says_why(desk: Desk) -> None:
     assert desk.student.get(f"/plans/{plan_id}/withdraw").status_code == 404
 
 
-@pytest.mark.parametrize("name", ["sign_off", "send_back", "post", "withdraw", "complete"])
-def test_no_transition_leaves_posted(desk: Desk, name: str) -> None:
+@pytest.mark.parametrize(
+    "name", [Action.sign_off, Action.send_back, Action.post, Action.withdraw, Action.complete]
+)
+def test_no_transition_leaves_posted(desk: Desk, name: Action) -> None:
     plan_id = posted_plan(desk)
     with desk.app.app_context():
         plan = db.session.get(CreditPlan, plan_id)

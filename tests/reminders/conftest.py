@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from careercredit import clock
 from careercredit.extensions import db
 from careercredit.models import (
     CreditPlan,
@@ -116,7 +117,7 @@ class Supervision:
         with self.app.app_context():
             entry = HourEntry(
                 placement_id=scene.placement,
-                work_date=date.today() - timedelta(days=3),
+                work_date=clock.today() - timedelta(days=3),
                 hours=Decimal("2.5"),
                 description="Cleaned the survey data.",
                 status=status,

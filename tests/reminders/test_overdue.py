@@ -61,7 +61,8 @@ def test_lists_waiting_and_expired_links_with_their_details(
     assert "Re-send" in row
     expired_row = page[page.index(f'id="link-{expired}"') :]
     expired_row = expired_row[: expired_row.index("</tr>")]
-    assert "verify hours" in expired_row and "expired" in expired_row
+    assert "verify hours" in expired_row
+    assert "expired" in expired_row
     with app.app_context():
         placement = db.session.get_one(Placement, scene.placement)
         assert placement.project.title in row
@@ -136,8 +137,10 @@ def test_resend_replaces_the_link_and_mails_the_new_one(
     assert f"A new link (final evaluation) went to {scene.supervisor_email}" in page
     assert "Zoë Ødegård" in page
     [old_row, new_row] = supervision.links(scene)
-    assert old_row.id == old and old_row.revoked
-    assert new_row.purpose == LinkPurpose.final and not new_row.revoked
+    assert old_row.id == old
+    assert old_row.revoked
+    assert new_row.purpose == LinkPurpose.final
+    assert not new_row.revoked
     [mail] = supervision.outbox()
     assert mail.to == scene.supervisor_email
     assert new_row.url in mail.body
@@ -147,7 +150,8 @@ def test_resend_replaces_the_link_and_mails_the_new_one(
         event_ = db.session.scalar(
             select(AuditEvent).where(AuditEvent.action == "supervisor_link.send")
         )
-        assert event_ is not None and event_.details["link_id"] == new_row.id
+        assert event_ is not None
+        assert event_.details["link_id"] == new_row.id
 
 
 def test_resend_revokes_a_waiting_link_that_still_worked(
@@ -160,7 +164,8 @@ def test_resend_revokes_a_waiting_link_that_still_worked(
     resend(advisor, old)
 
     old_row, new_row = supervision.links(scene)
-    assert old_row.revoked and not new_row.revoked
+    assert old_row.revoked
+    assert not new_row.revoked
     assert len(supervision.outbox()) == 1
 
 

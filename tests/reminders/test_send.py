@@ -37,7 +37,8 @@ def test_reminds_once_after_seven_days_with_the_same_link(
     assert mail.to == scene.supervisor_email
     assert mail.subject.startswith("Reminder: José Ñúñez asks you to give your final evaluation")
     assert row.url in mail.body
-    assert row.reminded and not row.revoked
+    assert row.reminded
+    assert not row.revoked
     assert len(supervision.links(scene)) == 1  # the same link, not a new one
 
     assert "reminded 0" in run_reminders(app)
@@ -153,7 +154,8 @@ def test_reminded_link_that_expires_is_told_as_well(app: Flask, supervision: Sup
     supervision.age(link, 15)
     output = run_reminders(app)
 
-    assert "reminded 0" in output and "told 1" in output
+    assert "reminded 0" in output
+    assert "told 1" in output
     student_mail = next(m for m in supervision.outbox() if m.to.startswith("person"))
     assert "although we sent a reminder" in student_mail.body
 
@@ -189,7 +191,8 @@ def test_running_twice_queues_nothing_new_and_one_audit_event_per_busy_run(
 
     run_reminders(app)
     queued = supervision.outbox()
-    assert "reminded 0" in run_reminders(app) and "told 0" in run_reminders(app)
+    assert "reminded 0" in run_reminders(app)
+    assert "told 0" in run_reminders(app)
 
     assert supervision.outbox() == queued
     with app.app_context():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from careercredit import clock
 from careercredit.extensions import db
 from careercredit.models import (
     AuditEvent,
@@ -27,7 +28,7 @@ from careercredit.models import (
 from tests.conftest import csrf_token, user_id
 from tests.factories import Factory
 
-TODAY = date.today()
+TODAY = clock.today()
 REFLECTION = (
     "I learned to turn a vague question from the client into something I could measure, "
     "and to explain my numbers to people who are not analysts."

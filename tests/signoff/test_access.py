@@ -10,8 +10,18 @@ import pytest
 from flask import Flask
 
 from careercredit.models import PlanState, Role
-from tests.access import LOGIN, assert_answer, uncovered_routes
-from tests.conftest import csrf_token, login, user_id
+from tests.access import (
+    ANONYMOUS,
+    CASE,
+    LOGIN,
+    assert_answer,
+    browser_of,
+    form_page_for,
+    matrix_cases,
+    send,
+    uncovered_routes,
+)
+from tests.conftest import csrf_token, user_id
 
 PEOPLE = {
     "student": "alice",  # owns the plan
@@ -21,7 +31,7 @@ PEOPLE = {
     "registrar": "rlopez",
     "admin": "root1",
 }
-EVERYONE = ("anonymous", *PEOPLE)
+EVERYONE = (ANONYMOUS, *PEOPLE)
 
 
 def answers(default: object = 404, **special: object) -> dict[str, object]:
@@ -56,32 +66,20 @@ def _form(plan: int) -> dict[str, object]:
     }
 
 
-def _cases():
-    for method, path, expected in MATRIX:
-        for person in EVERYONE:
-            yield pytest.param(
-                method, path, person, expected[person], id=f"{method} {path} {person}"
-            )
-
-
-@pytest.mark.parametrize(("method", "path", "person", "expected"), list(_cases()))
+@pytest.mark.parametrize(CASE, matrix_cases(MATRIX, EVERYONE))
 def test_access(app: Flask, make, method: str, path: str, person: str, expected: object) -> None:
-    client = app.test_client()
-    if person != "anonymous":
-        assert login(client, PEOPLE[person]).status_code == 302
+    client = browser_of(app, PEOPLE.get(person))
     for uid in ("alice", "fkim"):
         make.user(uid)
     make.user("fkim", Role.faculty)
     plan = make.plan(
         user_id(app, "alice"), PlanState.awaiting_signoff, sponsor_id=user_id(app, "fkim")
     )
-    url = path.format(plan=plan)
-    if method == "GET":
-        response = client.get(url)
-    else:
-        token = csrf_token(client, "/login" if person == "anonymous" else "/")
-        data = {**_form(plan), "csrf_token": token, "back-csrf_token": token}
-        response = client.post(url, data=data)
+    form_page = form_page_for(person)
+    back = {"back-csrf_token": csrf_token(client, form_page)}  # the send-back form's own prefix
+    response = send(
+        client, method, path.format(plan=plan), {**_form(plan), **back}, form_page=form_page
+    )
     assert_answer(response, expected)
 
 

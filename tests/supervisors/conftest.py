@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from careercredit import clock
 from careercredit.extensions import db
 from careercredit.models import (
     AuditEvent,
@@ -129,7 +130,7 @@ def add_entries(
         entries = [
             HourEntry(
                 placement_id=placement_id,
-                work_date=date.today() - timedelta(days=len(hours) - n),
+                work_date=clock.today() - timedelta(days=len(hours) - n),
                 hours=Decimal(h),
                 description=f"Task number {n + 1} on the client report",
                 status=status,

@@ -8,8 +8,18 @@ from flask import Flask
 from careercredit.extensions import db
 from careercredit.models import CreditPlan, LinkPurpose, PlanState, Role, User
 from careercredit.supervisors.links import create_link, token_for
-from tests.access import LOGIN, assert_answer, uncovered_routes
-from tests.conftest import csrf_token, login, user_id
+from tests.access import (
+    ANONYMOUS,
+    CASE,
+    LOGIN,
+    assert_answer,
+    browser_of,
+    form_page_for,
+    matrix_cases,
+    send,
+    uncovered_routes,
+)
+from tests.conftest import user_id
 
 PEOPLE = {
     "student": "alice",  # owns the plan
@@ -20,7 +30,7 @@ PEOPLE = {
     "registrar": "rlopez",
     "admin": "root1",
 }
-EVERYONE = ("anonymous", *PEOPLE)
+EVERYONE = (ANONYMOUS, *PEOPLE)
 
 
 def answers(default: object = 404, **special: object) -> dict[str, object]:
@@ -44,22 +54,15 @@ MATRIX: list[tuple[str, str, dict[str, object]]] = [
     ("GET", "/s/{token}", {person: 200 for person in EVERYONE}),
     ("POST", "/s/{token}/hours", {person: 302 for person in EVERYONE}),
     ("POST", "/s/{token}/evaluation", {person: 404 for person in EVERYONE}),  # wrong purpose
+    # A deliverable the link does not reach (none exists): refused like any other.
+    ("GET", "/s/{token}/deliverables/{deliverable}", {person: 404 for person in EVERYONE}),
+    ("POST", "/s/{token}/deliverables/{deliverable}/review", {person: 404 for person in EVERYONE}),
 ]
 
 
-def _cases():
-    for method, path, expected in MATRIX:
-        for person in EVERYONE:
-            yield pytest.param(
-                method, path, person, expected[person], id=f"{method} {path} {person}"
-            )
-
-
-@pytest.mark.parametrize(("method", "path", "person", "expected"), list(_cases()))
+@pytest.mark.parametrize(CASE, matrix_cases(MATRIX, EVERYONE))
 def test_access(app: Flask, make, method: str, path: str, person: str, expected: object) -> None:
-    client = app.test_client()
-    if person != "anonymous":
-        assert login(client, PEOPLE[person]).status_code == 302
+    client = browser_of(app, PEOPLE.get(person))
     for uid in ("alice", "fkim"):
         make.user(uid)
     make.user("fkim", Role.faculty)
@@ -72,14 +75,9 @@ def test_access(app: Flask, make, method: str, path: str, person: str, expected:
         db.session.commit()
         ids = {"plan": plan_id, "placement": placement.id, "link": link.id}
         ids["token"] = token_for(link)
-    url = path.format(**ids)
-    if method == "GET":
-        response = client.get(url)
-    else:
-        page = "/login" if person == "anonymous" else "/"
-        data = {"csrf_token": csrf_token(client, page), "purpose": "hours", "agree": "y"}
-        data["action"] = "verify_all"
-        response = client.post(url, data=data)
+        ids["deliverable"] = 999999
+    data = {"purpose": "hours", "agree": "y", "action": "verify_all"}
+    response = send(client, method, path.format(**ids), data, form_page=form_page_for(person))
     assert_answer(response, expected)
 
 

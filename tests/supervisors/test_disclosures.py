@@ -21,7 +21,8 @@ def test_the_history_lists_every_opening(case: Case, login_as) -> None:
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert page.count(case.supervisor_email) == 2
-    assert "203.0.113.9" in page and "203.0.113.10" in page
+    assert "203.0.113.9" in page
+    assert "203.0.113.10" in page
     assert "2 hour entries" in page
     assert "verifies the student&#39;s hours" in page
     assert page.index("203.0.113.10") < page.index("203.0.113.9")  # newest first

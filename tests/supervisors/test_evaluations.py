@@ -68,7 +68,8 @@ def test_submitting_stores_the_evaluation_once(case: Case) -> None:
         link_id = db.session.scalar(select(SupervisorLink.id))
     supervisor = case.app.test_client()
     response = supervisor_post(supervisor, path, "/evaluation", **full_answer(case.app))
-    assert response.status_code == 302 and response.headers["Location"] == path
+    assert response.status_code == 302
+    assert response.headers["Location"] == path
 
     (evaluation,) = evaluations(case.app)
     assert evaluation.placement_id == case.placement_id
@@ -84,7 +85,8 @@ def test_submitting_stores_the_evaluation_once(case: Case) -> None:
         assert db.session.get(SupervisorLink, link_id).answered_at is not None
 
     thanks = supervisor.get(path).get_data(as_text=True)
-    assert "Thank you" in thanks and "Careful, curious and clear." in thanks
+    assert "Thank you" in thanks
+    assert "Careful, curious and clear." in thanks
     assert "<form" not in thanks.split("<main", 1)[1]
 
     # The same answer again (a second tab, the back button) changes nothing.
@@ -130,7 +132,8 @@ def test_a_resent_link_for_an_evaluated_kind_shows_the_evaluation(case: Case) ->
             db.session.commit()
             newer = url_for_link(link).split("127.0.0.1:5000", 1)[1]
     page = case.app.test_client().get(newer).get_data(as_text=True)
-    assert "Thank you" in page and "Careful, curious and clear." in page
+    assert "Thank you" in page
+    assert "Careful, curious and clear." in page
     assert len(evaluations(case.app)) == 1
     assert "the final evaluation as submitted" in disclosures(case.app)[-1].disclosed
 
@@ -147,7 +150,8 @@ def test_evaluations_show_on_the_plan_page(case: Case, login_as) -> None:
     )
     for client in (case.student, login_as("advisor"), login_as("registrar")):
         page = client.get(case.plan_page).get_data(as_text=True)
-        assert "Final evaluation" in page and "Would host again." in page
+        assert "Final evaluation" in page
+        assert "Would host again." in page
         assert "Quality of work" in page
 
 

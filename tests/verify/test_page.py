@@ -101,7 +101,8 @@ def test_revoked_code_says_so_and_hides_name_and_credits(
     assert 'type="file"' not in text
     [row] = disclosures(app)
     assert row.document_id == issued.document_id
-    assert "revoked" in row.disclosed and "name" not in row.disclosed
+    assert "revoked" in row.disclosed
+    assert "name" not in row.disclosed
 
 
 @pytest.mark.parametrize(

@@ -39,6 +39,7 @@ def test_what_cannot_be_a_code_is_refused(typed: str) -> None:
 def test_finding_a_record_leaves_its_bytes_in_the_database(app: Flask, issued: Issued) -> None:
     with app.app_context():
         document = find_document(issued.code.lower())
-        assert document is not None and document.id == issued.document_id
+        assert document is not None
+        assert document.id == issued.document_id
         assert "content" in db.inspect(document).unloaded
         assert find_document("CC-0000-0000-0000-0000") is None
