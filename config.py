@@ -29,6 +29,12 @@ DEFAULT_PEOPLE_SEARCH_FILTER = (
     "(&(objectClass=inetOrgPerson)(|(displayName=*%s*)(cn=*%s*)(uid=%s*)))"
 )
 DEFAULT_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'careercredit.db'}"
+#: Where development links point when ``CAREERCREDIT_BASE_URL`` is not set.
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
+#: The shortest secret key production accepts: 32 random bytes are beyond guessing.
+MIN_SECRET_KEY_BYTES = 32
+#: Mail servers on this machine, where an unencrypted hand-over never crosses a network.
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 
 T = TypeVar("T")
 
@@ -141,6 +147,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = Setting(str, DEFAULT_DATABASE_URI, env="DATABASE_URL")
     LDAP_URI = Setting(str, None)
     LDAP_STARTTLS = Setting(_bool, False)
+    #: Production refuses a plain ``ldap://`` URI without StartTLS unless this says so.
+    LDAP_ALLOW_PLAINTEXT = Setting(_bool, False)
     LDAP_CA_CERTFILE = Setting(str, None)
     LDAP_BIND_DN = Setting(str, None)
     LDAP_BIND_PASSWORD = Setting(str, None)
@@ -158,8 +166,12 @@ class Config:
     SESSION_MAX_HOURS = Setting(int, 12)
     RATELIMIT_STORAGE_URI = Setting(str, "memory://")
     LOGIN_RATE_LIMIT = Setting(str, "10 per minute")
+    #: How long a browser's device cookie (see ``auth/lockout.py``) vouches for it.
+    DEVICE_COOKIE_DAYS = Setting(int, 90)
+    HEALTHZ_RATE_LIMIT = Setting(str, "60 per minute")
     TRUSTED_PROXIES = Setting(int, 0)
-    BASE_URL = Setting(str, "http://127.0.0.1:5000")
+    #: Required in production; development falls back to ``DEVELOPMENT_BASE_URL``.
+    BASE_URL = Setting[str | None](str, None)
     SUPERVISOR_LINK_DAYS = Setting(int, 14)
     SUPERVISOR_LINK_RATE_LIMIT = Setting(str, "20 per minute")
     REMINDER_AFTER_DAYS = Setting(int, 7)
@@ -193,18 +205,69 @@ class Config:
         return {k: getattr(self, k) for k in dir(self) if k.isupper()}
 
     def check(self) -> None:
-        """Refuse settings that would run an unsafe production service."""
+        """Refuse settings that would run an unsafe production service.
+
+        Each refusal names the variable to change; ``wsgi.py`` prints it
+        without a traceback.
+        """
         missing = [
             name
             for name, value in (
                 ("CAREERCREDIT_SECRET_KEY", self.SECRET_KEY),
                 ("CAREERCREDIT_LDAP_URI", self.LDAP_URI),
+                ("CAREERCREDIT_BASE_URL", self.BASE_URL),
             )
             if not value
         ]
         if missing:
             raise ConfigError(f"production needs {' and '.join(missing)} to be set")
+        self.check_secret_key()
+        self.check_ldap_transport()
+        self.check_base_url()
         self.check_signing()
+
+    def check_secret_key(self) -> None:
+        """A secret key short enough to guess would let anyone forge sessions and links."""
+        if len(str(self.SECRET_KEY).encode("utf-8")) < MIN_SECRET_KEY_BYTES:
+            raise ConfigError(
+                f"CAREERCREDIT_SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes long; "
+                'make one with: python3 -c "import secrets; print(secrets.token_hex(32))"'
+            )
+
+    def check_ldap_transport(self) -> None:
+        """Passwords cross the network at every sign-in: plain ``ldap://`` only on purpose."""
+        plain = [uri for uri in str(self.LDAP_URI).split() if uri.lower().startswith("ldap://")]
+        if plain and not self.LDAP_STARTTLS and not self.LDAP_ALLOW_PLAINTEXT:
+            raise ConfigError(
+                f"CAREERCREDIT_LDAP_URI {plain[0]} would send passwords unencrypted: "
+                "use ldaps://, set CAREERCREDIT_LDAP_STARTTLS=true, or set "
+                "CAREERCREDIT_LDAP_ALLOW_PLAINTEXT=true if the network is private on purpose"
+            )
+
+    def check_base_url(self) -> None:
+        """The base URL is printed on every official record and e-mailed link, for ever."""
+        if not str(self.BASE_URL).lower().startswith("https://"):
+            raise ConfigError(
+                f"CAREERCREDIT_BASE_URL must start with https:// (it is {self.BASE_URL!r}); "
+                "it is printed on every official record and in every e-mailed link"
+            )
+
+    def warnings(self) -> list[str]:
+        """Settings that work but are risky in production; logged at start-up."""
+        found = []
+        if self.RATELIMIT_STORAGE_URI.startswith("memory://"):
+            found.append(
+                "CAREERCREDIT_RATELIMIT_STORAGE_URI is memory://: every worker process counts "
+                "sign-in attempts on its own; use redis://host:6379 with several workers"
+            )
+        local = self.SMTP_HOST.strip().lower() in LOCAL_HOSTS
+        if not local and not (self.SMTP_STARTTLS or self.SMTP_SSL):
+            found.append(
+                f"CAREERCREDIT_SMTP_HOST {self.SMTP_HOST} is not this machine and neither "
+                "CAREERCREDIT_SMTP_STARTTLS nor CAREERCREDIT_SMTP_SSL is set: "
+                "e-mail (and its links) cross the network unencrypted"
+            )
+        return found
 
     def check_signing(self) -> None:
         """A signing certificate needs its key, and the other way round."""
@@ -274,10 +337,18 @@ class DevelopmentConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     HSTS = False
 
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        super().__init__(environ)
+        if not self.BASE_URL:
+            self.BASE_URL = DEVELOPMENT_BASE_URL
+
     def check(self) -> None:
         if not self.SECRET_KEY:
             raise ConfigError("CAREERCREDIT_SECRET_KEY must be set (make run generates one)")
         self.check_signing()
+
+    def warnings(self) -> list[str]:
+        return []  # one process on a laptop: memory:// and a local mail catcher are right
 
 
 class TestingConfig(DevelopmentConfig):

@@ -25,7 +25,8 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     ``config`` is a ``Config`` object, or a mapping of Flask settings laid over
     the configuration read from the environment, or ``None`` for the
     environment alone. A configuration that is unsafe for its environment
-    stops the start with ``ConfigError``.
+    stops the start with ``ConfigError``; one that works but is risky is
+    logged as a warning.
     """
     if isinstance(config, Config):
         settings = config
@@ -39,6 +40,8 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         __name__, template_folder=str(ROOT / "templates"), instance_path=str(ROOT / "instance")
     )
     app.config.from_mapping(settings.as_dict())
+    for warning in settings.warnings():
+        app.logger.warning("%s", warning)
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         # Flask's documented way to add WSGI middleware; mypy sees a method being replaced.

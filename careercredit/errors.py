@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, OperationalError
@@ -31,6 +31,8 @@ def not_found(error: Exception) -> ResponseReturnValue:
 
 def too_many_attempts(error: Exception) -> ResponseReturnValue:
     """A rate limit was reached; on the sign-in page, the form again with a clear message."""
+    if request.endpoint == "main.healthz":  # asked by machines: answer in their language
+        return jsonify(status="too many requests"), 429
     if request.endpoint == "auth.login":
         form = LoginForm(formdata=None, username=request.form.get("username", "")[:255])
         form.next.data = request.form.get("next", "")

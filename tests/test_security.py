@@ -33,13 +33,29 @@ def test_pages_use_no_inline_scripts_or_styles(login_as) -> None:
     assert "style=" not in page
 
 
+def _set_cookie(response, prefix: str) -> str:
+    """The ``Set-Cookie`` header of the cookie whose name starts with ``prefix``."""
+    (cookie,) = [c for c in response.headers.getlist("Set-Cookie") if c.startswith(prefix)]
+    return cookie
+
+
 def test_development_session_cookie_is_httponly_and_lax(client: FlaskClient) -> None:
     response = login(client, "alice")
-    cookie = response.headers["Set-Cookie"]
+    cookie = _set_cookie(response, "careercredit_session=")
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
     assert "Secure" not in cookie
     assert "Strict-Transport-Security" not in response.headers
+
+
+def test_device_cookie_is_httponly_strict_and_only_for_the_sign_in_page(
+    client: FlaskClient,
+) -> None:
+    cookie = _set_cookie(login(client, "alice"), "careercredit_device_")
+    assert "HttpOnly" in cookie
+    assert "SameSite=Strict" in cookie
+    assert "Path=/login" in cookie
+    assert "alice" not in cookie.split("=", 1)[0], "the cookie's name does not say whose it is"
 
 
 def test_production_cookies_are_secure_with_hsts(make_app: Callable[..., Flask]) -> None:
@@ -52,7 +68,11 @@ def test_production_cookies_are_secure_with_hsts(make_app: Callable[..., Flask])
     form = {"csrf_token": token, "username": "alice", "password": PASSWORD}
     response = client.post("/login", data=form, **https)
     assert response.status_code == 302
-    assert "Secure" in response.headers["Set-Cookie"]
+    cookies = response.headers.getlist("Set-Cookie")
+    assert len(cookies) == 2  # the session and the device cookie
+    assert _set_cookie(response, "careercredit_session=") in cookies
+    assert _set_cookie(response, "careercredit_device_") in cookies
+    assert all("; Secure" in cookie for cookie in cookies)
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +32,15 @@ class DirectoryUnavailable(Exception):
 
 
 class InvalidCredentials(Exception):
-    """Unknown user, ambiguous user or wrong password: all look the same."""
+    """Unknown user, ambiguous user or wrong password: all look the same.
+
+    ``directory_id`` is the entry whose password was wrong (``None`` when no
+    single entry was found), for counting failures per person.
+    """
+
+    def __init__(self, directory_id: str | None = None) -> None:
+        super().__init__()
+        self.directory_id = directory_id
 
 
 @dataclass(frozen=True)
@@ -173,25 +181,37 @@ class Directory:
 
     # -- people --------------------------------------------------------------
 
-    def authenticate(self, username: str, password: str) -> DirectoryPerson:
-        """Check a username and password; return the person or raise ``InvalidCredentials``."""
+    def authenticate(
+        self,
+        username: str,
+        password: str,
+        *,
+        before_bind: Callable[[str], None] | None = None,
+    ) -> DirectoryPerson:
+        """Check a username and password; return the person or raise ``InvalidCredentials``.
+
+        ``before_bind`` is called with the directory id of the entry found,
+        before its password is tried; whatever it raises stops the attempt.
+        """
         username = normalize_username(username)
         if not username or not password:
             # An empty password would be an "unauthenticated bind" that many
             # directories accept as anonymous: refuse before any bind.
             raise InvalidCredentials
         with self._connection() as conn:
-            found = self._search_people(conn, self.settings.user_filter, [username])
+            found = self._exactly_one(conn, self.settings.user_filter, [username])
             if len(found) != 1:
                 if len(found) > 1:
-                    log.warning("sign-in refused: %d directory entries match", len(found))
+                    log.warning("sign-in refused: more than one directory entry matches")
                 raise InvalidCredentials
             dn, entry = found[0]
             person = self._person(conn, dn, entry)
+            if before_bind is not None:
+                before_bind(person.directory_id)
             try:
                 conn.simple_bind_s(dn, password)
             except (ldap.INVALID_CREDENTIALS, ldap.INAPPROPRIATE_AUTH):
-                raise InvalidCredentials from None
+                raise InvalidCredentials(person.directory_id) from None
             return person
 
     def find_by_username(self, username: str) -> DirectoryPerson | None:
@@ -200,24 +220,29 @@ class Directory:
         if not username:
             return None
         with self._connection() as conn:
-            found = self._search_people(conn, self.settings.user_filter, [username])
+            found = self._exactly_one(conn, self.settings.user_filter, [username])
             return self._person(conn, *found[0]) if len(found) == 1 else None
 
     def search_people(self, text: str, limit: int = 10) -> list[DirectoryPerson]:
-        """People whose name or username matches ``text``, at most ``limit`` of them."""
+        """People whose name or username matches ``text``, at most ``limit`` of them.
+
+        The server is asked for ``limit`` entries only; when it stops early
+        (its own size limit, or ours), the entries that arrived are kept.
+        """
         text = " ".join(text.split())[:100]
         if len(text) < 2:
             return []
         template = self.settings.people_search_filter
         with self._connection() as conn:
-            found = self._search_people(conn, template, [text] * template.count("%s"))
+            values = [text] * template.count("%s")
+            found = self._search_people(conn, template, values, sizelimit=limit)
             return [self._person(conn, dn, entry) for dn, entry in found[:limit]]
 
     def find_by_id(self, directory_id: str) -> DirectoryPerson | None:
         """Look a person up by the immutable id; ``None`` when gone from the directory."""
         id_filter = f"({self.settings.id_attribute}={self._escaped_id(directory_id)})"
         with self._connection() as conn:
-            found = self._search_people(conn, id_filter, [])
+            found = self._exactly_one(conn, id_filter, [])
             if len(found) != 1:
                 return None
             dn, entry = found[0]
@@ -229,9 +254,21 @@ class Directory:
             return "".join(f"\\{byte:02x}" for byte in raw)
         return ldap.filter.escape_filter_chars(directory_id)
 
-    def _search_people(
+    def _exactly_one(
         self, conn: ldap.ldapobject.LDAPObject, template: str, values: list[str]
     ) -> list[tuple[str, dict[str, list[bytes]]]]:
+        """Entries of a look-up that must find one person: two are enough to refuse it."""
+        return self._search_people(conn, template, values, sizelimit=2)
+
+    def _search_people(
+        self,
+        conn: ldap.ldapobject.LDAPObject,
+        template: str,
+        values: list[str],
+        *,
+        sizelimit: int = 0,
+    ) -> list[tuple[str, dict[str, list[bytes]]]]:
+        """Entries matching the filter; with ``sizelimit``, the first that many that arrive."""
         query = ldap.filter.filter_format(template, values) if values else template
         attrs = [
             self.settings.id_attribute,
@@ -242,10 +279,17 @@ class Directory:
             "cn",
             "mail",
         ]
+        results: list[tuple[str | None, dict[str, list[bytes]]]] = []
         try:
-            results = conn.search_s(self.settings.user_base, ldap.SCOPE_SUBTREE, query, attrs)
+            msgid = conn.search_ext(
+                self.settings.user_base, ldap.SCOPE_SUBTREE, query, attrs, sizelimit=sizelimit
+            )
+            _collect(conn, msgid, results)
         except ldap.NO_SUCH_OBJECT:
             return []
+        except ldap.SIZELIMIT_EXCEEDED:
+            # The server's limit (or ours) was reached: what arrived is a fair answer.
+            log.info("directory search stopped at its size limit after %d entries", len(results))
         except ldap.FILTER_ERROR:
             log.error("the configured user filter is not a valid LDAP filter")
             raise DirectoryUnavailable("bad user filter") from None
@@ -281,6 +325,19 @@ class Directory:
         except ldap.NO_SUCH_OBJECT:
             return []
         return [normalize_dn(group_dn) for group_dn, _ in results if group_dn is not None]
+
+
+def _collect(
+    conn: ldap.ldapobject.LDAPObject,
+    msgid: int,
+    into: list[tuple[str | None, dict[str, list[bytes]]]],
+) -> None:
+    """Append a search's entries to ``into`` as they arrive (kept if the search then fails)."""
+    while True:
+        kind, data, _, _ = conn.result3(msgid, all=0)
+        if kind == ldap.RES_SEARCH_RESULT:
+            return
+        into.extend(data or [])
 
 
 def roles_for(groups: Iterable[str], role_groups: Mapping[str, str | list[str]]) -> set[str]:

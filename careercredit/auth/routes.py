@@ -9,7 +9,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from careercredit.auth.forms import LoginForm, LogoutForm
-from careercredit.auth.ldap import DirectoryUnavailable, normalize_username
+from careercredit.auth.ldap import DirectoryUnavailable
+from careercredit.auth.lockout import Attempt, Locked
 from careercredit.auth.services import SignInRefused, sign_in
 from careercredit.auth.session import end_every_session, start_session
 from careercredit.errors import TOO_MANY
@@ -22,10 +23,6 @@ UNAVAILABLE = "The campus directory is unavailable, please try again shortly."
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def _username_key() -> str:
-    return "username:" + normalize_username(request.form.get("username", ""))[:255]
 
 
 def safe_next(target: str | None) -> str:
@@ -45,9 +42,12 @@ def safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"], error_message=TOO_MANY)
-@limiter.limit(_login_limit, key_func=_username_key, methods=["POST"], error_message=TOO_MANY)
 def login() -> ResponseReturnValue:
-    """Sign in with the campus username and password."""
+    """Sign in with the campus username and password.
+
+    Every attempt counts against the client's address (the decorator); only
+    failures count against the name and the person (``lockout.py``).
+    """
     form = LoginForm()
     if request.method == "GET":
         if current_user.is_authenticated:
@@ -56,8 +56,13 @@ def login() -> ResponseReturnValue:
         return render_template("auth/login.html", form=form)
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 422
+    username, password = form.credentials()
+    attempt = Attempt.from_request(username)
     try:
-        user = sign_in(*form.credentials())
+        user = sign_in(username, password, attempt)
+    except Locked as locked:
+        db.session.rollback()  # refused before the password was tried: nothing to keep
+        return _refuse(form, " ".join(locked.messages), locked.status)
     except SignInRefused as refused:
         db.session.commit()  # a refused sign-in is audited: keep its event
         return _refuse(form, " ".join(refused.messages), refused.status)
@@ -66,7 +71,9 @@ def login() -> ResponseReturnValue:
         return _refuse(form, UNAVAILABLE, 503)
     db.session.commit()
     start_session(user)
-    return redirect(safe_next(form.next.data))
+    response = redirect(safe_next(form.next.data))
+    attempt.remember_device(response, user.directory_id)
+    return response
 
 
 def _refuse(form: LoginForm, message: str, status: int) -> ResponseReturnValue:

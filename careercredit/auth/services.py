@@ -17,6 +17,7 @@ from careercredit.auth.ldap import (
     normalize_username,
     roles_for,
 )
+from careercredit.auth.lockout import Attempt
 from careercredit.clock import now
 from careercredit.extensions import db
 from careercredit.models import Role, User
@@ -64,16 +65,21 @@ def mapped_roles(person: DirectoryPerson) -> set[Role]:
     return {Role(r) for r in roles_for(person.groups, current_app.config["LDAP_ROLE_GROUPS"])}
 
 
-def sign_in(username: str, password: str) -> User:
+def sign_in(username: str, password: str, attempt: Attempt) -> User:
     """Check the credentials against the directory and return the up-to-date local user.
 
-    Raises ``WrongCredentials``, ``NoRole`` or ``DirectoryUnavailable``; the
-    refusals are recorded as audit events (the caller commits them too).
+    ``attempt`` holds this browser's failure counts (``lockout.py``): a full
+    one raises ``Locked`` before the password is tried, and a wrong password
+    is counted in it. Raises ``Locked``, ``WrongCredentials``, ``NoRole`` or
+    ``DirectoryUnavailable``; the sign-in refusals are recorded as audit
+    events (the caller commits them too).
     """
     typed = normalize_username(username)[:255]
+    attempt.check()
     try:
-        person = directory().authenticate(username, password)
+        person = directory().authenticate(username, password, before_bind=attempt.check_person)
     except InvalidCredentials:
+        attempt.failed()
         record_event("auth.login_failed", details={"username": typed, "reason": "credentials"})
         raise WrongCredentials from None
     roles = mapped_roles(person)

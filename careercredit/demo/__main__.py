@@ -2,9 +2,12 @@
 
 Starts a throwaway slapd seeded with ``campus.ldif``, points the app at it,
 signs records with a throwaway demo CA kept in ``instance/demo-ca/`` (unless
-signing is configured), upgrades the database, adds the demo terms,
-catalogue, plans and one official record to an empty database (``seed.py``)
-and serves the app until Ctrl-C, which stops both.
+signing is configured), opens the port (``PORT``, default 5000), makes every
+link point at it (unless ``CAREERCREDIT_BASE_URL`` says otherwise), upgrades
+the database, adds the demo terms, catalogue, plans and one official record
+to an empty database (``seed.py``) and serves the app until Ctrl-C or
+SIGTERM, which stop both, also when started in the background (where the
+shell has SIGINT ignored).
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import signal
 import sys
 from collections.abc import MutableMapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import FrameType
 
 from cryptography import x509
+from werkzeug.serving import make_server
 
 from careercredit.demo.directory import SERVICE_DN, SUFFIX, CampusDirectory, app_settings
 from careercredit.records.democa import DemoCA, make_demo_ca
@@ -49,14 +55,18 @@ def demo_logins(ldif: str) -> dict[str, list[str]]:
 def start_demo_directory() -> tuple[CampusDirectory, dict[str, str]]:
     """Start the demo campus with a fresh service password; return it and the app's settings."""
     directory = CampusDirectory(CAMPUS_LDIF)
+    return directory, open_demo_directory(directory)
+
+
+def open_demo_directory(directory: CampusDirectory) -> dict[str, str]:
+    """Start ``directory`` with a fresh service password; return the app's settings."""
     directory.start()
     service_password = secrets.token_urlsafe(24)
     directory.ldapmodify(
         f"dn: {SERVICE_DN}\nchangetype: modify\nreplace: userPassword\n"
         f"userPassword: {service_password}\n"
     )
-    settings = app_settings(directory.ldap_uri, service_password, ROLE_GROUPS)
-    return directory, settings
+    return app_settings(directory.ldap_uri, service_password, ROLE_GROUPS)
 
 
 def demo_ca(directory: Path) -> DemoCA:
@@ -85,17 +95,38 @@ def configure_signing(environ: MutableMapping[str, str], directory: Path = DEMO_
 
 
 def main() -> int:
-    """Run the demo until interrupted."""
-    directory, settings = start_demo_directory()
+    """Run the demo until Ctrl-C or SIGTERM; stop the directory either way."""
+    stop_on_signals()
+    directory = CampusDirectory(CAMPUS_LDIF)
     try:
-        serve(directory, settings)
+        serve(directory, open_demo_directory(directory))
+    except KeyboardInterrupt:
+        pass  # stopped while starting; the server itself returns when stopped
     finally:
         directory.stop()
+    print("\nStopped the app and the demo directory.")
     return 0
 
 
+def stop_on_signals() -> None:
+    """Turn Ctrl-C and SIGTERM into ``KeyboardInterrupt``, whatever the shell left us.
+
+    A shell starts a background job with SIGINT ignored, and Python then
+    leaves it ignored; SIGTERM would end the process without running any
+    ``finally``, leaving slapd behind.
+    """
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        for each in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(each, signal.SIG_IGN)  # one stop at a time: let the first finish
+        raise KeyboardInterrupt
+
+    for each in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(each, interrupt)
+
+
 def serve(directory: CampusDirectory, settings: dict[str, str]) -> None:
-    """Upgrade the database, add the demo data to an empty one, and serve the app."""
+    """Open the port, upgrade the database, add the demo data to an empty one, and serve."""
     os.environ.update(settings)
     os.environ["CAREERCREDIT_ENV"] = "development"
     os.environ.setdefault("CAREERCREDIT_SECRET_KEY", secrets.token_hex(32))
@@ -107,6 +138,10 @@ def serve(directory: CampusDirectory, settings: dict[str, str]) -> None:
     from careercredit.demo.seed import seed_demo
 
     app = create_app()
+    server = make_server("127.0.0.1", int(os.environ.get("PORT", "5000")), app, threaded=True)
+    address = f"http://127.0.0.1:{server.server_port}"
+    # Links in e-mail and the QR code of issued records carry the address really served.
+    app.config["BASE_URL"] = os.environ.get("CAREERCREDIT_BASE_URL") or address
     with app.app_context():
         upgrade()
         added = seed_demo(campus_directory())
@@ -119,9 +154,8 @@ def serve(directory: CampusDirectory, settings: dict[str, str]) -> None:
     for group, uids in demo_logins(CAMPUS_LDIF.read_text(encoding="utf-8")).items():
         print(f"  {group:<20} {', '.join(uids)}")
     print(f"\n{signing}")
-    port = int(os.environ.get("PORT", "5000"))
-    print(f"\nCareerCredit: http://127.0.0.1:{port}  (Ctrl-C stops the app and the directory)\n")
-    app.run(host="127.0.0.1", port=port, use_reloader=False)
+    print(f"\nCareerCredit: {address}  (Ctrl-C stops the app and the directory)\n", flush=True)
+    server.serve_forever()
 
 
 if __name__ == "__main__":

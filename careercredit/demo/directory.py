@@ -14,6 +14,7 @@ import signal
 import tempfile
 from pathlib import Path
 
+import ldap
 from slapdtest import SlapdObject
 
 SUFFIX = "dc=university,dc=example"
@@ -62,6 +63,17 @@ olcRootPW: %(rootpw)s
 olcDbDirectory: %(directory)s
 olcAccess: {0}to attrs=userPassword by self write by anonymous auth by * none
 olcAccess: {1}to * by dn.exact="%(service_dn)s" read by self read by * none
+%(extra)s"""
+
+#: ``CampusDirectory(size_limit=n)``: the server answers at most ``n`` entries a search.
+SIZE_LIMIT = "olcSizeLimit: %d\n"
+
+#: ``CampusDirectory(monitor=True)``: slapd's own counters under cn=Monitor, readable by anyone.
+MONITOR = """
+dn: olcDatabase=monitor,cn=config
+objectClass: olcDatabaseConfig
+olcDatabase: monitor
+olcAccess: {0}to * by * read
 """
 
 
@@ -75,14 +87,25 @@ class CampusDirectory(SlapdObject):
     openldap_schema_files = ("core.ldif", "cosine.ldif", "inetorgperson.ldif")
     TMPDIR = tempfile.gettempdir()
 
-    def __init__(self, ldif: str | Path, *, allow_unauthenticated_bind: bool = False) -> None:
+    def __init__(
+        self,
+        ldif: str | Path,
+        *,
+        allow_unauthenticated_bind: bool = False,
+        size_limit: int | None = None,
+        monitor: bool = False,
+    ) -> None:
         super().__init__()
         self.root_pw = secrets.token_urlsafe(16)
         self.ldif = Path(ldif).read_text(encoding="utf-8")
         self.allow_unauthenticated_bind = allow_unauthenticated_bind
+        self.size_limit = size_limit
+        self.monitor = monitor
 
     def gen_config(self) -> str:
         allows = "bind_v2 bind_anon_dn" if self.allow_unauthenticated_bind else "bind_v2"
+        extra = SIZE_LIMIT % self.size_limit if self.size_limit is not None else ""
+        extra += MONITOR if self.monitor else ""
         return self.slapd_conf_template % {
             "serverid": hex(self.server_id),
             "loglevel": self.slapd_loglevel,
@@ -98,6 +121,7 @@ class CampusDirectory(SlapdObject):
             "servercert": self.servercert,
             "serverkey": self.serverkey,
             "service_dn": SERVICE_DN,
+            "extra": extra,
         }
 
     def _write_config(self) -> None:
@@ -115,6 +139,20 @@ class CampusDirectory(SlapdObject):
         super().start()
         if fresh:
             self.ldapadd(self.ldif)
+
+    def binds(self) -> int:
+        """How many binds the server has answered so far (needs ``monitor=True``).
+
+        Read without binding, so reading does not change the count.
+        """
+        conn = ldap.initialize(self.ldap_uri)
+        try:
+            found = conn.search_s(
+                "cn=Bind,cn=Operations,cn=Monitor", ldap.SCOPE_BASE, attrlist=["monitorOpCompleted"]
+            )
+        finally:
+            conn.unbind_s()
+        return int(found[0][1]["monitorOpCompleted"][0])
 
     def pause(self) -> None:
         """Freeze the server: connections open but nothing answers (a hung directory)."""
