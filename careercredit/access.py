@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 
 from careercredit.extensions import db
 from careercredit.models import CreditPlan, Placement, Role, User
+from careercredit.refusals import OwnRecord
 
 F = TypeVar("F", bound=Callable[..., Any])
 M = TypeVar("M")
@@ -62,6 +63,23 @@ def get_or_404(model: type[M], object_id: int, *, can: str = "can_view") -> M:
     if obj is None or not getattr(obj, can)(current_user):
         abort(404)
     return obj
+
+
+def is_own_record(user: User, student_id: int | None) -> bool:
+    """Whether ``student_id``'s record is ``user``'s own (whatever other roles ``user`` holds)."""
+    return student_id is not None and user.id == student_id
+
+
+def refuse_own_record(user: User, student_id: int | None, *, another: str) -> None:
+    """Separation of duties: nobody acts as staff on their own student record.
+
+    Every staff action on something that belongs to a student's record (a
+    plan, its placements and their supervisors, hours, sign-off, posting,
+    amendment, record requests and documents) asks this before it changes
+    anything; ``another`` names who must act instead ("registrar", "advisor").
+    """
+    if is_own_record(user, student_id):
+        raise OwnRecord(another)
 
 
 def is_plan_student(plan: CreditPlan, user: User) -> bool:

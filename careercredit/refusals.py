@@ -73,6 +73,19 @@ class Stale(Refused):
         super().__init__(message)
 
 
+class OwnRecord(Refused):
+    """Separation of duties: a staff action on the actor's own student record.
+
+    Answers 403 with a message that says who may act instead; nothing is
+    changed. See ``access.refuse_own_record``, the one place that asks.
+    """
+
+    status: ClassVar[int] = 403
+
+    def __init__(self, another: str) -> None:
+        super().__init__(f"You can't act on your own record; another {another} must.")
+
+
 @contextmanager
 def unit_of_work() -> Iterator[None]:
     """Run the block as one transaction: commit at its end, roll back if it is refused.

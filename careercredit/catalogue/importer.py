@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from careercredit.audit import record_event
+from careercredit.catalogue import contacts
 from careercredit.catalogue.csvfile import (
     COLUMNS,
     BadImportFile,
@@ -33,6 +34,7 @@ from careercredit.catalogue.csvfile import (
 from careercredit.catalogue.services import format_hours
 from careercredit.extensions import db
 from careercredit.models import Employer, Project, ProjectStatus, Supervisor, User
+from careercredit.refusals import OwnRecord
 
 #: Seconds a preview may wait for its confirmation.
 PREVIEW_MAX_AGE = 3600
@@ -148,9 +150,14 @@ def _changes(project: Project, data: ProjectData) -> list[Change]:
     return changes
 
 
-def compare(rows: list[ImportRow]) -> dict[str, int]:
-    """Mark each acceptable row new, updated (with its changes) or unchanged; count them."""
+def compare(rows: list[ImportRow], *, by: User) -> dict[str, int]:
+    """Mark each acceptable row new, updated (with its changes) or unchanged; count them.
+
+    A row that would change a project ``by`` holds a placement on is rejected:
+    another advisor must import it (``contacts.refuse_own_placement``).
+    """
     catalogue = _Catalogue(rows)
+    updated: dict[int, ImportRow] = {}
     for row in rows:
         if row.data is None:
             row.status = RowStatus.rejected
@@ -161,13 +168,24 @@ def compare(rows: list[ImportRow]) -> dict[str, int]:
         else:
             row.changes = _changes(project, row.data)
             row.status = RowStatus.updated if row.changes else RowStatus.unchanged
+            if row.changes:
+                updated[project.id] = row
+    for project_id in contacts.placed_projects(by, updated.keys()):
+        row = updated[project_id]
+        row.problems.append(f"You hold a placement on this project. {OwnRecord(contacts.ANOTHER)}")
+        row.status = RowStatus.rejected
     counts = Counter(row.status for row in rows)
     return {status.value: counts[status] for status in RowStatus}
 
 
 def apply(rows: list[ImportRow], *, by: User, source: dict[str, Any]) -> dict[str, int]:
-    """Create and update the projects of the acceptable rows; record one audit event."""
+    """Create and update the projects of the acceptable rows; record one audit event.
+
+    Raises ``OwnRecord`` before changing anything if a row changes a project
+    ``by`` holds a placement on.
+    """
     catalogue = _Catalogue(rows)
+    contacts.guard_import(_updates(catalogue, rows), by=by)
     counts: Counter[str] = Counter()
     for row in rows:
         data = row.data
@@ -201,6 +219,18 @@ def apply(rows: list[ImportRow], *, by: User, source: dict[str, Any]) -> dict[st
     result["supervisors_created"] = catalogue.created["supervisors"]
     record_event("project.import", actor=by, object_type="project", details={**source, **result})
     return result
+
+
+def _updates(catalogue: _Catalogue, rows: list[ImportRow]) -> dict[int, list[str]]:
+    """The existing projects the rows change: id → the names of what changes."""
+    updates: dict[int, list[str]] = {}
+    for row in rows:
+        project = catalogue.projects.get(row.data.external_id) if row.data else None
+        if project is not None and row.data is not None:
+            names = [change.field for change in _changes(project, row.data)]
+            if names:
+                updates[project.id] = names
+    return updates
 
 
 # -- carrying the preview to the confirmation ---------------------------------------------

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from careercredit.access import roles_required
-from careercredit.catalogue import csvfile, importer, services
+from careercredit.catalogue import contacts, csvfile, importer, services
 from careercredit.catalogue.forms import (
     EmployerForm,
     ImportConfirmForm,
@@ -21,7 +21,7 @@ from careercredit.catalogue.forms import (
     SupervisorForm,
 )
 from careercredit.extensions import db
-from careercredit.models import Employer, Project, ProjectStatus, Role, Supervisor
+from careercredit.models import Employer, Project, ProjectStatus, Role, Supervisor, User
 from careercredit.refusals import Refused, show_on_form, unit_of_work
 from careercredit.sql import conflict_refused
 
@@ -50,11 +50,19 @@ def _search() -> tuple[str, int]:
     return q, services.page_number(request.args.get("page", 1))
 
 
+#: Saves ``obj`` with the form's values for the signed-in person; tells whether anything changed.
+Save = Callable[..., bool]
+
+
+def _save_employer(employer: Employer, values: dict[str, Any], *, by: User) -> bool:
+    return services.save(employer, values, by=by, snapshot=services.employer_values)
+
+
 def _save_form(
     form: FlaskForm,
     obj: Employer | Supervisor | Project,
     *,
-    snapshot: Callable[[Any], dict[str, Any]],
+    save: Save,
     template: str,
     conflict: dict[str, str],
     **context: Any,
@@ -62,7 +70,8 @@ def _save_form(
     """Show ``form``; on a valid submission save ``obj``, commit once and go to its page.
 
     ``conflict`` holds the problems shown when a concurrent writer took a
-    unique value first (the database refuses the row at commit).
+    unique value first (the database refuses the row at commit). A refusal
+    (such as ``OwnRecord``) gives the form back with its message and status.
     """
     if not form.validate_on_submit():
         status = 422 if form.is_submitted() else 200
@@ -70,7 +79,7 @@ def _save_form(
     creating = obj.id is None
     try:
         with conflict_refused(lambda: Refused(problems=conflict)), unit_of_work():
-            changed = services.save(obj, form.values(), by=current_user, snapshot=snapshot)
+            changed = save(obj, form.values(), by=current_user)
     except Refused as refused:
         show_on_form(form, refused)
         return render_template(template, form=form, **context), refused.status
@@ -115,7 +124,7 @@ def new_employer() -> ResponseReturnValue:
     return _save_form(
         form,
         Employer(),
-        snapshot=services.employer_values,
+        save=_save_employer,
         template="catalogue/employer_form.html",
         conflict=EMPLOYER_TAKEN,
     )
@@ -130,7 +139,7 @@ def edit_employer(employer_id: int) -> ResponseReturnValue:
     return _save_form(
         form,
         employer,
-        snapshot=services.employer_values,
+        save=_save_employer,
         template="catalogue/employer_form.html",
         conflict=EMPLOYER_TAKEN,
         employer=employer,
@@ -178,7 +187,7 @@ def new_supervisor() -> ResponseReturnValue:
     return _save_form(
         form,
         Supervisor(),
-        snapshot=services.supervisor_values,
+        save=contacts.save_supervisor,
         template="catalogue/supervisor_form.html",
         conflict=EMAIL_TAKEN,
     )
@@ -194,10 +203,11 @@ def edit_supervisor(supervisor_id: int) -> ResponseReturnValue:
     return _save_form(
         form,
         supervisor,
-        snapshot=services.supervisor_values,
+        save=contacts.save_supervisor,
         template="catalogue/supervisor_form.html",
         conflict=EMAIL_TAKEN,
         supervisor=supervisor,
+        own_placement=contacts.own_placement_problem(current_user, supervisor_id=supervisor.id),
     )
 
 
@@ -252,7 +262,7 @@ def new_project() -> ResponseReturnValue:
     return _save_form(
         form,
         Project(),
-        snapshot=services.project_values,
+        save=contacts.save_project,
         template="catalogue/project_form.html",
         conflict=PROJECT_CONFLICT,
     )
@@ -267,10 +277,11 @@ def edit_project(project_id: int) -> ResponseReturnValue:
     return _save_form(
         form,
         project,
-        snapshot=services.project_values,
+        save=contacts.save_project,
         template="catalogue/project_form.html",
         conflict=PROJECT_CONFLICT,
         project=project,
+        own_placement=contacts.own_placement_problem(current_user, project_ids=[project.id]),
     )
 
 
@@ -308,7 +319,7 @@ def import_projects() -> ResponseReturnValue:
         rows = csvfile.read_file(data)
     except Refused as refused:
         return _refused(refused)
-    counts = importer.compare(rows)
+    counts = importer.compare(rows, by=current_user)
     source = {
         "file": services.clean_text(upload.filename)[:200],
         "sha256": csvfile.file_digest(data),

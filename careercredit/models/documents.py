@@ -37,6 +37,14 @@ if TYPE_CHECKING:
     from careercredit.models.terms import Term
 
 
+def _own(user: User, student_id: int) -> bool:
+    """Separation of duties: ``access.is_own_record``, the one rule every capability asks."""
+    # Imported here: access loads the models.
+    from careercredit.access import is_own_record
+
+    return is_own_record(user, student_id)
+
+
 class RecordDocument(Model):
     """An issued official record: its bytes, their SHA-256, issuer and time; maybe revoked."""
 
@@ -83,7 +91,10 @@ class RecordDocument(Model):
         return user.id == self.student_id or user.has_role(Role.registrar)
 
     def can_revoke(self, user: User) -> bool:
-        return user.has_role(Role.registrar) and not self.revoked
+        """A registrar revokes a valid record, never their own (separation of duties)."""
+        return (
+            user.has_role(Role.registrar) and not self.revoked and not _own(user, self.student_id)
+        )
 
 
 class RequestStatus(enum.StrEnum):
@@ -135,7 +146,12 @@ class RecordRequest(Model):
         return user.id == self.student_id or user.has_role(Role.registrar)
 
     def can_decide(self, user: User) -> bool:
-        return user.has_role(Role.registrar) and self.status == RequestStatus.pending
+        """A registrar decides a waiting request, never their own (separation of duties)."""
+        return (
+            user.has_role(Role.registrar)
+            and self.status == RequestStatus.pending
+            and not _own(user, self.student_id)
+        )
 
     def can_cancel(self, user: User) -> bool:
         return user.id == self.student_id and self.status == RequestStatus.pending

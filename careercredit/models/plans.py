@@ -203,8 +203,15 @@ class CreditPlan(Model):
         return TRANSITIONS[action].permits(self, user)
 
     def can_amend(self, user: User) -> bool:
-        """The registrar's office corrects credit once it is posted."""
-        return self.state == PlanState.posted and user.has_role(Role.registrar)
+        """The registrar's office corrects credit once it is posted, never a registrar's own."""
+        # Imported here: access loads the models.
+        from careercredit.access import is_own_record
+
+        return (
+            self.state == PlanState.posted
+            and user.has_role(Role.registrar)
+            and not is_own_record(user, self.student_id)
+        )
 
     @classmethod
     def visible_to(cls, user: User) -> ColumnElement[bool]:

@@ -117,6 +117,31 @@ class Evaluation(Model):
     )
 
     placement: Mapped[Placement] = relationship(back_populates="evaluations")
+    #: The link it came through, and so the address it was sent to.
+    link: Mapped[SupervisorLink | None] = relationship()
+
+
+class ApprovedContact(Model):
+    """The supervisor's address a placement had when its plan was approved.
+
+    Written only when that address is about to change after the approval (a
+    supervisor's e-mail edited, or the project given another supervisor;
+    ``catalogue/contacts.py``): until then the supervisor's current address is
+    the one the plan was approved with. The sign-off summary flags answers
+    that came from any other address.
+    """
+
+    __tablename__ = "approved_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(
+        ForeignKey("placement.id", ondelete="CASCADE"), unique=True
+    )
+    #: Empty when the project had no supervisor at approval.
+    email: Mapped[str | None] = mapped_column(String(320))
+    recorded_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
 
 
 class Disclosure(Model):

@@ -28,6 +28,7 @@ from careercredit.plans.workflow import (
     MIN_REFLECTION,
     Action,
     completion_problems,
+    decision_note,
     perform,
     submit_action,
 )
@@ -78,7 +79,11 @@ def all_plans() -> ResponseReturnValue:
 def queue() -> ResponseReturnValue:
     """Submitted plans waiting for an advisor, oldest first."""
     pagination = services.queue_page(_filters(), page=requested_page(), per_page=PER_PAGE)
-    return render_template("plans/queue.html", pagination=pagination, terms=services.filter_terms())
+    # Plans this advisor may not decide (their own, or one they sponsor) are marked.
+    notes = {plan.id: decision_note(plan, current_user) for plan in pagination.items}
+    return render_template(
+        "plans/queue.html", pagination=pagination, terms=services.filter_terms(), notes=notes
+    )
 
 
 def _filters(state: str | None = None) -> services.PlanFilters:
@@ -121,6 +126,7 @@ def _show_page(plan: CreditPlan, **forms: object) -> str:
         if plan.can(Action.complete, current_user)
         else [],
         "problems": [],
+        "decision_note": decision_note(plan, current_user),
     }
     context.update(forms)
     return render_template("plans/show.html", plan=plan, Action=Action, **context)
@@ -198,7 +204,7 @@ def _edit_page(plan: CreditPlan, form: PlanForm, problems: list[str] | None = No
         form=form,
         problems=problems or [],
         sponsor_q=sponsor_q,
-        sponsors=services.find_sponsors(sponsor_q) if sponsor_q else [],
+        sponsors=services.find_sponsors(sponsor_q, student=plan.student) if sponsor_q else [],
         project_q=project_q,
         projects=services.project_choices(plan, project_q),
         sponsor_form=SponsorForm(),

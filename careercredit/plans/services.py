@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from careercredit import clock
+from careercredit.access import is_own_record
 from careercredit.audit import record_event
 from careercredit.auth.ldap import DirectoryUnavailable
 from careercredit.auth.services import directory, mapped_roles, sync_person
@@ -30,7 +31,7 @@ from careercredit.models import (
 )
 from careercredit.models.people import UserRole
 from careercredit.pagination import paginate_ids
-from careercredit.plans.workflow import TransitionError
+from careercredit.plans.workflow import OWN_SPONSOR, TransitionError
 from careercredit.sql import contains_ignoring_case
 
 # -- one plan -----------------------------------------------------------------
@@ -150,8 +151,13 @@ class SponsorCandidate:
     email: str | None
 
 
-def find_sponsors(text: str, limit: int = 10) -> list[SponsorCandidate]:
-    """Faculty whose name or username matches ``text``: known users first, then the directory."""
+def find_sponsors(
+    text: str, limit: int = 10, *, student: User | None = None
+) -> list[SponsorCandidate]:
+    """Faculty whose name or username matches ``text``: known users first, then the directory.
+
+    ``student``, the plan's own student, is never offered: nobody sponsors their own plan.
+    """
     text = " ".join(text.split())
     if len(text) < 2:
         return []
@@ -177,6 +183,8 @@ def find_sponsors(text: str, limit: int = 10) -> list[SponsorCandidate]:
         for person in people:
             if person.uid not in found and Role.faculty in mapped_roles(person):
                 found[person.uid] = SponsorCandidate(person.uid, person.display_name, person.email)
+    if student is not None:
+        found.pop(student.uid, None)
     return sorted(found.values(), key=lambda c: c.display_name.lower())[:limit]
 
 
@@ -187,8 +195,8 @@ def choose_sponsor(plan: CreditPlan, by: User, uid: str) -> User:
     sponsor = sync_person(person) if person is not None else None
     if sponsor is None or not sponsor.has_role(Role.faculty):
         raise TransitionError("Choose a sponsor from the faculty found by the search.")
-    if sponsor.id == plan.student_id:
-        raise TransitionError("You cannot sponsor your own plan.")
+    if is_own_record(sponsor, plan.student_id):
+        raise TransitionError(OWN_SPONSOR)
     before = plan.sponsor_id
     plan.sponsor = sponsor
     record_event(

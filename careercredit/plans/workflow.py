@@ -4,6 +4,10 @@ This module is the only place a plan's state changes. Each transition checks
 the actor and the rules, writes an audit event and queues its notifications
 in the caller's transaction: the view commits once, so a rolled-back action
 leaves neither an audit event nor a message behind.
+
+Checking the actor includes separation of duties: nobody decides, signs off
+or posts their own plan whatever roles they hold, and an advisor who
+sponsors a plan does not decide it (each ``Transition``'s ``conflict``).
 """
 
 from __future__ import annotations
@@ -12,11 +16,12 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import select
 
 from careercredit import clock
+from careercredit.access import is_own_record, refuse_own_record
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.links import external_url
@@ -27,11 +32,13 @@ from careercredit.models.people import UserRole
 from careercredit.models.records import SignOff
 from careercredit.models.supervision import LinkPurpose
 from careercredit.outbox.services import queue_email
-from careercredit.refusals import Refused, Stale
+from careercredit.refusals import OwnRecord, Refused, Stale
 
 S = PlanState
 MIN_OBJECTIVES = 50
 MIN_REFLECTION = 100
+#: A student who is also faculty asks another faculty member to sponsor their credit.
+OWN_SPONSOR = "You can't sponsor your own plan; choose another faculty member as its sponsor."
 
 
 class Action(enum.StrEnum):
@@ -63,12 +70,21 @@ class StalePlan(Stale):
     """Someone else changed the plan since the actor loaded it (the version they saw)."""
 
 
+class SponsorDecides(Refused):
+    """Conflict of interest: an advisor who sponsors a plan does not decide it."""
+
+    status: ClassVar[int] = 403
+
+    def __init__(self) -> None:
+        super().__init__("You sponsor this plan; another advisor decides.")
+
+
 def _is_student(plan: CreditPlan, user: User | None) -> bool:
     return user is not None and user.id == plan.student_id
 
 
 def _is_reviewer(plan: CreditPlan, user: User | None) -> bool:
-    return user is not None and user.has_role(Role.advisor) and user.id != plan.student_id
+    return user is not None and user.has_role(Role.advisor)
 
 
 def _is_sponsor(plan: CreditPlan, user: User | None) -> bool:
@@ -83,6 +99,26 @@ def _is_system(plan: CreditPlan, user: User | None) -> bool:
     return user is None
 
 
+# -- separation of duties: who holds the role but may not take the arrow on this plan --
+
+
+def _decision_conflict(plan: CreditPlan, user: User) -> None:
+    """An advisor decides neither their own plan nor one they sponsor."""
+    refuse_own_record(user, plan.student_id, another="advisor")
+    if user.id == plan.sponsor_id:
+        raise SponsorDecides
+
+
+def _signoff_conflict(plan: CreditPlan, user: User) -> None:
+    """A faculty member never signs off (or sends back) their own plan."""
+    refuse_own_record(user, plan.student_id, another="faculty member")
+
+
+def _posting_conflict(plan: CreditPlan, user: User) -> None:
+    """A registrar never posts their own credit."""
+    refuse_own_record(user, plan.student_id, another="registrar")
+
+
 @dataclass(frozen=True)
 class Transition:
     """One arrow of the plan's state diagram (see docs/architecture.md, the state machine)."""
@@ -95,10 +131,27 @@ class Transition:
     #: What the action is called in messages ("approved", "sent back", ...).
     verb: str
     rules: tuple[Callable[..., list[str]], ...] = field(default=())
+    #: Separation of duties: raises (``OwnRecord``, ``SponsorDecides``) when a person
+    #: ``allowed`` by their role may still not take the arrow on this plan.
+    conflict: Callable[[CreditPlan, User], None] | None = None
+
+    def conflict_for(self, plan: CreditPlan, user: User | None) -> Refused | None:
+        """Why ``user`` may not take this arrow on this plan whatever their roles, or None."""
+        if user is None or self.conflict is None:
+            return None
+        try:
+            self.conflict(plan, user)
+        except Refused as refused:
+            return refused
+        return None
 
     def permits(self, plan: CreditPlan, user: User | None) -> bool:
         """Whether ``user`` may take this arrow from the plan's state now (rules aside)."""
-        return plan.state in self.sources and self.allowed(plan, user)
+        return (
+            plan.state in self.sources
+            and self.allowed(plan, user)
+            and self.conflict_for(plan, user) is None
+        )
 
 
 def submission_problems(plan: CreditPlan, **_: Any) -> list[str]:
@@ -111,6 +164,8 @@ def submission_problems(plan: CreditPlan, **_: Any) -> list[str]:
         )
     if plan.sponsor is None or not plan.sponsor.has_role(Role.faculty):
         problems.append("Choose a faculty sponsor.")
+    elif is_own_record(plan.sponsor, plan.student_id):
+        problems.append(OWN_SPONSOR)
     if plan.credits_requested > plan.term.max_credits:
         problems.append(f"Request at most {plan.term.max_credits} credits in {plan.term.code}.")
     if not plan.placements:
@@ -246,6 +301,7 @@ TRANSITIONS: dict[Action, Transition] = {
             _is_reviewer,
             "approved",
             (approval_problems,),
+            _decision_conflict,
         ),
         Transition(
             Action.request_changes,
@@ -254,6 +310,7 @@ TRANSITIONS: dict[Action, Transition] = {
             _is_reviewer,
             "sent back for changes",
             (comment_required,),
+            _decision_conflict,
         ),
         Transition(
             Action.reject,
@@ -262,6 +319,7 @@ TRANSITIONS: dict[Action, Transition] = {
             _is_reviewer,
             "rejected",
             (comment_required,),
+            _decision_conflict,
         ),
         Transition(Action.start, frozenset({S.approved}), S.in_progress, _is_system, "started"),
         Transition(
@@ -279,6 +337,7 @@ TRANSITIONS: dict[Action, Transition] = {
             _is_sponsor,
             "signed off",
             (signoff_problems,),
+            _signoff_conflict,
         ),
         Transition(
             Action.send_back,
@@ -287,8 +346,16 @@ TRANSITIONS: dict[Action, Transition] = {
             _is_sponsor,
             "sent back to the student",
             (comment_required,),
+            _signoff_conflict,
         ),
-        Transition(Action.post, frozenset({S.signed_off}), S.posted, _is_registrar, "posted"),
+        Transition(
+            Action.post,
+            frozenset({S.signed_off}),
+            S.posted,
+            _is_registrar,
+            "posted",
+            conflict=_posting_conflict,
+        ),
         Transition(Action.withdraw, BEFORE_SIGNOFF, S.withdrawn, _is_student, "withdrawn"),
     )
 }
@@ -331,6 +398,9 @@ def perform(
         )
     if not transition.allowed(plan, by):
         raise TransitionError(f"You may not do this: the plan cannot be {transition.verb} by you.")
+    conflict = transition.conflict_for(plan, by)
+    if conflict is not None:
+        raise conflict
     problems = [
         p
         for rule in transition.rules
@@ -373,6 +443,26 @@ def _apply(plan: CreditPlan, transition: Transition, credits: int | None) -> Non
         plan.decided_at = now
         if transition.name == Action.approve:
             plan.credits_approved = credits or plan.credits_requested
+
+
+#: What an advisor's queue and the plan page say instead of offering a decision, by refusal.
+DECISION_NOTES: dict[type[Refused], str] = {
+    OwnRecord: "your own plan — another advisor decides",
+    SponsorDecides: "you sponsor this plan — another advisor decides",
+}
+
+
+def decision_note(plan: CreditPlan, user: User) -> str | None:
+    """Why ``user``, an advisor, is not offered the decision on this waiting plan, or None.
+
+    Read from the decisions' own conflict rule, so the mark shows exactly
+    when ``perform`` would refuse the advisor for separation of duties.
+    """
+    transition = TRANSITIONS[Action.approve]
+    if plan.state not in transition.sources or not transition.allowed(plan, user):
+        return None
+    conflict = transition.conflict_for(plan, user)
+    return None if conflict is None else DECISION_NOTES[type(conflict)]
 
 
 def submit_action(plan: CreditPlan) -> Action:

@@ -61,6 +61,9 @@ def export_command(
         f"issued {done.done} of {done.total} record(s) of {done.term.code}; "
         f"export {done.id} is {done.status.value}"
     )
+    creator = jobs.left_out(done)
+    if creator is not None:
+        click.echo(jobs.left_out_text(creator))
 
 
 class _Bar:

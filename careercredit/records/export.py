@@ -8,6 +8,11 @@ then stored with the job's ``done`` count in one transaction. A run killed
 half-way therefore leaves only whole documents, and running the job again
 issues the students still missing; the unique (export, student) constraint
 makes sure nobody is issued twice.
+
+Records are issued in the name of the registrar who created the export, and
+nobody issues their own record (separation of duties, ``access.is_own_record``):
+a registrar with posted credit in the term is left out of their own export,
+and its page says so (``left_out``); another registrar issues that record.
 """
 
 from __future__ import annotations
@@ -131,11 +136,30 @@ def _students_with_posted_credit(term_id: int) -> Select[tuple[User]]:
     return select(User).where(User.id.in_(posted))
 
 
+def _students_to_issue(term_id: int, issuer_id: int) -> Select[tuple[User]]:
+    """The term's students with posted credit, the issuer left out: nobody issues their own."""
+    return _students_with_posted_credit(term_id).where(User.id != issuer_id)
+
+
 def pending_students(export: RecordExport) -> list[User]:
-    """The term's students with posted credit who have no document in this export yet."""
+    """The students of the export with no document in it yet (its creator left out)."""
     issued = select(RecordDocument.student_id).where(RecordDocument.export_id == export.id)
-    query = _students_with_posted_credit(export.term_id).where(User.id.not_in(issued))
+    query = _students_to_issue(export.term_id, export.created_by_id).where(User.id.not_in(issued))
     return list(db.session.scalars(query.order_by(User.id)))
+
+
+def left_out(export: RecordExport) -> User | None:
+    """The export's creator if they have posted credit in its term: another registrar issues it."""
+    query = _students_with_posted_credit(export.term_id).where(User.id == export.created_by_id)
+    return db.session.scalar(query)
+
+
+def left_out_text(person: User) -> str:
+    """Why ``person``'s record is not in the export they started, for every registrar."""
+    return (
+        f"Left out: the record of {person.display_name}, who started this export. "
+        "Nobody issues their own record; another registrar must issue it."
+    )
 
 
 def issued_count(export_id: int) -> int:
@@ -146,8 +170,13 @@ def issued_count(export_id: int) -> int:
 
 def create_export(term: Term, *, by: User) -> RecordExport:
     """A new, queued export of the term's records, issued by ``by``; the caller commits."""
-    if not db.session.scalar(_students_with_posted_credit(term.id).limit(1)):
+    if not db.session.scalar(_students_to_issue(term.id, by.id).limit(1)):
         nothing = f"No student has posted credit in {term.code}; there is nothing to export."
+        if db.session.scalar(_students_with_posted_credit(term.id).limit(1)):
+            nothing = (
+                f"The only record with posted credit in {term.code} is your own; "
+                "another registrar must issue it."
+            )
         raise RecordError(problems={"term": nothing})
     export = RecordExport(term_id=term.id, created_by_id=by.id, status=ExportStatus.queued)
     db.session.add(export)

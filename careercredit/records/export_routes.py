@@ -74,11 +74,13 @@ def start() -> ResponseReturnValue:
 def show(export_id: int) -> ResponseReturnValue:
     """The export's progress bar, which a script keeps up to date, and its download link."""
     export = get_or_404(RecordExport, export_id)
+    creator = jobs.left_out(export)
     return render_template(
         "records/exports_detail.html",
         export=export,
         resumable=jobs.resumable(export),
         form=ResumeForm(),
+        left_out=jobs.left_out_text(creator) if creator is not None else "",
     )
 
 

@@ -14,7 +14,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from careercredit import clock
-from careercredit.access import roles_required
+from careercredit.access import is_own_record, roles_required
 from careercredit.audit import record_event
 from careercredit.forms import Form
 from careercredit.models import RecordDocument, RecordRequest, RequestStatus, Role, User
@@ -34,8 +34,12 @@ MAX_SEARCH = 100
 
 @bp.context_processor
 def _statuses() -> dict[str, object]:
-    """Templates compare a request's status with the enum, never with its spelling."""
-    return {"RequestStatus": RequestStatus}
+    """Templates compare a request's status with the enum, never with its spelling.
+
+    ``is_own_record`` marks the signed-in registrar's own record instead of
+    offering to decide, issue or revoke it (separation of duties).
+    """
+    return {"RequestStatus": RequestStatus, "Role": Role, "is_own_record": is_own_record}
 
 
 def _pdf(content: bytes, filename: str) -> Response:
@@ -193,9 +197,7 @@ def approve(request_id: int) -> ResponseReturnValue:
     record_request = _request_or_404(request_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    if not record_request.can_decide(current_user):
-        status = record_request.status.value
-        return _index_page(RecordError(f"That request is already {status}; nothing was issued."))
+    # Refused by the service (already decided, or the registrar's own request) before it issues.
     try:
         with unit_of_work():
             document = services.issue_record(
@@ -213,11 +215,10 @@ def decline(request_id: int) -> ResponseReturnValue:
     """Decline a request, saying why; the student reads the reason."""
     record_request = _request_or_404(request_id)
     form = DeclineForm()
-    if not record_request.can_decide(current_user):
-        status = record_request.status.value
-        return _decline_page(
-            record_request, form, RecordError(f"This request is already {status}.")
-        )
+    try:
+        services.refuse_decision(record_request, current_user)
+    except Refused as refused:
+        return _decline_page(record_request, form, refused)
     if request.method == "GET" or not form.validate_on_submit():
         return _decline_page(record_request, form)
     try:
@@ -342,8 +343,10 @@ def revoke(document_id: int) -> ResponseReturnValue:
     """Revoke an issued record, with a reason: verification reports it from now on."""
     record = _document_or_404(document_id, lock=True)
     form = RevokeForm()
-    if not record.can_revoke(current_user):
-        return _document_page(record, form, RecordError("This record was already revoked."))
+    try:
+        services.refuse_revocation(record, current_user)
+    except Refused as refused:
+        return _document_page(record, form, refused)
     if not form.validate_on_submit():
         return _document_page(record, form)
     try:

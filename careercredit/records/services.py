@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from careercredit import clock
+from careercredit.access import refuse_own_record
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.links import external_url
@@ -207,7 +208,11 @@ def has_posted_credit(student: User) -> bool:
 
 
 def prepare(student: User, *, by: User, issued_at: datetime | None = None) -> RecordData:
-    """The data of a new official record of ``student`` with a fresh code."""
+    """The data of a new official record of ``student`` with a fresh code.
+
+    Refused (``OwnRecord``) when ``by`` is the student: nobody issues their own record.
+    """
+    refuse_own_record(by, student.id, another="registrar")
     if not has_posted_credit(student):
         raise RecordError(f"{student.display_name} has no posted credit to put on a record.")
     return record_data(
@@ -256,7 +261,13 @@ def store(
 def issue_record(
     student: User, *, by: User, request: RecordRequest | None = None
 ) -> RecordDocument:
-    """Issue, sign and store an official record of ``student``; tell the student."""
+    """Issue, sign and store an official record of ``student``; tell the student.
+
+    ``request`` is the student's waiting request it fulfils: it must still be
+    waiting, and not ``by``'s own (``refuse_decision``).
+    """
+    if request is not None:
+        refuse_decision(request, by, outcome="nothing was issued")
     data = prepare(student, by=by)
     signing = signing_settings(current_app.config)
     document = store(student, data, render(data, signing), by=by, signed=signing is not None)
@@ -275,13 +286,19 @@ def issue_record(
     return document
 
 
+def refuse_revocation(document: RecordDocument, by: User) -> None:
+    """Refuse revoking ``document`` at all: it is ``by``'s own record, or already revoked."""
+    refuse_own_record(by, document.student_id, another="registrar")
+    if document.revoked:
+        raise RecordError("This record was already revoked.")
+
+
 def revoke(document: RecordDocument, *, by: User, reason: str) -> None:
     """Revoke an issued record: verification says so from now on. The caller commits."""
+    refuse_revocation(document, by)
     reason = reason.strip()
     if not reason:
         raise RecordError("Say why the record is revoked.")
-    if document.revoked:
-        raise RecordError("This record was already revoked.")
     document.revoked_at = clock.now()
     document.revoked_by_id = by.id
     document.revoke_reason = reason
@@ -318,10 +335,20 @@ def request_record(student: User, purpose: str) -> RecordRequest:
     return request
 
 
+def refuse_decision(request: RecordRequest, by: User, *, outcome: str = "") -> None:
+    """Refuse deciding ``request`` at all: it is ``by``'s own, or it was decided already.
+
+    ``outcome`` says what did not happen ("nothing was issued").
+    """
+    refuse_own_record(by, request.student_id, another="registrar")
+    if request.status != RequestStatus.pending:
+        suffix = f"; {outcome}" if outcome else ""
+        raise RecordError(f"This request is already {request.status.value}{suffix}.")
+
+
 def decline_request(request: RecordRequest, *, by: User, reason: str) -> None:
     """A registrar declines a request, saying why; the student is told. The caller commits."""
-    if request.status != RequestStatus.pending:
-        raise RecordError(f"This request is already {request.status.value}.")
+    refuse_decision(request, by)
     reason = reason.strip()
     if not reason:
         raise RecordError("Say why the request is declined; the student will read it.")

@@ -8,6 +8,7 @@ SIS (action ``amend``).
 from __future__ import annotations
 
 from careercredit import clock
+from careercredit.access import refuse_own_record
 from careercredit.audit import record_event
 from careercredit.models import Amendment, CreditPlan, PlanState, Role, User
 from careercredit.refusals import Refused
@@ -46,18 +47,25 @@ def not_posted(plan: CreditPlan) -> str:
     return f"This plan is {plan.state.label.lower()}; only posted credit can be amended."
 
 
+def refuse_amendment(plan: CreditPlan, by: User) -> None:
+    """Refuse if ``by`` may not amend the plan at all: not posted, not a registrar, their own."""
+    if plan.state != PlanState.posted:
+        raise Refused(not_posted(plan))
+    if not by.has_role(Role.registrar):
+        raise Refused("Only the registrar's office amends posted credit.")
+    refuse_own_record(by, plan.student_id, another="registrar")
+
+
 def amend_plan(
     plan: CreditPlan, by: User, *, grade: str | None, credits: int | None, reason: str
 ) -> Amendment:
     """Correct a posted plan's grade or credits; the next export of its term carries it.
 
-    Refused if the plan is not posted, ``by`` is not a registrar, or the
-    values are wrong (``amendment_problems``, keyed by form field).
+    Refused if the plan is not posted, ``by`` is not a registrar or is its
+    student (``refuse_amendment``), or the values are wrong
+    (``amendment_problems``, keyed by form field).
     """
-    if plan.state != PlanState.posted:
-        raise Refused(not_posted(plan))
-    if not by.has_role(Role.registrar):
-        raise Refused("Only the registrar's office amends posted credit.")
+    refuse_amendment(plan, by)
     problems = amendment_problems(plan, grade=grade, credits=credits, reason=reason)
     if problems:
         raise Refused(problems=problems)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from sqlalchemy.exc import IntegrityError
 
+from careercredit.access import is_own_record
 from careercredit.extensions import db
 from careercredit.models import CreditPlan, GradeExport, PlanState, Posting, User
 from careercredit.plans.workflow import Action, StalePlan, perform
+from careercredit.refusals import Refused
 from careercredit.registrar.csvexport import GradeRow, RowAction
 from careercredit.registrar.services import export_rows, plans_by_id
 
@@ -38,15 +41,40 @@ class PostingResult:
         return text
 
 
-def postable(rows: Sequence[GradeRow], plans: dict[int, CreditPlan]) -> set[int]:
-    """Ids of the plans of ``post`` rows that can be posted now: signed off, not yet posted."""
-    return {
+class OwnPlanInPosting(Refused):
+    """Separation of duties: the posting would post the registrar's own credit."""
+
+    status: ClassVar[int] = 403
+
+    def __init__(self, plans: Sequence[CreditPlan]) -> None:
+        which = ", ".join(f"{plan.student.display_name}, {plan.term.code}" for plan in plans)
+        super().__init__(
+            f"This posting includes your own record ({which}); another registrar must post it. "
+            "Nothing was posted: tick the other rows to post them."
+        )
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """The export's plans still to post, as one registrar sees them."""
+
+    #: Ids of the plans the registrar may post now: signed off, not yet posted.
+    postable: frozenset[int]
+    #: Ids of the registrar's own plans among those waiting: another registrar posts them.
+    own: frozenset[int]
+
+
+def waiting(rows: Sequence[GradeRow], plans: dict[int, CreditPlan], user: User) -> Waiting:
+    """The plans of ``post`` rows that wait to be posted, the ``user``'s own set apart."""
+    ids = {
         row.plan
         for row in rows
         if row.action == RowAction.post
         and row.plan in plans
         and plans[row.plan].state == PlanState.signed_off
     }
+    own = {plan_id for plan_id in ids if is_own_record(user, plans[plan_id].student_id)}
+    return Waiting(postable=frozenset(ids - own), own=frozenset(own))
 
 
 def post_export(
@@ -58,12 +86,21 @@ def post_export(
     registrar, writes ``plan.post`` and tells the student) and gets a
     ``Posting`` tied to the export. Plans already posted are skipped; a plan
     another registrar posted at the same moment refuses the whole posting
-    (``StalePlan``).
+    (``StalePlan``), and so does the registrar's own plan among those to post
+    (``OwnPlanInPosting``: separation of duties).
     """
     wanted = [row.plan for row in export_rows(export) if row.action == RowAction.post and row.plan]
     if plan_ids is not None:
         wanted = [plan_id for plan_id in wanted if plan_id in plan_ids]
     plans = plans_by_id(wanted)
+    # Refused whole, before anything is posted: the posting would post the registrar's own credit.
+    own = [
+        plan
+        for plan in plans.values()
+        if plan.state == PlanState.signed_off and is_own_record(by, plan.student_id)
+    ]
+    if own:
+        raise OwnPlanInPosting(own)
     result = PostingResult()
     try:
         for plan_id in dict.fromkeys(wanted):

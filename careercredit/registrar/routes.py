@@ -20,7 +20,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from careercredit.access import get_or_404, roles_required
+from careercredit.access import get_or_404, is_own_record, roles_required
 from careercredit.extensions import db
 from careercredit.ids import whole_number
 from careercredit.models import CreditPlan, GradeExport, Role, Term
@@ -36,6 +36,12 @@ bp = Blueprint("registrar", __name__)
 PER_PAGE = 25
 AUDIT_PER_PAGE = 50
 RECENT_EXPORTS = 10
+
+
+@bp.context_processor
+def _separation_of_duties() -> dict[str, object]:
+    """Rosters and exports mark the signed-in registrar's own plans with the one rule."""
+    return {"is_own_record": is_own_record}
 
 
 @bp.app_template_global("plan_record")
@@ -121,9 +127,7 @@ def export(export_id: int) -> ResponseReturnValue:
     return _export_page(grade_export)
 
 
-def _export_page(
-    grade_export: GradeExport, problems: list[str] | None = None
-) -> ResponseReturnValue:
+def _export_page(grade_export: GradeExport, refused: Refused | None = None) -> ResponseReturnValue:
     rows = services.export_rows(grade_export)
     plans = services.plans_by_id([row.plan for row in rows if row.plan])
     page = render_template(
@@ -131,11 +135,11 @@ def _export_page(
         export=grade_export,
         rows=rows,
         plans=plans,
-        postable=posting.postable(rows, plans),
+        waiting=posting.waiting(rows, plans, current_user),
         form=PostForm(),
-        problems=problems or [],
+        problems=refused.messages if refused else [],
     )
-    return page, 422 if problems else 200
+    return page, refused.status if refused else 200
 
 
 @bp.get("/registrar/exports/<int:export_id>/download")
@@ -165,12 +169,12 @@ def post(export_id: int) -> ResponseReturnValue:
     if form.scope.data == "selected":
         chosen = {n for v in request.form.getlist("plan_id") if (n := whole_number(v)) is not None}
         if not chosen:
-            return _export_page(grade_export, problems=["Tick the rows to post, or post all."])
+            return _export_page(grade_export, Refused("Tick the rows to post, or post all."))
     try:
         with unit_of_work():
             result = posting.post_export(grade_export, current_user, chosen)
     except Refused as refused:
-        return _export_page(grade_export, problems=refused.messages)
+        return _export_page(grade_export, refused)
     flash(result.summary(), "info" if result.posted or not result.skipped else "error")
     return redirect(url_for(".export", export_id=export_id))
 
@@ -187,8 +191,10 @@ def amend(plan_id: int) -> ResponseReturnValue:
     form.grade.choices = [("", "Choose a grade")] + [
         (g, g) for g in plan.term.grading_scheme.grades
     ]
-    if not plan.can_amend(current_user):
-        return _amend_page(plan, form, [amendments.not_posted(plan)]), 422
+    try:
+        amendments.refuse_amendment(plan, current_user)
+    except Refused as refused:
+        return _amend_page(plan, form, refused.messages), refused.status
     if request.method == "GET":
         return _amend_page(plan, form)
     valid = form.validate_on_submit()

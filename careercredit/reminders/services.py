@@ -24,6 +24,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, and_, exists, not_, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, aliased, joinedload
 
+from careercredit.access import refuse_own_record
 from careercredit.audit import record_event
 from careercredit.clock import now
 from careercredit.extensions import db
@@ -265,10 +266,13 @@ class ResendRefused(Refused):
 def resend(link: SupervisorLink, *, by: User) -> SupervisorLink:
     """Replace an overdue link with a new one e-mailed to the placement's supervisor.
 
-    The old link stops working. Raises ``ResendRefused`` when the link is no
+    The old link stops working. Raises ``OwnRecord`` when the link belongs to
+    ``by``'s own plan (another advisor re-sends it; as the plan's student they
+    send links from the plan page), and ``ResendRefused`` when the link is no
     longer overdue (answered, or already sent again), when the student has
     not given consent, or when the project has no supervisor. The caller commits.
     """
+    refuse_own_record(by, link.placement.plan.student_id, another="advisor")
     if db.session.scalar(select(Link.id).where(Link.id == link.id, or_(*_overdue()))) is None:
         raise ResendRefused(
             "This link is no longer overdue: it was answered or sent again in the meantime."

@@ -39,9 +39,11 @@ def queue() -> ResponseReturnValue:
 
 def _queue_page(choice: BulkChoiceForm, status: int = 200) -> ResponseReturnValue:
     pagination = services.awaiting_page(current_user, page=requested_page(), per_page=PER_PAGE)
+    own = {plan.id: services.own_plan_problem(current_user, plan) for plan in pagination.items}
     return render_template(
         "signoff/queue.html",
         pagination=pagination,
+        own={plan_id: problem for plan_id, problem in own.items() if problem},
         choice=choice,
         grade_groups=services.all_grade_choices(),
         verified=services.verified_hours_of([plan.id for plan in pagination.items]),
@@ -93,6 +95,8 @@ def _review_page(
         problems=problems or [],
         back_problems=back_problems or [],
         awaiting=plan.can(Action.sign_off, current_user),
+        own=services.own_plan_problem(current_user, plan),
+        contacts=services.contacts_of(plan),
         most=max_awardable(plan),
         late=services.is_late(plan),
         scheme_name=services.SCHEME_NAMES[plan.term.grading_scheme],
@@ -188,7 +192,7 @@ def bulk_confirm() -> ResponseReturnValue:
         abort(404)
     ordered = [plans[i] for i in dict.fromkeys(chosen)]
     grade = choice.grade.data or ""
-    proposals = services.propose(ordered, grade, award_max=choice.award_max.data)
+    proposals = services.propose(ordered, grade, award_max=choice.award_max.data, by=current_user)
     return render_template(
         "signoff/bulk_confirm.html",
         proposals=proposals,
@@ -218,4 +222,6 @@ def bulk() -> ResponseReturnValue:
         form.grade.data or "",
         by=current_user,
     )
-    return render_template("signoff/bulk_done.html", outcome=outcome, grade=form.grade.data)
+    # Nothing signed off: the page answers as its refusals do (403 for one's own plan).
+    page = render_template("signoff/bulk_done.html", outcome=outcome, grade=form.grade.data)
+    return page, outcome.status

@@ -17,6 +17,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from careercredit import clock
+from careercredit.catalogue.contacts import approved_addresses
 from careercredit.extensions import db
 from careercredit.ids import MAX_ID
 from careercredit.models import (
@@ -26,6 +27,7 @@ from careercredit.models import (
     Placement,
     PlanState,
     Role,
+    SupervisorLink,
     Term,
     User,
 )
@@ -63,6 +65,16 @@ def all_grade_choices() -> dict[str, list[tuple[str, str]]]:
         "Satisfactory / unsatisfactory terms": grade_choices(GradingScheme.satisfactory),
         "Letter-grade terms": grade_choices(GradingScheme.letter),
     }
+
+
+def own_plan_problem(user: User, plan: CreditPlan) -> str | None:
+    """Why ``user`` may never sign off ``plan`` (it is their own record), else None.
+
+    The workflow's rule (``Transition.conflict_for``), asked by the pages
+    before the sponsor tries: the queue, the confirmation, the review page.
+    """
+    refused = TRANSITIONS[Action.sign_off].conflict_for(plan, user)
+    return str(refused) if refused is not None else None
 
 
 # -- deadlines and figures ------------------------------------------------------
@@ -216,9 +228,13 @@ class Proposal:
     plan: CreditPlan
     credits: int
     problems: list[str] = field(default_factory=list)
+    #: The HTTP status of its refusal, when refused.
+    status: int = 422
 
 
-def propose(plans: Iterable[CreditPlan], grade: str, *, award_max: bool) -> list[Proposal]:
+def propose(
+    plans: Iterable[CreditPlan], grade: str, *, award_max: bool, by: User
+) -> list[Proposal]:
     """What each plan would get with ``grade``: the most it allows, or its approved credits."""
     proposals = []
     for plan in plans:
@@ -226,7 +242,10 @@ def propose(plans: Iterable[CreditPlan], grade: str, *, award_max: bool) -> list
             credits = 0
         else:
             credits = max_awardable(plan) if award_max else plan.credits_approved or 0
-        if plan.state not in TRANSITIONS[Action.sign_off].sources:
+        own = own_plan_problem(by, plan)
+        if own:
+            problems = [own]
+        elif plan.state not in TRANSITIONS[Action.sign_off].sources:
             problems = [f"This plan is {plan.state.label.lower()}; it cannot be signed off now."]
         else:
             problems = signoff_problems(plan, credits=credits, grade=grade)
@@ -240,6 +259,14 @@ class Outcome:
 
     signed: list[Proposal] = field(default_factory=list)
     refused: list[Proposal] = field(default_factory=list)
+
+    @property
+    def status(self) -> int:
+        """200 if any plan was signed off; else the refusals' status (422 if they differ)."""
+        statuses = {proposal.status for proposal in self.refused}
+        if self.signed or not statuses:
+            return 200
+        return statuses.pop() if len(statuses) == 1 else 422
 
 
 def sign_off_each(rows: Iterable[tuple[CreditPlan, int, int]], grade: str, *, by: User) -> Outcome:
@@ -255,7 +282,62 @@ def sign_off_each(rows: Iterable[tuple[CreditPlan, int, int]], grade: str, *, by
             with unit_of_work():
                 perform(plan, Action.sign_off, by=by, version=version, grade=grade, credits=credits)
         except Refused as refused:
-            outcome.refused.append(Proposal(plan, credits, refused.messages))
+            outcome.refused.append(Proposal(plan, credits, refused.messages, refused.status))
         else:
             outcome.signed.append(Proposal(plan, credits))
     return outcome
+
+
+# -- who answered for each placement ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One address that answered for a placement, and what it answered."""
+
+    what: str
+    #: The address the link was sent to; None for answers recorded without a link.
+    email: str | None
+    #: Not the address the supervisor had when the plan was approved.
+    differs: bool
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """A placement's supervisor address at approval, and the addresses that answered."""
+
+    approved: str | None
+    answers: list[Answer]
+
+
+def contacts_of(plan: CreditPlan) -> dict[int, Contacts]:
+    """For each placement of ``plan`` (by id): who verified its hours and who evaluated.
+
+    An answer is flagged when its link went to another address than the one
+    the supervisor had when the plan was approved (``catalogue/contacts.py``).
+    """
+    approved = approved_addresses(plan.placements)
+    return {p.id: _contacts(p, approved[p.id]) for p in plan.placements}
+
+
+def _address(link: SupervisorLink | None) -> str | None:
+    return link.recipient_email if link is not None else None
+
+
+def _contacts(placement: Placement, approved: str | None) -> Contacts:
+    def answer(what: str, email: str | None) -> Answer:
+        return Answer(what, email, email is not None and email != approved)
+
+    verified: dict[str | None, Decimal] = {}
+    for entry in placement.hour_entries:
+        if entry.is_verified:
+            email = _address(entry.decided_via)
+            verified[email] = verified.get(email, Decimal(0)) + entry.hours
+    answers = [
+        answer(f"Verified {hours_text(hours)} hours", email) for email, hours in verified.items()
+    ]
+    for kind, title, _ in EVALUATIONS:
+        evaluation = placement.evaluation(kind)
+        if evaluation is not None:
+            answers.append(answer(title, _address(evaluation.link)))
+    return Contacts(approved, answers)

@@ -14,10 +14,17 @@ from werkzeug.test import encode_multipart
 
 from careercredit.extensions import db
 from careercredit.models import AuditEvent, Employer, Project, Supervisor
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, login
 
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _PAYLOAD = re.compile(r'name="payload"[^>]*value="([^"]+)"')
+
+
+def sign_in(app: Flask, uid: str) -> FlaskClient:
+    """A browser signed in as ``uid`` of the test campus (through the real slapd)."""
+    client = app.test_client()
+    assert login(client, uid).status_code == 302
+    return client
 
 
 def text(response: Any) -> str:

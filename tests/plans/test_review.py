@@ -103,7 +103,9 @@ def test_advisor_cannot_review_their_own_plan(app: Flask, login_as, make) -> Non
     advisor = login_as("advisor")
     own = make.plan(user_id(app, "adavis"), state=PlanState.submitted)
     response = post_form(advisor, f"/plans/{own}", f"/plans/{own}/approve")
-    assert response.status_code == 422
+    # Separation of duties (issue 16): refused as the advisor's own record, 403.
+    assert response.status_code == 403
+    assert "another advisor must" in response.get_data(as_text=True)
     assert plan_state(app, own) == "submitted"
 
 

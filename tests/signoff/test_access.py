@@ -47,7 +47,8 @@ MATRIX: list[tuple[str, str, dict[str, object]]] = [
     ("POST", "/signoff/{plan}", answers(sponsor=422)),
     ("POST", "/signoff/{plan}/send-back", answers(sponsor=302)),
     ("POST", "/signoff/bulk/confirm", answers(sponsor=200)),
-    ("POST", "/signoff/bulk", answers(sponsor=200)),
+    # Its only row is refused the same way: nothing was signed off, and the page says so with 422.
+    ("POST", "/signoff/bulk", answers(sponsor=422)),
 ]
 
 
