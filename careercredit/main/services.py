@@ -60,7 +60,9 @@ def directory_answers() -> bool:
     health checks costs the directory nothing more. Requests arriving while
     a check runs wait for its answer instead of binding too.
     """
-    check = current_app.extensions.setdefault("careercredit.directory_check", _DirectoryCheck())
+    check: _DirectoryCheck = current_app.extensions.setdefault(
+        "careercredit.directory_check", _DirectoryCheck()
+    )
     with check.lock:
         if check.checked_at is None or time.monotonic() - check.checked_at >= (
             DIRECTORY_CHECK_SECONDS
