@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, ClassVar, Generic, NamedTuple, TypeVar, overload
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ROLES = ("student", "advisor", "faculty", "registrar", "admin")
 INSTANCE_DIR = Path(__file__).resolve().parent / "instance"
@@ -59,6 +60,29 @@ def _lines(value: str) -> tuple[str, ...]:
 
 def _paths(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+#: The grade-roll layouts the registrar's export knows (careercredit/registrar/profiles.py).
+SIS_PROFILES = ("generic", "banner", "peoplesoft", "colleague")
+
+
+def _sis_profile(value: str) -> str:
+    name = value.strip().lower()
+    if name not in SIS_PROFILES:
+        raise ValueError(f"one of {', '.join(SIS_PROFILES)}, not {name!r}")
+    return name
+
+
+def _time_zone(value: str) -> str:
+    """An IANA time zone name the system knows (``America/Chicago``), kept as given."""
+    name = value.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"unknown time zone {name!r}; use an IANA name such as America/Chicago or UTC"
+        ) from None
+    return name
 
 
 def _role_groups(value: str) -> dict[str, list[str]]:
@@ -188,12 +212,16 @@ class Config:
     INSTITUTION_NAME = Setting(str, "CareerCredit Demo University")
     INSTITUTION_ADDRESS = Setting[tuple[str, ...]](_lines, ("Office of the Registrar",))
     INSTITUTION_LOGO = Setting(str, None)
+    #: The institution's IANA time zone: what "today" is, and how stored UTC times are shown.
+    TIMEZONE = Setting(_time_zone, "UTC")
     SIGNING_CERT = Setting(str, None)
     SIGNING_KEY = Setting(str, None)
     SIGNING_KEY_PASSWORD = Setting(str, None)
     SIGNING_CHAIN = Setting[tuple[str, ...]](_paths, ())
     VERIFY_RATE_LIMIT = Setting(str, "30 per minute")
     RECORDS_EXPORT_PROCESSES = Setting(int, 2)
+    #: The layout of the grade roll the SIS imports.
+    SIS_PROFILE = Setting(_sis_profile, "generic")
 
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         for key, value in read_settings(environ).items():
@@ -225,6 +253,7 @@ class Config:
         self.check_ldap_transport()
         self.check_base_url()
         self.check_signing()
+        self.check_time_zone()
 
     def check_secret_key(self) -> None:
         """A secret key short enough to guess would let anyone forge sessions and links."""
@@ -268,6 +297,13 @@ class Config:
                 "e-mail (and its links) cross the network unencrypted"
             )
         return found
+
+    def check_time_zone(self) -> None:
+        """A zone set in code (not read from the environment) is checked like one that was."""
+        try:
+            _time_zone(str(self.TIMEZONE))
+        except ValueError as exc:
+            raise ConfigError(f"CAREERCREDIT_TIMEZONE: {exc}") from None
 
     def check_signing(self) -> None:
         """A signing certificate needs its key, and the other way round."""
@@ -346,6 +382,7 @@ class DevelopmentConfig(Config):
         if not self.SECRET_KEY:
             raise ConfigError("CAREERCREDIT_SECRET_KEY must be set (make run generates one)")
         self.check_signing()
+        self.check_time_zone()
 
     def warnings(self) -> list[str]:
         return []  # one process on a laptop: memory:// and a local mail catcher are right

@@ -83,12 +83,13 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from careercredit import errors, navigation, security
+    from careercredit import clock, errors, navigation, security
     from careercredit.auth import routes as auth_routes
     from careercredit.auth import session as auth_session
     from careercredit.backup.cli import backup_cli
     from careercredit.bench.cli import bench_cli
     from careercredit.catalogue import routes as catalogue_routes
+    from careercredit.courses import routes as courses_routes
     from careercredit.deliverables import routes as deliverables_routes
     from careercredit.deliverables.cli import uploads_cli
     from careercredit.evaluations import routes as evaluations_routes
@@ -115,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(plans_routes.bp)
     app.register_blueprint(catalogue_routes.bp)
     app.register_blueprint(terms_routes.bp)
+    app.register_blueprint(courses_routes.bp)
     app.register_blueprint(outbox_routes.bp)
     app.register_blueprint(hours_routes.bp)
     app.register_blueprint(supervisors_routes.bp)
@@ -134,6 +136,8 @@ def _register_blueprints(app: Flask) -> None:
     app.cli.add_command(uploads_cli)
     app.context_processor(lambda: {"menu": navigation.menu})
     app.add_template_filter(hours_text, "hours")
+    app.add_template_filter(clock.date_text, "local_date")
+    app.add_template_filter(clock.datetime_text, "local_datetime")
     auth_session.init_app(app)
     security.init_app(app)
     app.before_request(drop_null_characters_from_query)

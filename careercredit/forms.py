@@ -28,6 +28,16 @@ NULL_CHARACTER = "\x00"
 NULL_MESSAGE = "Remove the null character (\\0) from this text; it cannot be stored."
 
 
+def stripped(value: str | None) -> str | None:
+    """A field filter: the text without surrounding spaces."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def upper_stripped(value: str | None) -> str | None:
+    """A field filter for codes (``2027SP``, ``BUS``): stripped and in capitals."""
+    return value.strip().upper() if isinstance(value, str) else value
+
+
 class Form(FlaskForm):
     """A Flask-WTF form that refuses null characters in any text it holds."""
 

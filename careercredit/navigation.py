@@ -23,6 +23,7 @@ MENU: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("record_exports.index", "Bulk export", frozenset({Role.registrar})),
     ("registrar.audit_log", "Audit log", frozenset({Role.registrar, Role.admin})),
     ("terms.index", "Terms", frozenset({Role.admin})),
+    ("courses.index", "Courses", frozenset({Role.admin})),
     ("evaluations.rubric", "Rubric", frozenset({Role.admin})),
     ("outbox.index", "Outbox", frozenset({Role.admin})),
 )

@@ -70,6 +70,7 @@ from tests.conftest import (
     login,
     settings_for,
 )
+from tests.courses.schemes import course, section
 from tests.factories import Factory
 
 # -- who ------------------------------------------------------------------------------
@@ -111,6 +112,8 @@ DEFAULT_ARGS = {
     "supervisor_id": "supervisor",
     "project_id": "project",
     "criterion_id": "criterion",
+    "course_id": "course",
+    "section_id": "section",
     "message_id": "message",
     "request_id": "request",
     "document_id": "document",
@@ -240,6 +243,8 @@ def build_objects(app: Flask, make: Factory) -> dict[str, Any]:
     ids["employer"] = make.employer("Routes & Co")
     ids["supervisor"] = make.supervisor(ids["employer"])
     ids["project"] = make.project(ids["employer"], supervisor_id=ids["supervisor"])
+    ids["course"] = course(app)
+    ids["section"] = section(app, ids["term"], ids["course"])
     ids["plan"] = make.plan(
         alice,
         PlanState.in_progress,

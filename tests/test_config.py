@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import config
 from careercredit import create_app
 from config import ConfigError, load_config
 
@@ -286,3 +287,11 @@ def test_gunicorn_stops_with_the_refusal_instead_of_restarting_workers() -> None
     done = _start(environ, "gunicorn", "--bind", "127.0.0.1:0", "--workers", "1", "wsgi:app")
     _refused_cleanly(done, "CAREERCREDIT_SECRET_KEY")
     assert done.stderr.count("CareerCredit will not start:") == 1
+
+
+def test_the_sis_profile_setting_knows_every_profile_the_export_writes() -> None:
+    from careercredit.registrar.profiles import PROFILES
+
+    assert set(config.SIS_PROFILES) == set(PROFILES)
+    with pytest.raises(ConfigError, match="CAREERCREDIT_SIS_PROFILE"):
+        config.read_settings({"CAREERCREDIT_SIS_PROFILE": "banner9"})

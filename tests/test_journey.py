@@ -199,7 +199,8 @@ def test_a_plan_from_hours_to_posted_credit(app: Flask, login_as, make) -> None:
     assert "CAREER 2990" in csv_text
     assert plan_state(app, plan_id) == "signed_off"  # exporting alone posts nothing
     token = csrf_token(registrar, export_page)
-    registrar.post(f"{export_page}/post", data={"csrf_token": token, "scope": "all"})
+    confirm = {"csrf_token": token, "scope": "all", "sis_took": "y"}  # the SIS took the file
+    registrar.post(f"{export_page}/post", data=confirm)
     assert plan_state(app, plan_id) == "posted"
 
     # The student sees the grade and the credit.

@@ -23,6 +23,7 @@ so a new write cannot slip in without saying how separation of duties applies.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -111,6 +112,8 @@ DEFAULT_ARGS = {
     "supervisor_id": "supervisor",
     "project_id": "project",
     "criterion_id": "criterion",
+    "course_id": "course",
+    "section_id": "section",
     "message_id": "message",
     "request_id": "request",
     "document_id": "document",
@@ -118,6 +121,9 @@ DEFAULT_ARGS = {
     "code": "code",
     "token": "hours_token",
 }
+
+#: The SIS's error report (generic profile) naming Kai's row.
+SIS_REPORT = b"student_id,reason\r\n900000013,Unknown student.\r\n"
 
 DECISION = _form(version=_version("submitted_plan"), credits="1", comment="Looks fine to me.")
 SIGN_OFF = _form(version=_version("sponsored_plan"), grade="S", credits="0", comment="Done.")
@@ -203,6 +209,12 @@ OWN: dict[str, Own] = {
     "catalogue.confirm_import": Own(NO_RECORD),
     # -- administration --
     "terms.create": Own(NO_RECORD),
+    "courses.create": Own(NO_RECORD),
+    "courses.edit": Own(NO_RECORD),
+    "courses.import_courses": Own(NO_RECORD),
+    "courses.confirm_import": Own(NO_RECORD),
+    "courses.create_section": Own(NO_RECORD),
+    "courses.edit_section": Own(NO_RECORD),
     "terms.edit": Own(NO_RECORD),
     "terms.delete": Own(NO_RECORD),
     "evaluations.create": Own(NO_RECORD),
@@ -213,7 +225,15 @@ OWN: dict[str, Own] = {
     "outbox.retry": Own(NO_RECORD),
     # -- the registrar: no posting, amending or certifying of one's own credit --
     "registrar.create_export": Own(NO_RECORD),  # the grade roll only reads
-    "registrar.post": refused({"scope": "all"}),
+    "registrar.post": refused({"scope": "all", "sis_took": "y"}),
+    "registrar.reject": refused(
+        _form(reason="Unknown student.", plan_id=lambda app, ids: [str(ids["signed_off_plan"])])
+    ),
+    "registrar.report": refused(
+        _form(
+            report=lambda app, ids: (io.BytesIO(b"student_id,reason\r\n900000013,x\r\n"), "r.csv")
+        )
+    ),
     "registrar.amend": refused(
         _form(
             version=_version("posted_plan"),
@@ -264,7 +284,8 @@ def build_own_objects(app: Flask, make: Factory, site_ids: dict[str, Any]) -> di
         kai, fkim, rlopez = (_user_id(uid) for uid in (SELF_UID, "fkim", "rlopez"))
     term = site_ids["term"]
     ids: dict[str, Any] = {"self": kai, "term": term, "criterion": site_ids["criterion"]}
-    ids["message"], ids["record_export"] = site_ids["message"], site_ids["record_export"]
+    for shared in ("message", "record_export", "course", "section"):
+        ids[shared] = site_ids[shared]
     ids["employer"] = make.employer("Kai's employer")
     ids["supervisor"] = make.supervisor(ids["employer"])
     ids["other_supervisor"] = make.supervisor(ids["employer"])
@@ -276,7 +297,7 @@ def build_own_objects(app: Flask, make: Factory, site_ids: dict[str, Any]) -> di
     # A faculty member who is also the student: the plan names her as its sponsor.
     ids["sponsored_plan"] = make.plan(kai, PlanState.awaiting_signoff, term_id=term, sponsor_id=kai)
     ids["posted_plan"] = make.posted_plan(kai, registrar_id=rlopez, **plan_args)
-    signed_off = make.plan(kai, PlanState.signed_off, **plan_args)
+    signed_off = ids["signed_off_plan"] = make.plan(kai, PlanState.signed_off, **plan_args)
     with app.test_request_context():
         db.session.add(SignOff(plan_id=signed_off, grade="S", credits_awarded=1, signed_by_id=fkim))
         ids.update(_supervision(ids["plan"], by=kai))

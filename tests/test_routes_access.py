@@ -173,6 +173,14 @@ RULES: dict[str, Rule] = {
     "terms.create": only(ADMIN),
     "terms.edit": only(ADMIN),
     "terms.delete": only(ADMIN),  # the term has plans: deleting it is refused
+    "courses.index": only(ADMIN),
+    "courses.create": only(ADMIN),
+    "courses.edit": only(ADMIN),
+    "courses.import_courses": only(ADMIN),
+    "courses.confirm_import": only(ADMIN),
+    "courses.sections": only(ADMIN),
+    "courses.create_section": only(ADMIN),
+    "courses.edit_section": only(ADMIN),
     "evaluations.rubric": only(ADMIN),
     "evaluations.create": only(ADMIN),
     "evaluations.edit": only(ADMIN),
@@ -189,6 +197,8 @@ RULES: dict[str, Rule] = {
     "registrar.export": only(REGISTRAR),
     "registrar.download": only(REGISTRAR),
     "registrar.post": only(REGISTRAR),
+    "registrar.reject": only(REGISTRAR),
+    "registrar.report": only(REGISTRAR),
     "registrar.amend": only(REGISTRAR, plan_id="posted_plan"),
     "registrar.audit_log": only(REGISTRAR, ADMIN),
     # -- records --

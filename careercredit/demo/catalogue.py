@@ -414,3 +414,34 @@ EMPLOYERS: tuple[DemoEmployer, ...] = (
         ),
     ),
 )
+
+
+@dataclass(frozen=True)
+class DemoCourse:
+    """A department's internship-credit course, offered in every demo term (section 001)."""
+
+    subject: str
+    number: str
+    title: str
+    department: str
+    #: The ``SchemeKind`` value of its grading scheme.
+    scheme: str
+    #: The first class number (CRN); each term's section adds the term's index.
+    first_crn: int
+
+
+#: Three departments' courses: two graded S/U, one with letter grades.
+COURSES = (
+    DemoCourse("BUS", "3990", "Internship in business", "School of Business", "letter", 40100),
+    DemoCourse("CS", "3990", "Computing practicum", "Computer Science", "satisfactory", 40200),
+    DemoCourse("NURS", "3950", "Community health placement", "Nursing", "satisfactory", 40300),
+)
+
+#: The demo's letter scheme, A to F without + and - (the built-in S/U scheme is the migration's).
+LETTER_GRADES = (
+    ("A", "excellent", "4.00", True),
+    ("B", "good", "3.00", True),
+    ("C", "satisfactory", "2.00", True),
+    ("D", "poor", "1.00", True),
+    ("F", "fail", "0.00", False),
+)

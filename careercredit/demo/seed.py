@@ -20,11 +20,13 @@ from sqlalchemy import select
 from careercredit import clock
 from careercredit.auth.ldap import Directory
 from careercredit.auth.services import sync_person
-from careercredit.demo.catalogue import EMPLOYERS
+from careercredit.demo.catalogue import COURSES, EMPLOYERS, LETTER_GRADES
 from careercredit.demo.plans import PLANS, SPONSOR, STUDENT, DemoPlan
 from careercredit.demo.work import REFLECTION, evaluate, log_hours
 from careercredit.extensions import db
 from careercredit.models import (
+    Course,
+    CourseSection,
     CreditPlan,
     Employer,
     Placement,
@@ -32,6 +34,9 @@ from careercredit.models import (
     Posting,
     Project,
     ProjectStatus,
+    Scheme,
+    SchemeGrade,
+    SchemeKind,
     Supervisor,
     Term,
     User,
@@ -88,8 +93,10 @@ def seed_demo(directory: Directory, today: date | None = None) -> DemoSummary | 
     people = sync_people(directory, _uids())
     terms = {key: _add_term(values) for key, values in demo_terms(today or clock.today()).items()}
     projects = _add_catalogue(terms)
+    sections = _add_courses(terms)
     for n, spec in enumerate(PLANS):
-        _backdate(_add_plan(spec, people, terms, projects), n)
+        plan = _add_plan(spec, people, terms, projects, sections[spec.term][n % len(COURSES)])
+        _backdate(plan, n)
     for employer in EMPLOYERS:  # closed once the plans that used them were made
         for p in employer.projects:
             if p.closed:
@@ -193,12 +200,65 @@ def _add_catalogue(terms: dict[str, Term]) -> dict[str, Project]:
     return projects
 
 
+def _scheme(kind: SchemeKind) -> Scheme:
+    """The scheme of ``kind``: the migration's S/U one, or the demo's letter grades."""
+    found = db.session.scalar(select(Scheme).where(Scheme.kind == kind).limit(1))
+    if found is not None:
+        return found
+    grades: list[tuple[str, str, Decimal | None, bool]]
+    if kind == SchemeKind.satisfactory:
+        grades = [("S", "satisfactory", None, True), ("U", "unsatisfactory", None, False)]
+    else:
+        grades = [(g, m, Decimal(p), earns) for g, m, p, earns in LETTER_GRADES]
+    scheme = Scheme(name=kind.label, kind=kind)
+    scheme.grade_rows = [
+        SchemeGrade(position=i, grade=g, meaning=m, points=p, earns_credit=earns)
+        for i, (g, m, p, earns) in enumerate(grades)
+    ]
+    db.session.add(scheme)
+    return scheme
+
+
+def _add_courses(terms: dict[str, Term]) -> dict[str, list[CourseSection]]:
+    """The demo courses, and a section of each in every term (by term key, in course order)."""
+    courses = [
+        Course(
+            subject=c.subject,
+            number=c.number,
+            title=c.title,
+            department=c.department,
+            credits_min=1,
+            credits_max=3,
+            scheme=_scheme(SchemeKind(c.scheme)),
+        )
+        for c in COURSES
+    ]
+    db.session.add_all(courses)
+    sections = {
+        key: [
+            CourseSection(
+                term=term, course=course, section="001", class_number=str(c.first_crn + i)
+            )
+            for course, c in zip(courses, COURSES, strict=True)
+        ]
+        for i, (key, term) in enumerate(terms.items())
+    }
+    db.session.add_all([s for offered in sections.values() for s in offered])
+    db.session.flush()
+    return sections
+
+
 def _add_plan(
-    spec: DemoPlan, people: dict[str, User], terms: dict[str, Term], projects: dict[str, Project]
+    spec: DemoPlan,
+    people: dict[str, User],
+    terms: dict[str, Term],
+    projects: dict[str, Project],
+    section: CourseSection,
 ) -> CreditPlan:
     plan = CreditPlan(
         student=people[spec.student],
         term=terms[spec.term],
+        section=section,
         sponsor=people[spec.sponsor],
         objectives=spec.objectives,
         credits_requested=spec.credits,
@@ -222,7 +282,8 @@ def _add_plan(
             by=actor,
             comment=step.comment,
             credits=max_awardable(plan) if step.name == Action.sign_off else step.credits,
-            grade="S" if step.name == Action.sign_off else None,
+            # The best grade of the plan's own scheme: S, or A in the letter-graded course.
+            grade=plan.grading.grades[0] if step.name == Action.sign_off else None,
             reflection=REFLECTION if step.name == Action.complete else "",
         )
         if step.name == Action.post:

@@ -6,19 +6,15 @@ from wtforms import Field, StringField, TextAreaField, ValidationError
 from wtforms.validators import DataRequired, Length, Regexp
 
 from careercredit.evaluations.services import DUPLICATE_KEY, SCORES, key_taken
-from careercredit.forms import Form
+from careercredit.forms import Form, stripped
 
 KEY_PATTERN = r"^[a-z0-9_]+$"
-
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
 
 
 def _descriptor(score: int) -> TextAreaField:
     return TextAreaField(
         f"Score {score}",
-        filters=[_strip],
+        filters=[stripped],
         validators=[
             DataRequired(f"Describe the work that earns a {score}."),
             Length(max=300, message="Keep each descriptor under 300 characters."),
@@ -32,7 +28,7 @@ class CriterionForm(Form):
 
     label = StringField(
         "Label",
-        filters=[_strip],
+        filters=[stripped],
         validators=[
             DataRequired("Enter the label supervisors see, for example Teamwork."),
             Length(max=120, message="Keep the label under 120 characters."),
@@ -64,7 +60,7 @@ class NewCriterionForm(CriterionForm):
 
     key = StringField(
         "Key",
-        filters=[_strip],
+        filters=[stripped],
         validators=[
             DataRequired("Enter a key, for example teamwork."),
             Length(max=40, message="Keep the key under 40 characters."),

@@ -2,6 +2,7 @@
 
 from careercredit.models.audit import AuditEvent
 from careercredit.models.catalogue import Employer, Project, ProjectStatus, Supervisor
+from careercredit.models.courses import Course, CourseSection, Scheme, SchemeGrade, SchemeKind
 from careercredit.models.deliverables import Deliverable, DeliverableStatus
 from careercredit.models.documents import (
     ExportStatus,
@@ -28,6 +29,8 @@ __all__ = [
     "Amendment",
     "AuditEvent",
     "CommentKind",
+    "Course",
+    "CourseSection",
     "CreditPlan",
     "Deliverable",
     "DeliverableStatus",
@@ -54,6 +57,9 @@ __all__ = [
     "RequestStatus",
     "Role",
     "RubricCriterion",
+    "Scheme",
+    "SchemeGrade",
+    "SchemeKind",
     "SignOff",
     "Supervisor",
     "SupervisorLink",

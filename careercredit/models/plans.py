@@ -31,9 +31,10 @@ from careercredit.models.people import Role, User
 
 if TYPE_CHECKING:
     from careercredit.models.catalogue import Project
+    from careercredit.models.courses import CourseSection, Scheme
     from careercredit.models.deliverables import Deliverable
     from careercredit.models.hours import HourEntry
-    from careercredit.models.records import Amendment, Posting, SignOff
+    from careercredit.models.records import Amendment, GradingScheme, Posting, SignOff
     from careercredit.models.supervision import Evaluation, LinkPurpose, SupervisorLink
     from careercredit.models.terms import Term
     from careercredit.plans.workflow import Action
@@ -88,6 +89,8 @@ class CreditPlan(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     term_id: Mapped[int] = mapped_column(ForeignKey("term.id"))
+    #: The course section the credit is for; empty for plans in a term that offers none.
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("course_section.id"), index=True)
     #: The faculty member who sponsors the credit; chosen before submitting.
     sponsor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     objectives: Mapped[str] = mapped_column(Text, default="")
@@ -114,6 +117,8 @@ class CreditPlan(Model):
     student: Mapped[User] = relationship(foreign_keys=[student_id])
     sponsor: Mapped[User | None] = relationship(foreign_keys=[sponsor_id])
     term: Mapped[Term] = relationship()
+    #: The plan's course section, or None (the grade roll reads course, section and CRN here).
+    section: Mapped[CourseSection | None] = relationship()
     sign_off: Mapped[SignOff | None] = relationship(back_populates="plan", cascade="all")
     posting: Mapped[Posting | None] = relationship(back_populates="plan", cascade="all")
     amendments: Mapped[list[Amendment]] = relationship(
@@ -144,6 +149,11 @@ class CreditPlan(Model):
     def estimated_hours(self) -> Decimal:
         """Hours the bundled projects are expected to take."""
         return sum((p.project.estimated_hours for p in self.placements), Decimal(0))
+
+    @property
+    def grading(self) -> Scheme | GradingScheme:
+        """The scheme the plan is graded under: its section's, else its term's built-in one."""
+        return self.section.scheme if self.section is not None else self.term.grading_scheme
 
     @property
     def final_grade(self) -> str | None:

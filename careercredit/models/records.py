@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
     event,
     func,
 )
@@ -87,9 +89,57 @@ class GradeExport(Model):
     #: SHA-256 of ``content``, hex.
     sha256: Mapped[str] = mapped_column(String(64))
     row_count: Mapped[int] = mapped_column(Integer)
+    #: The SIS profile the file was made in (``registrar/profiles.py``).
+    profile: Mapped[str] = mapped_column(String(16), default="generic", server_default="generic")
+    #: The file's rows as ``GradeRow`` fields, whatever the profile's columns; empty
+    #: for files made before profiles (generic files, read back from ``content``).
+    rows: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
 
     term: Mapped[Term] = relationship()
     created_by: Mapped[User] = relationship()
+
+
+class RowStatus(enum.StrEnum):
+    """Where a row of a grade export stands with the SIS."""
+
+    #: In the file; the SIS has not answered yet. Nothing counts as posted.
+    sent = "sent"
+    #: The registrar recorded that the SIS took it.
+    confirmed = "confirmed"
+    #: The SIS refused it; the plan is back on the roster with the reason.
+    rejected = "rejected"
+
+    @property
+    def label(self) -> str:
+        """The status as the export page shows it."""
+        return {
+            RowStatus.sent: "Sent, awaiting the SIS",
+            RowStatus.confirmed: "Confirmed",
+            RowStatus.rejected: "Rejected by the SIS",
+        }[self]
+
+
+class SisRejection(Model):
+    """The SIS's refusal of one plan's row of a grade export, with its reason."""
+
+    __tablename__ = "sis_rejection"
+    __table_args__ = (
+        UniqueConstraint("export_id", "plan_id", name="uq_sis_rejection_export_plan"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    export_id: Mapped[int] = mapped_column(ForeignKey("grade_export.id"), index=True)
+    plan_id: Mapped[int] = mapped_column(
+        ForeignKey("credit_plan.id", ondelete="CASCADE"), index=True
+    )
+    #: The SIS's message (from its error report, or as the registrar typed it).
+    reason: Mapped[str] = mapped_column(Text)
+    rejected_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    rejected_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+    export: Mapped[GradeExport] = relationship()
 
 
 class Posting(Model):
@@ -127,8 +177,11 @@ class Amendment(Model):
     grade_after: Mapped[str] = mapped_column(String(4))
     credits_before: Mapped[int] = mapped_column(SmallInteger)
     credits_after: Mapped[int] = mapped_column(SmallInteger)
-    #: The export that carried this correction to the SIS; empty until exported.
+    #: The export that carried this correction to the SIS; empty until exported, and
+    #: emptied again when the SIS rejects it (back on the roster).
     exported_in_id: Mapped[int | None] = mapped_column(ForeignKey("grade_export.id"), index=True)
+    #: When the registrar recorded that the SIS took it: only then is it done.
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     plan: Mapped[CreditPlan] = relationship(back_populates="amendments")
     created_by: Mapped[User] = relationship()
@@ -137,10 +190,12 @@ class Amendment(Model):
 @event.listens_for(SignOff, "before_update")
 @event.listens_for(Posting, "before_update")
 @event.listens_for(Amendment, "before_update")
+@event.listens_for(SisRejection, "before_update")
 def _refuse_change(mapper: object, connection: object, target: object) -> None:
-    # An amendment may be marked as exported; nothing else about these rows changes.
+    # An amendment may be marked as exported (or not, once rejected) and as confirmed;
+    # nothing else about these rows changes.
     if isinstance(target, Amendment):
         changed = {attr.key for attr in db.inspect(target).attrs if attr.history.has_changes()}
-        if changed <= {"exported_in_id", "exported_in"}:
+        if changed <= {"exported_in_id", "exported_in", "confirmed_at"}:
             return
     raise RuntimeError(f"{type(target).__name__} rows are never changed; amend instead")

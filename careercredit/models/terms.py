@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Date, DateTime, Enum, SmallInteger, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from careercredit import clock
 from careercredit.extensions import Model
 from careercredit.models.records import GradingScheme
 
@@ -53,6 +54,16 @@ class Term(Model):
     def required_hours(self, credits: int) -> int:
         """Hours a plan of ``credits`` credits needs in this term."""
         return credits * self.hours_per_credit
+
+    @property
+    def days_to_census(self) -> int:
+        """Days from the institution's today to the census date (negative once past)."""
+        return (self.census_on - clock.today()).days
+
+    @property
+    def days_to_grading_deadline(self) -> int:
+        """Days from the institution's today to the grading deadline (negative once late)."""
+        return (self.grading_deadline - clock.today()).days
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"

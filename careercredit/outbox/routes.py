@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from careercredit import clock
 from careercredit.access import roles_required
 from careercredit.extensions import db
 from careercredit.models import MessageStatus, OutboxMessage, Role
 from careercredit.outbox.services import MAX_ATTEMPTS, message_page, retry_failed, status_counts
 from careercredit.refusals import unit_of_work
-from careercredit.sql import aware
 
 bp = Blueprint("outbox", __name__)
 
@@ -24,10 +24,8 @@ def _helpers() -> dict[str, object]:
 
 
 def when(moment: datetime | None) -> str:
-    """A stored time as ``2027-01-31 14:05 UTC`` (SQLite hands back UTC without a zone)."""
-    if moment is None:
-        return ""
-    return aware(moment).astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    """A stored time in the institution's zone, as ``2027-01-31 14:05 UTC``."""
+    return clock.datetime_text(moment)
 
 
 @bp.get("/dev/outbox")

@@ -10,6 +10,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
+from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -28,6 +29,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from careercredit import clock
 from careercredit.pdf.fonts import register_fonts
 from careercredit.pdf.grid import Boxed, Cell, Padding, Row, Ruled, TermTable
 from careercredit.pdf.page import FOOTER_HEIGHT, GRID, MARGIN, PAGE_HEIGHT, PAGE_WIDTH, RecordCanvas
@@ -51,6 +53,8 @@ class Institution:
     name: str
     address_lines: Sequence[str] = ()
     logo_path: Path | str | None = None
+    #: The IANA zone the issue date is printed in (``CAREERCREDIT_TIMEZONE``).
+    time_zone: str = clock.DEFAULT_ZONE
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,15 @@ class TermRecord:
 
 
 @dataclass(frozen=True)
+class GradeKey:
+    """One grading scheme on the record: its name and, per grade, what it means."""
+
+    scheme: str
+    #: (grade, meaning, grade points or "", earns credit), best grade first.
+    grades: Sequence[tuple[str, str, str, bool]]
+
+
+@dataclass(frozen=True)
 class RecordData:
     """Everything printed on a record; unofficial copies ignore the verification fields."""
 
@@ -117,6 +130,8 @@ class RecordData:
     verification_url: str = ""
     unofficial: bool = False
     statement: str = DEFAULT_STATEMENT
+    #: The key to grades: the schemes of the plans on the record (none printed if empty).
+    grade_keys: Sequence[GradeKey] = ()
 
     def __post_init__(self) -> None:
         if not self.unofficial and not (self.verification_code and self.verification_url):
@@ -129,6 +144,11 @@ class RecordData:
     @property
     def hours(self) -> Decimal:
         return sum((term.hours for term in self.terms), Decimal(0))
+
+    @property
+    def issued_on(self) -> date:
+        """The day of issue on the institution's calendar (records are built outside the app)."""
+        return clock.local(self.issued_at, ZoneInfo(self.institution.time_zone)).date()
 
     @property
     def title(self) -> str:
@@ -252,6 +272,7 @@ def _story(data: RecordData) -> list[Flowable]:
     for term in data.terms:
         story += [_term_table(term), _Space(1, 6 * mm)]
     story.append(_totals(data))
+    story += _grade_key(data.grade_keys)
     story.append(_certification(data))
     return story
 
@@ -282,7 +303,7 @@ def _student_block(data: RecordData) -> list[Flowable]:
         ("Student", student.legal_name),
         ("Student ID", student.student_id),
         ("Program", student.program),
-        ("Issued", data.issued_at.date().isoformat()),
+        ("Issued", data.issued_on.isoformat()),
     ]
     padding = Padding(left=0, top=1, bottom=1)
     size, leading = s.body.fontSize, s.body.leading
@@ -364,6 +385,22 @@ def _totals(data: RecordData) -> Flowable:
     return _Together([table, _Space(1, 8 * mm)])
 
 
+def _grade_key(keys: Sequence[GradeKey]) -> list[Flowable]:
+    """The key to grades: one line per scheme, e.g. ``S satisfactory; U unsatisfactory``."""
+    if not keys:
+        return []
+    s = _styles()
+    block: list[Flowable] = [Text([[("Key to grades", s.bold)]], s.body), _Space(1, 1.5 * mm)]
+    for key in keys:
+        grades = "; ".join(
+            " ".join(part for part in (grade, meaning, f"({points})" if points else "") if part)
+            + ("" if earns else ", no credit")
+            for grade, meaning, points, earns in key.grades
+        )
+        block.append(Text([[(f"{key.scheme}: ", s.bold), (grades, s.font)]], s.small))
+    return [_Together(block), _Space(1, 6 * mm)]
+
+
 def _certification(data: RecordData) -> Flowable:
     s = _styles()
     if data.unofficial:
@@ -372,7 +409,7 @@ def _certification(data: RecordData) -> Flowable:
             "the registrar and cannot be verified; request an official record instead."
         )
         return _text(notice, s.body)
-    issued = data.issued_at.date().isoformat()
+    issued = data.issued_on.isoformat()
     block = [
         Text([[("Certification", s.bold)]], s.body),
         _Space(1, 1.5 * mm),

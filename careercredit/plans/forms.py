@@ -14,6 +14,13 @@ class PlanForm(Form):
     """The learning agreement's own fields (sponsor and projects are chosen separately)."""
 
     term_id = SelectField("Term", coerce=int, validators=[InputRequired("Choose a term.")])
+    #: Choices are the sections of the terms offered, set by the view; checked by the service.
+    section_id = SelectField(
+        "Course and section",
+        coerce=whole_number,
+        validate_choice=False,
+        description="The course your credit is for. Your department's advisor can tell you which.",
+    )
     credits_requested = IntegerField(
         "Credits requested",
         validators=[

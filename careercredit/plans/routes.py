@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from careercredit.access import get_or_404, roles_required
 from careercredit.extensions import db
 from careercredit.ids import whole_number
-from careercredit.models import CreditPlan, PlanState, Role
+from careercredit.models import CreditPlan, PlanState, Role, Term
 from careercredit.models.plans import STAFF_ROLES
 from careercredit.pagination import requested_page
 from careercredit.plans import services
@@ -32,7 +32,7 @@ from careercredit.plans.workflow import (
     perform,
     submit_action,
 )
-from careercredit.refusals import Refused, Stale, unit_of_work
+from careercredit.refusals import Refused, Stale, show_on_form, unit_of_work
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -137,20 +137,26 @@ def _show_page(plan: CreditPlan, **forms: object) -> str:
 def new() -> ResponseReturnValue:
     """Start a learning agreement."""
     form = PlanForm()
-    form.term_id.choices = [(t.id, str(t)) for t in services.open_terms()]
-    if not form.term_id.choices:
+    terms = services.open_terms()
+    _set_choices(form, terms)
+    if not terms:
         flash("No term is open for planning yet. Career services will open one soon.", "info")
         return redirect(url_for(".index"))
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
         return render_template("plans/new.html", form=form), status
-    plan = services.create_plan(
-        current_user,
-        term_id=form.term_id.data,
-        credits_requested=_required(form.credits_requested.data),
-        objectives=form.objectives.data or "",
-    )
-    db.session.commit()
+    try:
+        with unit_of_work():
+            plan = services.create_plan(
+                current_user,
+                term_id=form.term_id.data,
+                section_id=form.section_id.data,
+                credits_requested=_required(form.credits_requested.data),
+                objectives=form.objectives.data or "",
+            )
+    except Refused as refused:
+        show_on_form(form, refused)
+        return render_template("plans/new.html", form=form), refused.status
     flash("Draft saved. Now choose a faculty sponsor and add projects.", "info")
     return redirect(url_for(".edit", plan_id=plan.id))
 
@@ -163,29 +169,46 @@ def edit(plan_id: int) -> ResponseReturnValue:
     if not plan.can_edit(current_user):
         flash(f"This plan is {plan.state.label.lower()} and cannot be edited now.", "error")
         return redirect(url_for(".show", plan_id=plan.id))
-    form = PlanForm(obj=plan)
-    form.term_id.choices = _term_choices(plan)
+    form = _plan_form(plan)
     if request.method == "POST":
         if not form.validate_on_submit():
             return _edit_page(plan, form), 422
-        services.update_plan(
-            plan,
-            current_user,
-            term_id=form.term_id.data,
-            credits_requested=_required(form.credits_requested.data),
-            objectives=form.objectives.data or "",
-        )
-        db.session.commit()
+        try:
+            with unit_of_work():
+                services.update_plan(
+                    plan,
+                    current_user,
+                    term_id=form.term_id.data,
+                    section_id=form.section_id.data,
+                    credits_requested=_required(form.credits_requested.data),
+                    objectives=form.objectives.data or "",
+                )
+        except Refused as refused:
+            show_on_form(form, refused)
+            return _edit_page(plan, form), refused.status
         flash("Draft saved.", "info")
         return redirect(url_for(".edit", plan_id=plan.id))
     return _edit_page(plan, form)
 
 
-def _term_choices(plan: CreditPlan) -> list[tuple[int, str]]:
+def _plan_form(plan: CreditPlan) -> PlanForm:
+    """The agreement's form for ``plan``: its term, the open terms, and their sections."""
+    form = PlanForm(obj=plan)
     terms = services.open_terms()
     if plan.term not in terms:
         terms.insert(0, plan.term)
-    return [(t.id, str(t)) for t in terms]
+    _set_choices(form, terms)
+    return form
+
+
+def _set_choices(form: PlanForm, terms: list[Term]) -> None:
+    """Offer ``terms`` and the course sections they offer (an empty choice when several)."""
+    form.term_id.choices = [(t.id, str(t)) for t in terms]
+    sections = services.sections_offered([t.id for t in terms])
+    several_terms = len(terms) > 1
+    choices: list[tuple[int | str, str]] = [("", "Choose a course and section…")]
+    choices += [(s.id, f"{s.term.code}: {s}" if several_terms else str(s)) for s in sections]
+    form.section_id.choices = choices
 
 
 def _required(number: int | None) -> int:
@@ -401,8 +424,7 @@ def _transition(
     except Refused as refused:
         if back == ".edit" and not isinstance(refused, Stale):
             # Refused by the rules: the draft's edit page shows what to fix.
-            edit_form = PlanForm(obj=plan)
-            edit_form.term_id.choices = _term_choices(plan)
+            edit_form = _plan_form(plan)
             return _edit_page(plan, edit_form, problems=refused.messages), refused.status
         return _refused(plan, refused)
     flash(done, "info")

@@ -18,6 +18,8 @@ from careercredit.extensions import db
 from careercredit.hours.services import plan_hours_options
 from careercredit.ids import whole_number
 from careercredit.models import (
+    Course,
+    CourseSection,
     CreditPlan,
     Employer,
     Placement,
@@ -32,6 +34,7 @@ from careercredit.models import (
 from careercredit.models.people import UserRole
 from careercredit.pagination import paginate_ids
 from careercredit.plans.workflow import OWN_SPONSOR, TransitionError
+from careercredit.refusals import Refused
 from careercredit.sql import contains_ignoring_case
 
 # -- one plan -----------------------------------------------------------------
@@ -78,13 +81,44 @@ def open_terms() -> list[Term]:
     )
 
 
+def sections_offered(term_ids: list[int]) -> list[CourseSection]:
+    """The course sections ``term_ids`` offer, by term, course and section."""
+    return list(
+        db.session.scalars(
+            select(CourseSection)
+            .join(CourseSection.course)
+            .where(CourseSection.term_id.in_(term_ids))
+            .order_by(CourseSection.term_id, Course.subject, Course.number, CourseSection.section)
+        )
+    )
+
+
+def section_for(term_id: int, section_id: int | None) -> int | None:
+    """The section a plan in ``term_id`` is for: the one chosen, else the term's only one.
+
+    Raises ``Refused`` (on ``section_id``) for a section the term does not offer.
+    """
+    offered = sections_offered([term_id])
+    if section_id is None:
+        return offered[0].id if len(offered) == 1 else None
+    if section_id not in {section.id for section in offered}:
+        raise Refused(problems={"section_id": "Choose a course section the term offers."})
+    return section_id
+
+
 def create_plan(
-    student: User, *, term_id: int, credits_requested: int, objectives: str
+    student: User,
+    *,
+    term_id: int,
+    credits_requested: int,
+    objectives: str,
+    section_id: int | None = None,
 ) -> CreditPlan:
-    """Start a draft plan for ``student``."""
+    """Start a draft plan for ``student``; refuse a section its term does not offer."""
     plan = CreditPlan(
         student=student,
         term_id=term_id,
+        section_id=section_for(term_id, section_id),
         credits_requested=credits_requested,
         objectives=objectives.strip(),
         state=PlanState.draft,
@@ -96,14 +130,25 @@ def create_plan(
         actor=student,
         object_type="credit_plan",
         object_id=plan.id,
-        details={"term_id": term_id, "credits_requested": credits_requested},
+        details={
+            "term_id": term_id,
+            "section_id": plan.section_id,
+            "credits_requested": credits_requested,
+        },
     )
     return plan
 
 
 def update_plan(plan: CreditPlan, by: User, **values: Any) -> None:
-    """Change the draft's own fields; records what changed."""
+    """Change the draft's own fields; records what changed.
+
+    Refuses a section its term does not offer; with none chosen, the term's
+    only section is taken.
+    """
     _require_editable(plan, by)
+    if "section_id" in values:
+        term_id = values.get("term_id", plan.term_id)
+        values["section_id"] = section_for(term_id, values["section_id"])
     changes: dict[str, dict[str, Any]] = {}
     for key, value in values.items():
         if key == "objectives":

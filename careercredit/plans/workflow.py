@@ -25,7 +25,15 @@ from careercredit.access import is_own_record, refuse_own_record
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.links import external_url
-from careercredit.models import CommentKind, CreditPlan, PlanComment, PlanState, Role, User
+from careercredit.models import (
+    CommentKind,
+    CourseSection,
+    CreditPlan,
+    PlanComment,
+    PlanState,
+    Role,
+    User,
+)
 from careercredit.models.catalogue import ProjectStatus
 from careercredit.models.hours import hours_text
 from careercredit.models.people import UserRole
@@ -168,6 +176,7 @@ def submission_problems(plan: CreditPlan, **_: Any) -> list[str]:
         problems.append(OWN_SPONSOR)
     if plan.credits_requested > plan.term.max_credits:
         problems.append(f"Request at most {plan.term.max_credits} credits in {plan.term.code}.")
+    problems.extend(section_problems(plan))
     if not plan.placements:
         problems.append("Add at least one micro-internship project.")
     closed = [p.project.title for p in plan.placements if p.project.status != ProjectStatus.open]
@@ -175,6 +184,24 @@ def submission_problems(plan: CreditPlan, **_: Any) -> list[str]:
         problems.append(f"Remove the closed projects: {', '.join(closed)}.")
     problems.extend(hours_problems(plan, plan.credits_requested))
     return problems
+
+
+def section_problems(plan: CreditPlan) -> list[str]:
+    """The plan is for a section its term offers, and asks for credits its course grants."""
+    section = plan.section
+    if section is None:
+        offered = select(CourseSection.id).where(CourseSection.term_id == plan.term_id).limit(1)
+        offers = db.session.scalar(offered) is not None
+        return ["Choose the course and section your credit is for."] if offers else []
+    if section.term_id != plan.term_id:
+        return [f"Choose a course section offered in {plan.term.code}."]
+    course = section.course
+    if not course.credits_min <= plan.credits_requested <= course.credits_max:
+        return [
+            f"{course.code} grants {course.credits_min} to {course.credits_max} credits: "
+            "request a number in that range."
+        ]
+    return []
 
 
 def hours_problems(plan: CreditPlan, credits: int) -> list[str]:
@@ -242,7 +269,7 @@ def signoff_problems(
     plan: CreditPlan, credits: int | None = None, grade: str | None = None, **_: Any
 ) -> list[str]:
     """Whether the sponsor may sign off ``grade`` and ``credits``."""
-    scheme = plan.term.grading_scheme
+    scheme = plan.grading
     if grade not in scheme.grades:
         return [f"Choose a grade: {', '.join(scheme.grades)}."]
     if credits is None:

@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from careercredit import clock
 from careercredit.extensions import db
 from careercredit.models import ExportStatus, RecordExport, Role, Term, User
 from careercredit.records import export as jobs
@@ -111,6 +112,6 @@ def _resumable(export_id: int) -> RecordExport:
         after = jobs.last_activity(export) + jobs.STALE_AFTER
         raise click.ClickException(
             f"Export {export_id} is {export.status.value}: another process may be issuing its "
-            f"records. If that process is gone, resume it after {after:%Y-%m-%d %H:%M} UTC."
+            f"records. If that process is gone, resume it after {clock.datetime_text(after)}."
         )
     return export

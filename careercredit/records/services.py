@@ -20,6 +20,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from careercredit import clock
 from careercredit.access import refuse_own_record
 from careercredit.audit import record_event
+from careercredit.courses.services import grade_keys
 from careercredit.extensions import db
 from careercredit.links import external_url
 from careercredit.models import (
@@ -136,7 +137,7 @@ def _plan_row(plan: CreditPlan) -> PlanRow:
         credits=plan.final_credits or 0,
         grade=plan.final_grade or "",
         sponsor_name=plan.sponsor.display_name if plan.sponsor else "",
-        signed_off_on=plan.sign_off.signed_at.date(),
+        signed_off_on=clock.local(plan.sign_off.signed_at).date(),
     )
 
 
@@ -147,6 +148,7 @@ def institution() -> Institution:
         name=config["INSTITUTION_NAME"],
         address_lines=tuple(config["INSTITUTION_ADDRESS"]),
         logo_path=config["INSTITUTION_LOGO"],
+        time_zone=config["TIMEZONE"],
     )
 
 
@@ -160,7 +162,8 @@ def record_data(
 ) -> RecordData:
     """What the record of ``student`` prints: every posted plan, grouped by term."""
     terms: dict[int, tuple[Term, list[PlanRow]]] = {}
-    for plan in posted_plans(student):
+    plans = posted_plans(student)
+    for plan in plans:
         terms.setdefault(plan.term_id, (plan.term, []))[1].append(_plan_row(plan))
     return RecordData(
         institution=institution(),
@@ -175,6 +178,7 @@ def record_data(
         verification_code="" if unofficial else code,
         verification_url="" if unofficial else verification_url(code),
         unofficial=unofficial,
+        grade_keys=grade_keys(plans),
     )
 
 

@@ -21,7 +21,7 @@ def amendment_problems(
     plan: CreditPlan, *, grade: str | None, credits: int | None, reason: str
 ) -> dict[str, str]:
     """What is wrong with an amendment, by form field, in words for the registrar."""
-    scheme = plan.term.grading_scheme
+    scheme = plan.grading
     problems: dict[str, str] = {}
     if grade not in scheme.grades:
         problems["grade"] = f"Choose a grade: {', '.join(scheme.grades)}."

@@ -12,6 +12,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, lazyload
 
+from careercredit import clock
 from careercredit.extensions import db
 from careercredit.models import AuditEvent, User
 from careercredit.pagination import paginate_ids
@@ -115,4 +116,5 @@ def details_text(details: dict[str, Any] | None) -> str:
 
 
 def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+    """The first moment of ``day`` on the institution's calendar, in UTC."""
+    return datetime.combine(day, time.min, tzinfo=clock.zone()).astimezone(UTC)

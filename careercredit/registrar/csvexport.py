@@ -1,9 +1,12 @@
 """The grade roll for the student information system: CSV bytes out, rows back in.
 
-The file is made for a spreadsheet as much as for the SIS import: UTF-8 with
-a byte-order mark (so accented names open intact), CRLF line ends, and no
-cell that a spreadsheet would run as a formula. See the README section
-"Posting credit to the student information system" for the columns.
+The ``generic`` file is made for a spreadsheet as much as for the SIS
+import: UTF-8 with a byte-order mark (so accented names open intact), CRLF
+line ends, and no cell that a spreadsheet would run as a formula. See the
+README section "Posting credit to the student information system" for the
+columns. ``GradeRow`` holds every value any profile needs; the generic file
+writes its first nine fields, the other profiles (``profiles.py``) choose
+and name their own.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import csv
 import enum
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass, fields
 
 from careercredit.ids import whole_number
@@ -44,6 +47,22 @@ class GradeRow:
     #: A ``RowAction`` (as text when read back from a file).
     action: str
     plan_id: str
+    #: The course's subject and number, e.g. ``CAREER`` and ``2990``.
+    subject: str = ""
+    course_number: str = ""
+    #: The SIS's number of the class (CRN, class number, synonym); empty when unknown.
+    class_number: str = ""
+    #: The grading scheme's value (``GradingScheme``): each profile names its own basis.
+    grading_basis: str = ""
+    #: The instructor of record's directory name.
+    instructor: str = ""
+    #: ISO date of the last verified hours, for failing grades only.
+    last_attended: str = ""
+    #: On ``amend`` rows: what the SIS holds now, why it changes and from when.
+    previous_grade: str = ""
+    previous_credits: str = ""
+    reason_code: str = ""
+    effective_date: str = ""
 
     @property
     def plan(self) -> int | None:
@@ -51,7 +70,8 @@ class GradeRow:
         return whole_number(self.plan_id)
 
 
-COLUMNS = tuple(f.name for f in fields(GradeRow))
+#: The generic file's columns: today's file, unchanged.
+COLUMNS = tuple(f.name for f in fields(GradeRow))[:9]
 
 
 def neutralise(value: object) -> str:
@@ -60,14 +80,20 @@ def neutralise(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def build_csv(rows: Iterable[GradeRow]) -> bytes:
-    """Write the header and ``rows`` as the bytes of the file the SIS receives."""
+def write_table(header: Sequence[str], lines: Iterable[Sequence[object]]) -> str:
+    """The CSV text of ``header`` and ``lines``: CRLF line ends, no cell run as a formula."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([neutralise(value) for value in astuple(row)])
-    return buffer.getvalue().encode(ENCODING)
+    writer.writerow(header)
+    for line in lines:
+        writer.writerow([neutralise(value) for value in line])
+    return buffer.getvalue()
+
+
+def build_csv(rows: Iterable[GradeRow]) -> bytes:
+    """Write the header and ``rows`` as the bytes of the generic file the SIS receives."""
+    lines = (astuple(row)[: len(COLUMNS)] for row in rows)
+    return write_table(COLUMNS, lines).encode(ENCODING)
 
 
 def read_csv(content: bytes) -> list[GradeRow]:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    Field,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import (
     AnyOf,
     DataRequired,
@@ -27,9 +36,34 @@ class ExportForm(Form):
 
 
 class PostForm(Form):
-    """Mark an export's plans posted: all of them, or the rows ticked (``plan_id`` boxes)."""
+    """Confirm an export's rows: all of them, or the rows ticked (``plan_id`` boxes)."""
 
     scope = StringField(validators=[AnyOf(["all", "selected"])])
+    #: Posting cannot be undone: the registrar says the SIS's import report shows the rows taken.
+    sis_took = BooleanField("The SIS's import report shows these rows taken")
+
+
+class RejectForm(Form):
+    """Record the rows ticked (``plan_id`` boxes) as rejected by the SIS, with its reason."""
+
+    reason = TextAreaField(
+        "The SIS's reason",
+        validators=[
+            DataRequired("Write the SIS's reason; the roster shows it with the plan."),
+            Length(max=MAX_REASON, message=f"Keep the reason under {MAX_REASON} characters."),
+        ],
+        render_kw={"rows": 2},
+    )
+
+
+class ReportForm(Form):
+    """The SIS's error report for an export: the rows it names are rejected."""
+
+    report = FileField(
+        "Error report (CSV)",
+        [FileRequired("Choose the SIS's error report to upload.")],
+        render_kw={"accept": ".csv,text/csv"},
+    )
 
 
 class AmendForm(Form):

@@ -35,6 +35,8 @@ ACTION_WORDS = {
     "plan.send_back": "sent the plan back to the student",
     "plan.post": "posted the credit to the student record",
     "plan.amend": "amended the posted grade or credits",
+    "plan.sis_reject": "recorded that the SIS rejected the grade row",
+    "plan.amend_confirm": "recorded that the SIS took the amendment",
     "plan.withdraw": "withdrew the plan",
     "plan.delete": "deleted the draft",
 }

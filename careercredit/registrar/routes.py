@@ -28,14 +28,25 @@ from careercredit.pagination import requested_page
 from careercredit.plans.workflow import StalePlan
 from careercredit.refusals import Refused, unit_of_work
 from careercredit.registrar import amendments, auditlog, posting, services
-from careercredit.registrar.forms import AmendForm, AuditFilterForm, ExportForm, PostForm
+from careercredit.registrar.forms import (
+    AmendForm,
+    AuditFilterForm,
+    ExportForm,
+    PostForm,
+    RejectForm,
+    ReportForm,
+)
+from careercredit.registrar.profiles import profile_named
 from careercredit.registrar.record import PlanRecord, action_words, plan_record
+from careercredit.signoff import services as signoff_services
 
 bp = Blueprint("registrar", __name__)
 
 PER_PAGE = 25
 AUDIT_PER_PAGE = 50
 RECENT_EXPORTS = 10
+#: Late sign-offs listed on the index, most days late first; the count says how many in all.
+LATE_SIGNOFFS = 20
 
 
 @bp.context_processor
@@ -56,15 +67,18 @@ def _plan_record(plan: CreditPlan) -> PlanRecord:
 @bp.get("/registrar/")
 @roles_required(Role.registrar)
 def index() -> ResponseReturnValue:
-    """Terms with what waits to be posted or amended, and the latest exports."""
+    """Terms with what waits to be posted or amended, late sign-offs and the latest exports."""
     terms = services.terms_page(page=requested_page(), per_page=PER_PAGE)
     exports = services.recent_exports(limit=RECENT_EXPORTS)
+    late = db.session.scalars(signoff_services.late_query().limit(LATE_SIGNOFFS)).unique().all()
     return render_template(
         "registrar/index.html",
         terms=terms,
         counts=services.term_counts([t.id for t in terms.items]),
         exports=exports,
         posted=services.posted_counts([e.id for e in exports]),
+        late=late,
+        late_count=signoff_services.late_count() if len(late) == LATE_SIGNOFFS else len(late),
     )
 
 
@@ -84,6 +98,7 @@ def _roster_page(term: Term, problems: list[str] | None = None) -> ResponseRetur
         term=term,
         plans=plans,
         roster_action=services.roster_action,
+        rejections=posting.latest_rejections([plan.id for plan in plans.items]),
         counts=services.term_counts([term.id])[term.id],
         exports=exports,
         posted=services.posted_counts([e.id for e in exports]),
@@ -127,19 +142,33 @@ def export(export_id: int) -> ResponseReturnValue:
     return _export_page(grade_export)
 
 
-def _export_page(grade_export: GradeExport, refused: Refused | None = None) -> ResponseReturnValue:
+def _export_page(
+    grade_export: GradeExport,
+    refused: Refused | None = None,
+    *,
+    reject_form: RejectForm | None = None,
+    report_form: ReportForm | None = None,
+) -> ResponseReturnValue:
     rows = services.export_rows(grade_export)
     plans = services.plans_by_id([row.plan for row in rows if row.plan])
     page = render_template(
         "registrar/export.html",
         export=grade_export,
+        profile=profile_named(grade_export.profile),
         rows=rows,
         plans=plans,
-        waiting=posting.waiting(rows, plans, current_user),
+        waiting=posting.waiting(grade_export, rows, plans, current_user),
         form=PostForm(),
+        reject_form=reject_form or RejectForm(formdata=None),
+        report_form=report_form or ReportForm(formdata=None),
         problems=refused.messages if refused else [],
     )
     return page, refused.status if refused else 200
+
+
+def _ticked() -> set[int]:
+    """The plan ids of the rows ticked on the export page."""
+    return {n for v in request.form.getlist("plan_id") if (n := whole_number(v)) is not None}
 
 
 @bp.get("/registrar/exports/<int:export_id>/download")
@@ -167,16 +196,79 @@ def post(export_id: int) -> ResponseReturnValue:
         abort(400)
     chosen = None
     if form.scope.data == "selected":
-        chosen = {n for v in request.form.getlist("plan_id") if (n := whole_number(v)) is not None}
+        chosen = _ticked()
         if not chosen:
             return _export_page(grade_export, Refused("Tick the rows to post, or post all."))
     try:
         with unit_of_work():
-            result = posting.post_export(grade_export, current_user, chosen)
+            result = posting.post_export(
+                grade_export, current_user, chosen, sis_took=bool(form.sis_took.data)
+            )
     except Refused as refused:
         return _export_page(grade_export, refused)
-    flash(result.summary(), "info" if result.posted or not result.skipped else "error")
+    done = result.posted or result.confirmed
+    flash(result.summary(), "info" if done or not result.skipped else "error")
     return redirect(url_for(".export", export_id=export_id))
+
+
+@bp.post("/registrar/exports/<int:export_id>/reject")
+@roles_required(Role.registrar)
+def reject(export_id: int) -> ResponseReturnValue:
+    """Record the rows ticked as rejected by the SIS, with its reason: back on the roster."""
+    grade_export = db.get_or_404(GradeExport, export_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return _export_page(grade_export, _form_refused(form), reject_form=form)
+    chosen = _ticked()
+    if not chosen:
+        refused = Refused("Tick the rows the SIS rejected.")
+        return _export_page(grade_export, refused, reject_form=form)
+    reason = form.reason.data or ""
+    return _record_rejections(grade_export, dict.fromkeys(chosen, reason), reject_form=form)
+
+
+@bp.post("/registrar/exports/<int:export_id>/report")
+@roles_required(Role.registrar)
+def report(export_id: int) -> ResponseReturnValue:
+    """Upload the SIS's error report: the rows it names are rejected, with its reasons."""
+    grade_export = db.get_or_404(GradeExport, export_id)
+    form = ReportForm()
+    if not form.validate_on_submit():
+        return _export_page(grade_export, _form_refused(form), report_form=form)
+    try:
+        reasons = posting.reasons_from_report(grade_export, form.report.data.read())
+    except Refused as refused:
+        return _export_page(grade_export, refused, report_form=form)
+    return _record_rejections(grade_export, reasons, report_form=form)
+
+
+def _form_refused(form: RejectForm | ReportForm) -> Refused:
+    """The form's problems as a refusal (a form without its CSRF token is a bad request)."""
+    if form.csrf_token.errors:
+        abort(400)
+    return Refused(problems=form.errors)
+
+
+def _record_rejections(
+    grade_export: GradeExport,
+    reasons: dict[int, str],
+    *,
+    reject_form: RejectForm | None = None,
+    report_form: ReportForm | None = None,
+) -> ResponseReturnValue:
+    try:
+        with unit_of_work():
+            rejected = posting.reject_rows(grade_export, current_user, reasons)
+    except Refused as refused:
+        return _export_page(grade_export, refused, reject_form=reject_form, report_form=report_form)
+    names = ", ".join(plan.student.display_name for plan in rejected)
+    count = len(rejected)
+    flash(
+        f"Recorded {count} row{'' if count == 1 else 's'} rejected by the SIS ({names}). "
+        "They are back on the roster with the reason; the next export sends them again.",
+        "info",
+    )
+    return redirect(url_for(".export", export_id=grade_export.id))
 
 
 # -- amendments ---------------------------------------------------------------
@@ -188,9 +280,7 @@ def amend(plan_id: int) -> ResponseReturnValue:
     """Correct a posted plan's grade or credits, with a reason."""
     plan = get_or_404(CreditPlan, plan_id)
     form = AmendForm(version=plan.version, grade=plan.final_grade, credits=plan.final_credits)
-    form.grade.choices = [("", "Choose a grade")] + [
-        (g, g) for g in plan.term.grading_scheme.grades
-    ]
+    form.grade.choices = [("", "Choose a grade")] + [(g, g) for g in plan.grading.grades]
     try:
         amendments.refuse_amendment(plan, current_user)
     except Refused as refused:

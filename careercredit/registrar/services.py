@@ -11,11 +11,11 @@ separate step, done once the SIS has taken the file, through the workflow's
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, cast
 
+from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, CursorResult, Select, and_, case, func, or_, select, update
 from sqlalchemy.orm import contains_eager, defer, joinedload, selectinload
@@ -27,14 +27,20 @@ from careercredit.models import (
     Amendment,
     CreditPlan,
     GradeExport,
+    HourEntry,
+    HourStatus,
+    Placement,
     PlanState,
     Posting,
     Term,
     User,
 )
+from careercredit.models.courses import Scheme, SchemeKind
+from careercredit.models.records import GradingScheme
 from careercredit.pagination import paginate_ids
 from careercredit.refusals import Refused
-from careercredit.registrar.csvexport import GradeRow, RowAction, build_csv, read_csv
+from careercredit.registrar.csvexport import GradeRow, RowAction, neutralise, read_csv
+from careercredit.registrar.profiles import Profile, profile_named
 from careercredit.sql import escape_like
 
 
@@ -211,20 +217,79 @@ class ExportResult:
     left_out: list[CreditPlan] = field(default_factory=list)
 
 
+#: The reason code amend rows carry: a correction by the registrar's office.
+AMEND_REASON_CODE = "CORR"
+
+
+def sis_profile() -> Profile:
+    """The institution's SIS profile (``CAREERCREDIT_SIS_PROFILE``, default ``generic``)."""
+    return profile_named(current_app.config["SIS_PROFILE"])
+
+
 def grade_row(plan: CreditPlan, action: RowAction) -> GradeRow:
-    """The grade-roll line of ``plan``: its final grade and credits."""
-    term = plan.term
-    return GradeRow(
+    """The grade-roll line of ``plan``: its final grade and credits, course and instructor.
+
+    The course, section, class number and instructor of record come from the
+    plan's course section; a plan without one (made before courses existed)
+    falls back to its term's course code and section, with the sponsor as
+    instructor of record.
+    """
+    term, section, grading = plan.term, plan.section, plan.grading
+    grade = plan.final_grade or ""
+    if section is not None:
+        subject, number = section.course.subject, section.course.number
+        course, section_code = section.course.code, section.section
+        class_number = section.class_number or ""
+        instructor = section.instructor or plan.sponsor
+    else:
+        subject, _, number = term.course_code.partition(" ")
+        course, section_code, class_number = term.course_code, term.section, ""
+        instructor = plan.sponsor
+    row = GradeRow(
         student_id=plan.student.student_number or "",
         student_name=plan.student.display_name,
         term_code=term.code,
-        course=term.course_code,
-        section=term.section,
+        course=course,
+        section=section_code,
         credits=str(plan.final_credits),
-        grade=plan.final_grade or "",
+        grade=grade,
         action=action,
         plan_id=str(plan.id),
+        subject=subject,
+        course_number=number.strip(),
+        class_number=class_number,
+        grading_basis=grading_basis(grading),
+        instructor=instructor.uid if instructor else "",
+        last_attended=_last_attended(plan) if grade in grading.failing else "",
     )
+    pending = [a for a in plan.amendments if a.exported_in_id is None]
+    if action != RowAction.amend or not pending:
+        return row
+    return replace(
+        row,
+        previous_grade=pending[0].grade_before,
+        previous_credits=str(pending[0].credits_before),
+        reason_code=AMEND_REASON_CODE,
+        effective_date=pending[-1].created_at.date().isoformat(),
+    )
+
+
+def grading_basis(grading: Scheme | GradingScheme) -> str:
+    """The grading basis a profile maps: ``letter`` for letter grades, else ``satisfactory``."""
+    if isinstance(grading, GradingScheme):
+        return grading.value
+    letters = {SchemeKind.letter, SchemeKind.letter_plus_minus}
+    return "letter" if grading.kind in letters else "satisfactory"
+
+
+def _last_attended(plan: CreditPlan) -> str:
+    """The day of the plan's last verified hours (ISO), or empty if it has none."""
+    day = db.session.scalar(
+        select(func.max(HourEntry.work_date))
+        .join(Placement, Placement.id == HourEntry.placement_id)
+        .where(Placement.plan_id == plan.id, HourEntry.status == HourStatus.verified)
+    )
+    return day.isoformat() if day else ""
 
 
 def create_export(term: Term, by: User) -> ExportResult:
@@ -251,14 +316,18 @@ def create_export(term: Term, by: User) -> ExportResult:
         if left_out:
             problem += " " + missing_ids_text(left_out)
         raise Refused(problem)
-    content = build_csv(rows)
+    profile = sis_profile()
+    content = profile.build(rows)
     export = GradeExport(
         term=term,
         created_by=by,
-        filename=_filename(term),
+        filename=_filename(term, profile),
         content=content,
         sha256=hashlib.sha256(content).hexdigest(),
         row_count=len(rows),
+        profile=profile.name,
+        # As the file holds them: what the export page shows is what the SIS received.
+        rows=[{name: neutralise(value) for name, value in asdict(row).items()} for row in rows],
     )
     db.session.add(export)
     db.session.flush()
@@ -271,6 +340,7 @@ def create_export(term: Term, by: User) -> ExportResult:
         details={
             "term": term.code,
             "filename": export.filename,
+            "profile": profile.name,
             "sha256": export.sha256,
             "rows": len(rows),
             "post": [int(r.plan_id) for r in rows if r.action == RowAction.post],
@@ -300,10 +370,9 @@ def _mark_exported(amendment_ids: list[int], export_id: int) -> None:
         raise ExportRace
 
 
-def _filename(term: Term) -> str:
-    """``grades-<term>-<yyyymmdd>-<n>.csv``, ``n`` counting the term's exports of the day."""
-    code = re.sub(r"[^A-Za-z0-9_-]", "_", term.code)
-    prefix = f"grades-{code}-{clock.now():%Y%m%d}-"
+def _filename(term: Term, profile: Profile) -> str:
+    """``<prefix>-<term>-<yyyymmdd>-<n>.csv``, ``n`` counting the term's exports of the day."""
+    prefix = profile.filename_prefix(term.code, clock.today())
     pattern = escape_like(prefix) + "%"
     made = db.session.scalar(
         select(func.count())
@@ -334,7 +403,9 @@ def record_download(export: GradeExport, by: User) -> None:
 
 
 def export_rows(export: GradeExport) -> list[GradeRow]:
-    """The rows of a stored export, read back from its bytes."""
+    """The rows of a stored export: as stored with it, else read back from its (generic) bytes."""
+    if export.rows is not None:
+        return [GradeRow(**row) for row in export.rows]
     return read_csv(export.content)
 
 
@@ -347,6 +418,7 @@ def plans_by_id(plan_ids: Collection[int]) -> dict[int, CreditPlan]:
         .where(CreditPlan.id.in_(plan_ids))
         .options(
             joinedload(CreditPlan.student),
+            selectinload(CreditPlan.amendments),
             joinedload(CreditPlan.posting)
             .joinedload(Posting.export)
             .load_only(GradeExport.id, GradeExport.filename),

@@ -13,13 +13,11 @@ from wtforms import (
     SelectMultipleField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from careercredit.forms import Form
 from careercredit.ids import MAX_ID
-from careercredit.models import GradingScheme
 
-ALL_GRADES = [grade for scheme in GradingScheme for grade in scheme.grades]
 CREDITS_MESSAGE = "Enter the credits awarded, a whole number from 0 to 12 (0 for a failing grade)."
 
 
@@ -70,21 +68,25 @@ class BulkChoiceForm(Form):
         validate_choice=False,
         validators=[InputRequired("Select at least one plan.")],
     )
-    #: Rendered by hand in the queue, grouped by grading scheme, with an empty first choice.
+    #: Rendered by hand in the queue, grouped by grading scheme, with an empty first choice;
+    #: a plan whose scheme lacks it may get another on the confirmation page.
     grade = SelectField(
         "Grade for every selected plan",
         validate_choice=False,
-        validators=[AnyOf(ALL_GRADES, message="Choose a grade.")],
+        validators=[DataRequired("Choose a grade."), Length(max=4, message="Choose a grade.")],
     )
     award_max = BooleanField("Award the maximum each plan allows", default=True)
 
 
 class BulkRow(wtforms.Form):
-    """One confirmed plan: its id, the version shown and the credits shown."""
+    """One confirmed plan: its id, the version shown, its credits and its own grade if chosen."""
 
     plan_id = IntegerField(validators=[InputRequired(), NumberRange(1, MAX_ID)])
     version = IntegerField(validators=[InputRequired()])
+    #: The credits of a passing grade; a failing grade awards none.
     credits = IntegerField(validators=[InputRequired(), NumberRange(0, 12)])
+    #: The plan's own grade, from its own scheme; empty for the grade chosen for all.
+    grade = wtforms.StringField(validators=[Optional(), Length(max=4)])
 
 
 class BulkForm(Form):

@@ -45,7 +45,7 @@ def _queue_page(choice: BulkChoiceForm, status: int = 200) -> ResponseReturnValu
         pagination=pagination,
         own={plan_id: problem for plan_id, problem in own.items() if problem},
         choice=choice,
-        grade_groups=services.all_grade_choices(),
+        grade_groups=services.grade_groups(pagination.items),
         verified=services.verified_hours_of([plan.id for plan in pagination.items]),
         max_awardable=max_awardable,
         is_late=services.is_late,
@@ -73,7 +73,7 @@ def _sign_off_form(plan: CreditPlan, form: SignOffForm | None = None) -> SignOff
         form = SignOffForm(formdata=None, version=plan.version, credits=max_awardable(plan))
     form.grade.choices = [
         ("", "Choose a grade…"),
-        *services.grade_choices(plan.term.grading_scheme),
+        *services.grade_choices(plan.grading),
     ]
     form.credits.description = services.credit_note(plan)
     return form
@@ -99,7 +99,7 @@ def _review_page(
         contacts=services.contacts_of(plan),
         most=max_awardable(plan),
         late=services.is_late(plan),
-        scheme_name=services.SCHEME_NAMES[plan.term.grading_scheme],
+        scheme_name=services.scheme_name(plan.grading),
         evaluations=services.EVALUATIONS,
     )
 
@@ -218,7 +218,10 @@ def bulk() -> ResponseReturnValue:
     if plans is None:
         abort(404)
     outcome = services.sign_off_each(
-        [(plans[row["plan_id"]], row["version"], row["credits"]) for row in rows],
+        [
+            (plans[row["plan_id"]], row["version"], row["credits"], str(row["grade"] or ""))
+            for row in rows
+        ],
         form.grade.data or "",
         by=current_user,
     )

@@ -27,6 +27,7 @@ from careercredit.models import (
     Placement,
     PlanState,
     Role,
+    Scheme,
     SupervisorLink,
     Term,
     User,
@@ -54,17 +55,25 @@ EVALUATIONS = (
 )
 
 
-def grade_choices(scheme: GradingScheme) -> list[tuple[str, str]]:
+def grade_choices(scheme: Scheme | GradingScheme) -> list[tuple[str, str]]:
     """The grades of ``scheme`` as (value, label) pairs for a select box."""
+    if isinstance(scheme, Scheme):
+        return scheme.choices()
     return [(g, f"{g} — {GRADE_NAMES[g]}" if g in GRADE_NAMES else g) for g in scheme.grades]
 
 
-def all_grade_choices() -> dict[str, list[tuple[str, str]]]:
-    """Grades of every scheme, grouped, for choosing one grade for plans of several terms."""
-    return {
-        "Satisfactory / unsatisfactory terms": grade_choices(GradingScheme.satisfactory),
-        "Letter-grade terms": grade_choices(GradingScheme.letter),
-    }
+def scheme_name(scheme: Scheme | GradingScheme) -> str:
+    """How the pages name a plan's grading scheme."""
+    return scheme.name if isinstance(scheme, Scheme) else SCHEME_NAMES[scheme]
+
+
+def grade_groups(plans: Iterable[CreditPlan]) -> dict[str, list[tuple[str, str]]]:
+    """The grades of the schemes ``plans`` are graded under, by scheme, for choosing one grade.
+
+    Only their own schemes: an S/U plan is never offered letter grades.
+    """
+    schemes = {scheme_name(plan.grading): plan.grading for plan in plans}
+    return {name: grade_choices(schemes[name]) for name in sorted(schemes)}
 
 
 def own_plan_problem(user: User, plan: CreditPlan) -> str | None:
@@ -99,7 +108,7 @@ def credit_note(plan: CreditPlan) -> str:
     """Why the sponsor may award what they may, in words."""
     most, approved = max_awardable(plan), plan.credits_approved or 0
     hours, per = hours_text(plan.verified_hours), plan.term.hours_per_credit
-    failing = " or ".join(sorted(plan.term.grading_scheme.failing))
+    failing = " or ".join(sorted(plan.grading.failing))
     if most == 0:
         return (
             f"No credit can be awarded: {hours} verified hours, and one credit needs {per}. "
@@ -132,6 +141,7 @@ def awaiting_query(user: User) -> Select:
         .options(
             joinedload(CreditPlan.student).lazyload(User.role_rows),
             joinedload(CreditPlan.term),
+            joinedload(CreditPlan.section),  # its grades, offered in the queue
         )
         # A plan waiting for sign-off changes no more, so its last change is its arrival.
         .order_by(CreditPlan.updated_at, CreditPlan.id)
@@ -211,6 +221,7 @@ def sponsored(user: User, plan_ids: Iterable[int]) -> dict[int, CreditPlan] | No
         .options(
             joinedload(CreditPlan.student),
             joinedload(CreditPlan.term),
+            joinedload(CreditPlan.section),
             selectinload(CreditPlan.placements).selectinload(Placement.hour_entries),
         )
     ).all()
@@ -230,6 +241,15 @@ class Proposal:
     problems: list[str] = field(default_factory=list)
     #: The HTTP status of its refusal, when refused.
     status: int = 422
+    #: The grade it gets; the grade chosen for all, unless the sponsor chose another for it.
+    grade: str = ""
+    #: The credits it gets with a passing grade (a failing one gives 0, whatever is sent).
+    passing_credits: int = 0
+
+    @property
+    def choices(self) -> list[tuple[str, str]]:
+        """The grades this plan's own scheme offers."""
+        return grade_choices(self.plan.grading)
 
 
 def propose(
@@ -238,10 +258,8 @@ def propose(
     """What each plan would get with ``grade``: the most it allows, or its approved credits."""
     proposals = []
     for plan in plans:
-        if grade in plan.term.grading_scheme.failing:
-            credits = 0
-        else:
-            credits = max_awardable(plan) if award_max else plan.credits_approved or 0
+        passing = max_awardable(plan) if award_max else plan.credits_approved or 0
+        credits = 0 if grade in plan.grading.failing else passing
         own = own_plan_problem(by, plan)
         if own:
             problems = [own]
@@ -249,7 +267,7 @@ def propose(
             problems = [f"This plan is {plan.state.label.lower()}; it cannot be signed off now."]
         else:
             problems = signoff_problems(plan, credits=credits, grade=grade)
-        proposals.append(Proposal(plan, credits, problems))
+        proposals.append(Proposal(plan, credits, problems, grade=grade, passing_credits=passing))
     return proposals
 
 
@@ -269,22 +287,29 @@ class Outcome:
         return statuses.pop() if len(statuses) == 1 else 422
 
 
-def sign_off_each(rows: Iterable[tuple[CreditPlan, int, int]], grade: str, *, by: User) -> Outcome:
-    """Sign off each (plan, version seen, credits) with ``grade``; each plan is checked alone.
+def sign_off_each(
+    rows: Iterable[tuple[CreditPlan, int, int, str]], grade: str, *, by: User
+) -> Outcome:
+    """Sign off each (plan, version seen, credits, its own grade or "" for ``grade``).
 
     Every plan is its own transaction: a plan refused by the rules, or changed
     by someone else since the sponsor confirmed (its version), is rolled back
-    and reported; the others are signed off and committed.
+    and reported; the others are signed off and committed. The credits sent
+    are those of a passing grade: a failing grade gets none, as the
+    confirmation page says.
     """
     outcome = Outcome()
-    for plan, version, credits in rows:
+    for plan, version, passing, own_grade in rows:
+        given = own_grade or grade
+        credits = 0 if given in plan.grading.failing else passing
         try:
             with unit_of_work():
-                perform(plan, Action.sign_off, by=by, version=version, grade=grade, credits=credits)
+                perform(plan, Action.sign_off, by=by, version=version, grade=given, credits=credits)
         except Refused as refused:
-            outcome.refused.append(Proposal(plan, credits, refused.messages, refused.status))
+            proposal = Proposal(plan, credits, refused.messages, refused.status, grade=given)
+            outcome.refused.append(proposal)
         else:
-            outcome.signed.append(Proposal(plan, credits))
+            outcome.signed.append(Proposal(plan, credits, grade=given))
     return outcome
 
 

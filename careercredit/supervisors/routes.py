@@ -27,6 +27,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 
+from careercredit import clock
 from careercredit.access import is_plan_student, on_plan_or_404, placement_or_404, plan_or_404
 from careercredit.audit import record_event
 from careercredit.deliverables import services as deliverables
@@ -108,7 +109,7 @@ def _send(
     else:
         flash(
             f"The {services.REQUEST_NAMES[link.purpose]} was sent to {link.recipient_email}. "
-            f"The link works until {link.expires_at:%d %B %Y}.",
+            f"The link works until {clock.date_text(link.expires_at, '%d %B %Y')}.",
             "info",
         )
     return _back_to_plan(placement.plan, placement.id)

@@ -7,7 +7,7 @@ from typing import Any
 from wtforms import DateField, Field, IntegerField, StringField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp
 
-from careercredit.forms import Form
+from careercredit.forms import Form, upper_stripped
 from careercredit.models.terms import DEFAULT_HOURS_PER_CREDIT, DEFAULT_MAX_CREDITS
 from careercredit.terms.services import DUPLICATE_CODE, code_taken
 
@@ -15,16 +15,12 @@ from careercredit.terms.services import DUPLICATE_CODE, code_taken
 CODE_PATTERN = r"^(19|20)\d{2}(SP|SU|FA|WI)$"
 
 
-def _upper(value: str | None) -> str | None:
-    return value.strip().upper() if isinstance(value, str) else value
-
-
 class TermForm(Form):
     """A term's code, name, dates and credit policy."""
 
     code = StringField(
         "Code",
-        filters=[_upper],
+        filters=[upper_stripped],
         validators=[
             InputRequired("Enter the term's code."),
             Regexp(

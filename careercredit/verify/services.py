@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import UTC, date
+from datetime import date
 from typing import IO
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import select
 
+from careercredit import clock
 from careercredit.extensions import db
 from careercredit.models import Disclosure, RecordDocument
 from careercredit.records.services import CODE_ALPHABET, CODE_GROUPS, normalise_code
 from careercredit.refusals import Refused
-from careercredit.sql import aware
 
 #: Who receives what the page shows: anyone holding the code.
 RECIPIENT = "visitor of the verification page"
@@ -72,15 +72,15 @@ def find_document(code: str) -> RecordDocument | None:
 
 
 def issue_date(document: RecordDocument) -> date:
-    """The day the record was issued, as printed on it (UTC)."""
-    return aware(document.issued_at).astimezone(UTC).date()
+    """The day the record was issued, as printed on it (the institution's date)."""
+    return clock.local(document.issued_at).date()
 
 
 def revocation_date(document: RecordDocument) -> date | None:
-    """The day the record was revoked (UTC), or None."""
+    """The day the record was revoked (the institution's date), or None."""
     if document.revoked_at is None:
         return None
-    return aware(document.revoked_at).astimezone(UTC).date()
+    return clock.local(document.revoked_at).date()
 
 
 def institution_name() -> str:

@@ -225,14 +225,15 @@ def sign_off(faculty: Person, plan_id: int) -> None:
 
 
 def export_and_post(registrar: Person) -> str:
-    """The registrar exports the term's grade roll, downloads it, and marks it posted."""
+    """The registrar exports the term's grade roll, downloads it, and confirms the SIS took it."""
     registrar.follow("Posting")
     registrar.follow(f"Roster of {TERM}")
     registrar.press("Export CSV")
     with registrar.page.expect_download() as download:
         registrar.page.get_by_role("link", name="Download CSV").click()
     csv_text = download.value.path().read_text(encoding="utf-8-sig")
-    registrar.press("Mark all posted")
+    registrar.page.get_by_label(re.compile("import report shows")).check()
+    registrar.press("Confirm all sent rows")
     return csv_text
 
 

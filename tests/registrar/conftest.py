@@ -104,9 +104,9 @@ class Desk:
             return export
 
     def post(self, export_id: int, scope: str = "all", plan_ids: list[int] | None = None):
-        """Press "Mark all posted" or "Mark selected posted" on the export page."""
+        """Tick "the SIS took these rows", press "Confirm all" or "Confirm selected"."""
         token = csrf_token(self.registrar, f"/registrar/exports/{export_id}")
-        data: dict[str, object] = {"csrf_token": token, "scope": scope}
+        data: dict[str, object] = {"csrf_token": token, "scope": scope, "sis_took": "y"}
         if plan_ids is not None:
             data["plan_id"] = [str(i) for i in plan_ids]
         return self.registrar.post(f"/registrar/exports/{export_id}/post", data=data)

@@ -59,7 +59,8 @@ def amend(client: FlaskClient, desk: Desk, plan_id: int) -> Any:
 
 
 def post_export(client: FlaskClient, export_id: int, scope: str, plan_ids: list[int]) -> Any:
-    data: dict[str, Any] = {"csrf_token": csrf_token(client, "/registrar/"), "scope": scope}
+    token = csrf_token(client, "/registrar/")
+    data: dict[str, Any] = {"csrf_token": token, "scope": scope, "sis_took": "y"}
     data["plan_id"] = [str(i) for i in plan_ids]
     return client.post(f"/registrar/exports/{export_id}/post", data=data)
 

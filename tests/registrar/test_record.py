@@ -53,7 +53,7 @@ def test_history_lists_the_plans_events_oldest_first_without_page_views(
     posting = history.index("Rosa Lopez posted the credit to the student record")
     assert sign_off < posting
     assert "view" not in history.split("Career Services")[0].lower()
-    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d · Farid Kim signed off the grade", history)
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC · Farid Kim signed off the grade", history)
 
 
 def test_full_audit_log_link_for_registrars_and_admins_only(desk: Desk, login_as) -> None:
