@@ -183,6 +183,8 @@ class Config:
     LDAP_ROLE_GROUPS = Setting[dict[str, list[str]]](_role_groups, {})
     LDAP_ID_ATTRIBUTE = Setting(str, "entryUUID")
     LDAP_STUDENT_ID_ATTRIBUTE = Setting(str, "employeeNumber")
+    #: The attribute naming a person's department: a sponsor's picks the plan's course.
+    LDAP_DEPARTMENT_ATTRIBUTE = Setting(str, "departmentNumber")
     LDAP_PEOPLE_SEARCH_FILTER = Setting(str, DEFAULT_PEOPLE_SEARCH_FILTER)
     LDAP_TIMEOUT = Setting(float, 5.0)
     ROLE_RECHECK_SECONDS = Setting(int, 900)

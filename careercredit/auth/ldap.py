@@ -56,6 +56,8 @@ class DirectoryPerson:
     groups: frozenset[str]
     #: The student's id in the student information system, if the entry has one.
     student_number: str | None = None
+    #: The department the entry names (``CAREERCREDIT_LDAP_DEPARTMENT_ATTRIBUTE``), if any.
+    department: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class DirectorySettings:
     timeout: float = 5.0
     people_search_filter: str = DEFAULT_PEOPLE_SEARCH_FILTER
     student_number_attribute: str = "employeeNumber"
+    department_attribute: str = "departmentNumber"
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> DirectorySettings:
@@ -95,6 +98,7 @@ class DirectorySettings:
                 "LDAP_PEOPLE_SEARCH_FILTER", DEFAULT_PEOPLE_SEARCH_FILTER
             ),
             student_number_attribute=config.get("LDAP_STUDENT_ID_ATTRIBUTE", "employeeNumber"),
+            department_attribute=config.get("LDAP_DEPARTMENT_ATTRIBUTE", "departmentNumber"),
         )
 
 
@@ -273,6 +277,7 @@ class Directory:
         attrs = [
             self.settings.id_attribute,
             self.settings.student_number_attribute,
+            self.settings.department_attribute,
             "uid",
             "sAMAccountName",
             "displayName",
@@ -316,6 +321,7 @@ class Directory:
             email=_text(_first(entry, "mail")),
             groups=frozenset(self._groups(conn, dn)),
             student_number=_text(_first(entry, self.settings.student_number_attribute)),
+            department=_text(_first(entry, self.settings.department_attribute)),
         )
 
     def _groups(self, conn: ldap.ldapobject.LDAPObject, dn: str) -> Iterable[str]:

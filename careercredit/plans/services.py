@@ -244,14 +244,30 @@ def choose_sponsor(plan: CreditPlan, by: User, uid: str) -> User:
         raise TransitionError(OWN_SPONSOR)
     before = plan.sponsor_id
     plan.sponsor = sponsor
+    details: dict[str, Any] = {"before": before, "after": sponsor.id}
+    if plan.section_id is None and person is not None:
+        plan.section_id = details["section"] = department_section(plan.term_id, person.department)
     record_event(
-        "plan.sponsor",
-        actor=by,
-        object_type="credit_plan",
-        object_id=plan.id,
-        details={"before": before, "after": sponsor.id},
+        "plan.sponsor", actor=by, object_type="credit_plan", object_id=plan.id, details=details
     )
     return sponsor
+
+
+def department_section(term_id: int, department: str | None) -> int | None:
+    """The term's section of the course of ``department`` (as the directory names it), if one.
+
+    The directory's name and the course's department are compared ignoring
+    case and spaces around them; no section, or several, gives ``None``.
+    """
+    if not department or not department.strip():
+        return None
+    wanted = department.strip().casefold()
+    matching = [
+        section.id
+        for section in sections_offered([term_id])
+        if section.course.department.strip().casefold() == wanted
+    ]
+    return matching[0] if len(matching) == 1 else None
 
 
 # -- placements ---------------------------------------------------------------

@@ -92,3 +92,46 @@ def test_submission_needs_a_section_and_credits_the_course_grants(
         db.session.commit()
     page = post_form(student, edit, f"/plans/{plan_id}/submit").get_data(as_text=True)
     assert "NURS 3950 grants 2 to 3 credits: request a number in that range." in page
+
+
+def _department(app: Flask, course_id: int, name: str) -> None:
+    from careercredit.models.courses import Course
+
+    with app.app_context():
+        row = db.session.get(Course, course_id)
+        assert row is not None
+        row.department = name
+        db.session.commit()
+
+
+def test_choosing_a_sponsor_picks_the_section_of_their_departments_course(
+    app: Flask, login_as, make
+) -> None:
+    """Farid Kim's directory entry says Business: the plan becomes a BUS 3990 plan."""
+    student = login_as("student")
+    term = make.term("2027SP")
+    business, computing = course(app, "BUS 3990"), course(app, "CS 3990")
+    _department(app, business, "  business ")
+    _department(app, computing, "Computing")
+    bus = section(app, term, business)
+    section(app, term, computing)
+    plan_id = _plan_id(_new(student, term))
+    assert _section_of(app, plan_id) is None  # two sections: the student has not chosen yet
+    edit = f"/plans/{plan_id}/edit"
+    post_form(student, edit, f"/plans/{plan_id}/sponsor", uid="fkim")
+    assert _section_of(app, plan_id) == bus
+    assert "BUS 3990-001" in student.get(edit).get_data(as_text=True)
+
+
+def test_a_section_already_chosen_stays_when_the_sponsor_is_chosen(
+    app: Flask, login_as, make
+) -> None:
+    student = login_as("student")
+    term = make.term("2027SP")
+    business, computing = course(app, "BUS 3990"), course(app, "CS 3990")
+    _department(app, business, "Business")
+    section(app, term, business)
+    cs = section(app, term, computing)
+    plan_id = _plan_id(_new(student, term, section_id=cs))
+    post_form(student, f"/plans/{plan_id}/edit", f"/plans/{plan_id}/sponsor", uid="fkim")
+    assert _section_of(app, plan_id) == cs
