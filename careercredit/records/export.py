@@ -29,15 +29,13 @@ from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from tempfile import SpooledTemporaryFile
 from typing import IO
 
 from flask import Flask, current_app
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
-from werkzeug.utils import secure_filename
 
 from careercredit import clock
 from careercredit.audit import record_event
@@ -53,6 +51,7 @@ from careercredit.models import (
     User,
 )
 from careercredit.pdf import RecordData
+from careercredit.records import manifest
 from careercredit.records.services import RecordError, prepare, render, store
 from careercredit.records.signing import SigningSettings, signing_settings
 from careercredit.refusals import Refused
@@ -72,6 +71,8 @@ AHEAD_PER_PROCESS = 2
 STALE_AFTER = timedelta(minutes=10)
 #: ZIPs up to this size are built in memory, larger ones in a temporary file.
 ZIP_IN_MEMORY = 32 * 1024 * 1024
+#: Each file in the ZIP is a regular file, rw-r--r--, on every download.
+ENTRY_MODE = 0o100644
 
 
 def render_in_processes(
@@ -390,29 +391,37 @@ def _run_in_thread(app: Flask, export_id: int, runner_id: int | None) -> None:
             db.session.remove()
 
 
-def zip_entry_name(document: RecordDocument) -> str:
-    """``<student number or uid>-<code>.pdf``: sorts by student, names the record."""
-    student = document.student
-    return secure_filename(f"{student.student_number or student.uid}-{document.code}.pdf")
+def _entry(name: str, moment: datetime) -> zipfile.ZipInfo:
+    """A ZIP entry stamped with ``moment`` (UTC), not the time of the download."""
+    info = zipfile.ZipInfo(name, date_time=aware(moment).astimezone(UTC).timetuple()[:6])
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = ENTRY_MODE << 16
+    return info
 
 
 def write_zip(export: RecordExport) -> IO[bytes]:
-    """A ZIP of the export's stored documents, rewound; the caller closes it."""
-    documents = db.session.scalars(
-        select(RecordDocument)
-        .where(RecordDocument.export_id == export.id)
-        .options(joinedload(RecordDocument.student))
-        .order_by(RecordDocument.id)
-    ).all()
+    """A ZIP of the export's stored documents and its manifest, rewound; the caller closes it.
+
+    Deterministic: each PDF is stamped with its issue time and the manifest
+    with the export's last issue, so the same records in the same standing
+    give the same bytes, whenever they are downloaded.
+    """
+    documents = manifest.export_documents(export)
+    lines = [manifest.line_of(document) for document in documents]
+    finished = max((document.issued_at for document in documents), default=export.created_at)
     # Handed to the response, which closes it once sent.
     spool: IO[bytes] = SpooledTemporaryFile(max_size=ZIP_IN_MEMORY)  # noqa: SIM115
     try:
         with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for document in documents:
+            for document, line in zip(documents, lines, strict=True):
                 content = db.session.scalars(
                     select(RecordDocument.content).where(RecordDocument.id == document.id)
                 ).one()
-                archive.writestr(zip_entry_name(document), content)
+                archive.writestr(_entry(line.file, document.issued_at), content)
+            archive.writestr(_entry(manifest.CSV_NAME, finished), manifest.manifest_csv(lines))
+            archive.writestr(
+                _entry(manifest.JSON_NAME, finished), manifest.manifest_json(export, lines)
+            )
     except BaseException:
         spool.close()
         raise

@@ -14,7 +14,7 @@ from careercredit.access import get_or_404, roles_required
 from careercredit.audit import record_event
 from careercredit.models import ExportStatus, RecordExport, Role
 from careercredit.records import export as jobs
-from careercredit.records import queries
+from careercredit.records import manifest, queries
 from careercredit.records.forms import ResumeForm, StartExportForm
 from careercredit.refusals import Refused, show_on_form, unit_of_work
 
@@ -72,7 +72,7 @@ def start() -> ResponseReturnValue:
 @bp.get("/<int:export_id>")
 @roles_required(Role.registrar)
 def show(export_id: int) -> ResponseReturnValue:
-    """The export's progress bar, which a script keeps up to date, and its download link."""
+    """The export's progress bar, its download link, and its records revoked since."""
     export = get_or_404(RecordExport, export_id)
     creator = jobs.left_out(export)
     return render_template(
@@ -81,6 +81,8 @@ def show(export_id: int) -> ResponseReturnValue:
         resumable=jobs.resumable(export),
         form=ResumeForm(),
         left_out=jobs.left_out_text(creator) if creator is not None else "",
+        flagged=manifest.flagged(export),
+        Standing=manifest.Standing,
     )
 
 
@@ -115,7 +117,7 @@ def resume(export_id: int) -> ResponseReturnValue:
 @bp.get("/<int:export_id>/download")
 @roles_required(Role.registrar)
 def download(export_id: int) -> ResponseReturnValue:
-    """A ZIP of the export's stored documents, byte for byte as issued."""
+    """A ZIP of the export's stored documents, byte for byte as issued, and its manifest."""
     export = get_or_404(RecordExport, export_id)
     if export.status != ExportStatus.done:
         flash("The export is not finished; the ZIP is ready once every record is issued.", "error")
