@@ -250,6 +250,7 @@ OWN: dict[str, Own] = {
     "records.decline": refused({"reason": "Not eligible.", "confirm": "y"}),
     "records.issue": refused(_form(latest=lambda app, ids: str(ids["document"]), confirm="y")),
     "records.revoke": refused({"reason": "Issued in error.", "confirm": "y"}),
+    "records.reissue": refused({"confirm": "y"}),
     "record_exports.start": Own(NO_RECORD),
     "record_exports.resume": Own(NO_RECORD, {"export_id": "record_export"}),
     # -- anyone --

@@ -214,6 +214,7 @@ RULES: dict[str, Rule] = {
     "records.document": only(STUDENT, REGISTRAR),
     "records.download": only(STUDENT, REGISTRAR),
     "records.revoke": only(REGISTRAR),
+    "records.reissue": only(REGISTRAR),  # the record still matches: refused (422)
     "record_exports.index": only(REGISTRAR),
     "record_exports.start": only(REGISTRAR),
     "record_exports.show": only(REGISTRAR, export_id="record_export"),

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     DateTime,
     Enum,
@@ -73,10 +74,21 @@ class RecordDocument(Model):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     revoke_reason: Mapped[str | None] = mapped_column(Text)
+    #: The plans printed on the record as issued: one dict per plan with ``plan`` (its id),
+    #: ``term``, ``term_name``, ``course``, ``grade`` and ``credits``. Empty on records
+    #: issued before it was kept; those are compared by their plans' amendment dates.
+    shows: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    #: The current record a registrar reissued in place of this out-of-date one.
+    superseded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("record_document.id"), index=True
+    )
 
     student: Mapped[User] = relationship(foreign_keys=[student_id])
     issued_by: Mapped[User] = relationship(foreign_keys=[issued_by_id])
     revoked_by: Mapped[User | None] = relationship(foreign_keys=[revoked_by_id])
+    superseded_by: Mapped[RecordDocument | None] = relationship(
+        foreign_keys=[superseded_by_id], remote_side=[id]
+    )
 
     @property
     def revoked(self) -> bool:
@@ -95,6 +107,13 @@ class RecordDocument(Model):
         return (
             user.has_role(Role.registrar) and not self.revoked and not _own(user, self.student_id)
         )
+
+    def can_reissue(self, user: User) -> bool:
+        """A registrar reissues a record that is not revoked, never their own.
+
+        Whether it is out of date is asked of the registry (``records.services``).
+        """
+        return self.can_revoke(user)
 
 
 class RequestStatus(enum.StrEnum):
@@ -196,7 +215,16 @@ class RecordExport(Model):
 
 
 #: The only columns of an issued document that may change: its revocation.
-REVOCATION = frozenset({"revoked_at", "revoked_by_id", "revoked_by", "revoke_reason"})
+REVOCATION = frozenset(
+    {
+        "revoked_at",
+        "revoked_by_id",
+        "revoked_by",
+        "revoke_reason",
+        "superseded_by_id",
+        "superseded_by",
+    }
+)
 
 
 @event.listens_for(RecordDocument, "before_update")

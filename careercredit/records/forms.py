@@ -73,6 +73,15 @@ class RevokeForm(Form):
     )
 
 
+class ReissueForm(Form):
+    """A registrar reissues an out-of-date record, confirming the old one is revoked."""
+
+    confirm = BooleanField(
+        "I understand the old record will be revoked as superseded by the new one",
+        validators=[DataRequired("Tick the box to confirm, or leave the record as it is.")],
+    )
+
+
 class StartExportForm(Form):
     """Choose the term whose records to export (the view offers the terms with posted credit)."""
 

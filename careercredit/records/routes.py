@@ -20,7 +20,14 @@ from careercredit.forms import Form
 from careercredit.models import RecordDocument, RecordRequest, RequestStatus, Role, User
 from careercredit.pagination import requested_page
 from careercredit.records import queries, services
-from careercredit.records.forms import ButtonForm, DeclineForm, IssueForm, RequestForm, RevokeForm
+from careercredit.records.forms import (
+    ButtonForm,
+    DeclineForm,
+    IssueForm,
+    ReissueForm,
+    RequestForm,
+    RevokeForm,
+)
 from careercredit.records.services import RecordError
 from careercredit.refusals import Refused, unit_of_work
 
@@ -307,16 +314,24 @@ def document(document_id: int) -> ResponseReturnValue:
 
 
 def _document_page(
-    record: RecordDocument, form: RevokeForm | None = None, refused: Refused | None = None
+    record: RecordDocument,
+    form: RevokeForm | None = None,
+    refused: Refused | None = None,
+    *,
+    reissue_form: ReissueForm | None = None,
 ) -> ResponseReturnValue:
+    change = None if record.revoked else services.change_since_issue(record)
     page = render_template(
         "records/document.html",
         document=record,
         verify_url=services.verification_url(record.code),
-        form=form or RevokeForm(),
+        form=form or RevokeForm(formdata=None),
+        reissue_form=reissue_form or ReissueForm(formdata=None),
+        change=change,
+        change_text=services.change_text(record, change) if change else "",
         problems=_problems(refused),
     )
-    return page, _status(refused, form)
+    return page, _status(refused, form or reissue_form)
 
 
 @bp.get("/documents/<int:document_id>/download")
@@ -356,3 +371,28 @@ def revoke(document_id: int) -> ResponseReturnValue:
         return _document_page(record, form, refused)
     flash(f"Record {record.code} revoked. Verification now reports it as revoked.", "info")
     return redirect(url_for(".document", document_id=document_id))
+
+
+@bp.post("/documents/<int:document_id>/reissue")
+@roles_required(Role.registrar)
+def reissue(document_id: int) -> ResponseReturnValue:
+    """Issue a current record in place of an out-of-date one, revoking it as superseded."""
+    record = _document_or_404(document_id, lock=True)
+    form = ReissueForm()
+    try:
+        services.refuse_reissue(record, current_user)
+    except Refused as refused:
+        return _document_page(record, refused=refused, reissue_form=form)
+    if not form.validate_on_submit():
+        return _document_page(record, reissue_form=form)
+    try:
+        with unit_of_work():
+            current = services.reissue(record, by=current_user)
+    except Refused as refused:
+        return _document_page(record, refused=refused, reissue_form=form)
+    flash(
+        f"Record {current.code} issued in place of {record.code}, which is now revoked as "
+        "superseded. The student has been e-mailed.",
+        "info",
+    )
+    return redirect(url_for(".document", document_id=current.id))

@@ -8,9 +8,11 @@ other processes; ``store`` keeps the document with its SHA-256.
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import secrets
 from datetime import datetime
+from typing import Any, NamedTuple
 
 from flask import current_app
 from sqlalchemy import Select, func, or_, select
@@ -51,7 +53,7 @@ from careercredit.pdf import (
 )
 from careercredit.records.signing import SigningSettings, sign_pdf, signing_settings
 from careercredit.refusals import Refused
-from careercredit.sql import LIKE_ESCAPE, contains_ignoring_case, escape_like
+from careercredit.sql import LIKE_ESCAPE, aware, contains_ignoring_case, escape_like
 
 #: Crockford's base32: no I, L, O or U, so a code read aloud or typed is not misread.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -250,6 +252,7 @@ def store(
         signed=signed,
         export_id=export.id if export is not None else None,
     )
+    document.shows = shown_plans(student)
     db.session.add(document)
     db.session.flush()
     record_event(
@@ -420,3 +423,154 @@ def latest_document_id(student: User) -> int:
         )
         or 0
     )
+
+
+# -- whether an issued record still matches the registry ---------------------------------
+
+
+def shown_plans(student: User) -> list[dict[str, Any]]:
+    """What a record issued now shows of each posted plan: kept on the document at issue."""
+    return [
+        {
+            "plan": plan.id,
+            "term": plan.term.code,
+            "term_name": plan.term.name,
+            "course": f"{plan.term.course_code}-{plan.term.section}",
+            "grade": plan.final_grade or "",
+            "credits": plan.final_credits or 0,
+        }
+        for plan in db.session.scalars(
+            select(CreditPlan)
+            .join(CreditPlan.term)
+            .where(CreditPlan.student_id == student.id, CreditPlan.state == PlanState.posted)
+            .options(
+                contains_eager(CreditPlan.term),
+                joinedload(CreditPlan.sign_off),
+                selectinload(CreditPlan.amendments),
+            )
+            .order_by(Term.starts_on, CreditPlan.id)
+        ).unique()
+    ]
+
+
+class ChangeKind(enum.StrEnum):
+    """How the credit a record shows changed in the registry after it was issued."""
+
+    amended = "amended"
+    #: The plan is no longer posted (its posting was reversed, or it is gone).
+    reversed = "reversed"
+
+
+class Change(NamedTuple):
+    """The first change to what a record shows since it was issued."""
+
+    kind: ChangeKind
+    #: When it changed; None when the registry cannot tell (a plan that is gone).
+    at: datetime | None
+
+
+def _plans_shown(document: RecordDocument) -> list[CreditPlan]:
+    """The plans ``document`` shows as the registry has them now (older records: those posted)."""
+    query = select(CreditPlan).options(selectinload(CreditPlan.amendments))
+    if document.shows is not None:
+        query = query.where(CreditPlan.id.in_([int(row["plan"]) for row in document.shows]))
+    else:  # issued before records kept what they show
+        query = query.where(
+            CreditPlan.student_id == document.student_id, CreditPlan.state == PlanState.posted
+        )
+    return list(db.session.scalars(query))
+
+
+def _plan_changes(plan: CreditPlan, shown: dict[str, Any] | None, issued: datetime) -> list[Change]:
+    """How ``plan`` changed since ``issued``; ``shown`` is what the record printed of it."""
+    if plan.state != PlanState.posted:
+        return [Change(ChangeKind.reversed, aware(plan.updated_at))]
+    later = [
+        Change(ChangeKind.amended, aware(amendment.created_at))
+        for amendment in plan.amendments
+        if aware(amendment.created_at) > issued
+    ]
+    differs = shown is not None and (shown["grade"], shown["credits"]) != (
+        plan.final_grade or "",
+        plan.final_credits or 0,
+    )
+    if differs and not later and plan.amendments:  # amended within the second of issue
+        later = [Change(ChangeKind.amended, aware(plan.amendments[-1].created_at))]
+    return later
+
+
+def change_since_issue(document: RecordDocument) -> Change | None:
+    """The first change in the registry to what ``document`` shows since it was issued, or None.
+
+    A change is an amendment to a plan it shows made after it was issued
+    (or a grade or credit that no longer matches what it printed), or a plan
+    it shows that is no longer posted.
+    """
+    issued = aware(document.issued_at)
+    shown = {int(row["plan"]): row for row in document.shows or []}
+    plans = _plans_shown(document)
+    found = [change for plan in plans for change in _plan_changes(plan, shown.get(plan.id), issued)]
+    if found:
+        return min(found, key=lambda change: change.at or issued)
+    if len(plans) < len(shown):  # a plan it shows is gone from the registry
+        return Change(ChangeKind.reversed, None)
+    return None
+
+
+def terms_shown(document: RecordDocument) -> list[dict[str, Any]]:
+    """The terms, courses, grades and credits ``document`` shows, as issued.
+
+    A record issued before records kept this shows what the registry holds
+    now; the caller asks ``change_since_issue`` first.
+    """
+    if document.shows is not None:
+        return document.shows
+    return shown_plans(document.student)
+
+
+def day_text(moment: datetime) -> str:
+    """The institution's date of ``moment`` as people read it (``3 Nov 2026``)."""
+    day = clock.local(moment)
+    return f"{day.day} {day.strftime('%b %Y')}"
+
+
+def change_text(document: RecordDocument, change: Change) -> str:
+    """The sentence that says a record no longer matches the registry, and what to do."""
+    verb = "was amended" if change.kind == ChangeKind.amended else "was reversed"
+    when = f" on {day_text(change.at)}" if change.at is not None else ""
+    return (
+        f"Accurate when issued on {day_text(document.issued_at)}; the credit it shows {verb}"
+        f"{when} — ask the registrar for a current record."
+    )
+
+
+def superseded_reason(code: str) -> str:
+    return f"Superseded by {code}."
+
+
+def refuse_reissue(document: RecordDocument, by: User) -> None:
+    """Refuse reissuing ``document``: ``by``'s own record, revoked, or still current."""
+    refuse_own_record(by, document.student_id, another="registrar")
+    if document.revoked:
+        raise RecordError("This record was already revoked; nothing was reissued.")
+    if change_since_issue(document) is None:
+        raise RecordError("This record still matches the registry; nothing was reissued.")
+
+
+def reissue(document: RecordDocument, *, by: User) -> RecordDocument:
+    """Issue a current record in place of out-of-date ``document`` and revoke it as superseded.
+
+    The caller commits both at once (``unit_of_work``).
+    """
+    refuse_reissue(document, by)
+    current = issue_record(document.student, by=by)
+    revoke(document, by=by, reason=superseded_reason(current.code))
+    document.superseded_by_id = current.id
+    record_event(
+        "record.reissue",
+        actor=by,
+        object_type="record_document",
+        object_id=document.id,
+        details={"code": document.code, "superseded_by": current.code},
+    )
+    return current

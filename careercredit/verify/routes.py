@@ -30,6 +30,7 @@ from werkzeug.wrappers import Response
 from careercredit.deliverables.multipart import FORM_SLACK, ClosingFormDataParser
 from careercredit.extensions import limiter
 from careercredit.models import RecordDocument
+from careercredit.records.services import change_since_issue, change_text, terms_shown
 from careercredit.refusals import unit_of_work
 from careercredit.verify import services
 from careercredit.verify.forms import CodeForm, FileCheckForm
@@ -142,8 +143,11 @@ def _answer(
     status: int = 200,
 ) -> ResponseReturnValue:
     """Log what the visitor is about to see, commit, and show it."""
+    change = None if document.revoked else change_since_issue(document)
     with unit_of_work():
-        services.record_verification(document, file_matches=file_matches)
+        services.record_verification(
+            document, file_matches=file_matches, out_of_date=change is not None
+        )
     return render_template(
         "verify/show.html",
         bare=True,
@@ -153,4 +157,6 @@ def _answer(
         revoked_on=services.revocation_date(document),
         form=form or FileCheckForm(formdata=None),
         file_matches=file_matches,
+        change_text=change_text(document, change) if change else "",
+        terms=terms_shown(document) if not document.revoked and not change else [],
     ), status

@@ -26,8 +26,15 @@ from careercredit.refusals import Refused
 RECIPIENT = "visitor of the verification page"
 PURPOSE = "record verification"
 #: What a valid record's page shows, and a revoked one's.
-SHOWN_VALID = "record valid; student name, issue date, issuing institution, total credits"
+SHOWN_VALID = (
+    "record valid; student name, issue date, issuing institution, terms with courses, "
+    "grades and credits, total credits"
+)
 SHOWN_REVOKED = "record revoked; revocation date"
+SHOWN_SUPERSEDED = "record superseded; revocation date, code of the current record"
+SHOWN_OUT_OF_DATE = (
+    "record out of date; student name, issue date, issuing institution, date of the change"
+)
 
 #: Larger than any record we issue: a bigger upload is refused before it is read.
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
@@ -106,9 +113,14 @@ def matches(document: RecordDocument, digest: str) -> bool:
     return hmac.compare_digest(digest, document.sha256)
 
 
-def record_verification(document: RecordDocument, *, file_matches: bool | None = None) -> None:
+def record_verification(
+    document: RecordDocument, *, file_matches: bool | None = None, out_of_date: bool = False
+) -> None:
     """Log that a visitor was just shown ``document``'s status (and a file check's result)."""
-    disclosed = SHOWN_REVOKED if document.revoked else SHOWN_VALID
+    if document.revoked:
+        disclosed = SHOWN_SUPERSEDED if document.superseded_by_id else SHOWN_REVOKED
+    else:
+        disclosed = SHOWN_OUT_OF_DATE if out_of_date else SHOWN_VALID
     if file_matches is not None:
         disclosed += "; file check: " + ("matches" if file_matches else "differs")
     db.session.add(

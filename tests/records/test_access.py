@@ -70,6 +70,8 @@ MATRIX: list[tuple[str, str, dict[str, object]]] = [
     ("GET", "/records/documents/{document}", owner_or_registrar(200)),
     ("GET", "/records/documents/{document}/download", owner_or_registrar(200)),
     ("POST", "/records/documents/{document}/revoke", registrar(302)),
+    # The record still matches the registry: nothing to reissue.
+    ("POST", "/records/documents/{document}/reissue", registrar(422)),
 ]
 
 FORM = {"purpose": "Graduate school", "reason": "Issued in error.", "confirm": "y"}

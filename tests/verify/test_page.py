@@ -53,7 +53,9 @@ def test_valid_page_shows_nothing_else_about_the_student(
         "Issuing institution": app.config["INSTITUTION_NAME"],
         "Total credits": "1",
     }
-    for private in ("jnunez", "university.example", "B+", "Grade", "Remarkable", "hours"):
+    # Issue 18: the terms the record covers, with their grades and credits, are shown too.
+    assert "<td>B+</td>" in text
+    for private in ("jnunez", "university.example", "Remarkable", "hours"):
         assert private not in text
     words = " ".join(re.findall(r">([^<]*)<", text)).replace(issued_on, "")
     assert not re.search(rf"\b{issued.student_id}\b", words)
@@ -140,7 +142,8 @@ def test_each_verification_is_one_disclosure(
         assert row.recipient == "visitor of the verification page"
         assert row.purpose == "record verification"
         assert row.disclosed == (
-            "record valid; student name, issue date, issuing institution, total credits"
+            "record valid; student name, issue date, issuing institution, terms with courses, "
+            "grades and credits, total credits"
         )
     assert [row.client_addr for row in rows] == ["127.0.0.1", "198.51.100.7"]
 
