@@ -30,7 +30,6 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
 from werkzeug.routing import Rule as UrlRule
 
 from careercredit.demo.directory import CampusDirectory
@@ -38,9 +37,11 @@ from careercredit.extensions import db
 from careercredit.models import CreditPlan, PlanState, SignOff, Term, User
 from careercredit.records.services import issue_record, request_record
 from careercredit.registrar.services import create_export
+from tests.conftest import user_id
 from tests.factories import Factory
 from tests.routes_fixtures import (
     CSRF_PAGE,
+    DEFAULT_ARGS,
     Browser,
     Site,
     _supervision,
@@ -70,7 +71,7 @@ class Own:
     """What Kai's POST to one endpoint about her own things must get."""
 
     answer: str
-    #: URL argument → the name of Kai's object in the ids (defaults: ``DEFAULT_ARGS``).
+    #: URL argument → the name of Kai's object in the ids (defaults: ``OWN_ARGS``).
     args: Mapping[str, str] = field(default_factory=dict)
     #: The form a person would send: enough that only separation of duties stands in the way.
     data: Data = field(default_factory=dict)
@@ -99,28 +100,9 @@ def refused(data: Data | None = None, **args: str) -> Own:
     return Own(REFUSED, args, data or {})
 
 
-#: URL argument → Kai's object it names unless a row says otherwise.
-DEFAULT_ARGS = {
-    "plan_id": "plan",
-    "placement_id": "placement",
-    "entry_id": "entry",
-    "link_id": "spare_link",
-    "deliverable_id": "deliverable",
-    "export_id": "grade_export",
-    "term_id": "term",
-    "employer_id": "employer",
-    "supervisor_id": "supervisor",
-    "project_id": "project",
-    "criterion_id": "criterion",
-    "course_id": "course",
-    "section_id": "section",
-    "message_id": "message",
-    "request_id": "request",
-    "document_id": "document",
-    "user_id": "self",
-    "code": "code",
-    "token": "hours_token",
-}
+#: URL argument → Kai's object it names unless a row says otherwise: the site's names,
+#: but the spare link (hers to revoke) and Kai herself.
+OWN_ARGS = {**DEFAULT_ARGS, "link_id": "spare_link", "user_id": "self"}
 
 #: The SIS's error report (generic profile) naming Kai's row.
 SIS_REPORT = b"student_id,reason\r\n900000013,Unknown student.\r\n"
@@ -273,16 +255,9 @@ def _cases() -> list[Any]:
 # -- Kai's world ------------------------------------------------------------------------
 
 
-def _user_id(uid: str) -> int:
-    found = db.session.scalar(select(User.id).where(User.uid == uid))
-    assert found is not None, uid
-    return found
-
-
 def build_own_objects(app: Flask, make: Factory, site_ids: dict[str, Any]) -> dict[str, Any]:
     """Kai's own objects, one of each kind a write names, in the site's term."""
-    with app.app_context():
-        kai, fkim, rlopez = (_user_id(uid) for uid in (SELF_UID, "fkim", "rlopez"))
+    kai, fkim, rlopez = (user_id(app, uid) for uid in (SELF_UID, "fkim", "rlopez"))
     term = site_ids["term"]
     ids: dict[str, Any] = {"self": kai, "term": term, "criterion": site_ids["criterion"]}
     for shared in ("message", "record_export", "course", "section"):
@@ -325,7 +300,7 @@ class OwnSite:
 
     def url(self, rule: UrlRule) -> str:
         args = OWN[rule.endpoint].args
-        values = {name: self.ids[args.get(name, DEFAULT_ARGS[name])] for name in rule.arguments}
+        values = {name: self.ids[args.get(name, OWN_ARGS[name])] for name in rule.arguments}
         built = rule.build(values, append_unknown=False)
         assert built is not None, rule.rule
         return built[1]
