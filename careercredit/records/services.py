@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from flask import current_app
@@ -485,10 +485,13 @@ def _plan_changes(plan: CreditPlan, shown: dict[str, Any] | None, issued: dateti
     """How ``plan`` changed since ``issued``; ``shown`` is what the record printed of it."""
     if plan.state != PlanState.posted:
         return [Change(ChangeKind.reversed, aware(plan.updated_at))]
+    # A record's time is kept to the second, so an amendment within the second
+    # it was issued may be before or after it: what it printed tells which.
+    after_issue = issued + timedelta(seconds=1)
     later = [
         Change(ChangeKind.amended, aware(amendment.created_at))
         for amendment in plan.amendments
-        if aware(amendment.created_at) > issued
+        if aware(amendment.created_at) >= after_issue
     ]
     differs = shown is not None and (shown["grade"], shown["credits"]) != (
         plan.final_grade or "",

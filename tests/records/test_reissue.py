@@ -11,16 +11,18 @@ no row of any table.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from careercredit import clock
 from careercredit.extensions import db
-from careercredit.models import AuditEvent, CreditPlan, RecordDocument
+from careercredit.models import Amendment, AuditEvent, CreditPlan, RecordDocument
+from careercredit.sql import aware
 from tests.conftest import csrf_token, login, user_id
 from tests.factories import Factory
 from tests.records.test_own_record import OWN_RECORD
@@ -195,3 +197,40 @@ def test_a_registrar_does_not_reissue_her_own_record(
         old = db.session.get(RecordDocument, alices_id)
         assert old is not None
         assert old.superseded_by_id is not None
+
+
+def _move_amendment(app: Flask, plan_id: int, document_id: int, *, after: timedelta) -> None:
+    """Date the plan's amendment ``after`` the record's (second-precise) issue time."""
+    with app.app_context():
+        document = db.session.get(RecordDocument, document_id)
+        assert document is not None
+        moment = aware(document.issued_at) + after
+        db.session.execute(
+            update(Amendment).where(Amendment.plan_id == plan_id).values(created_at=moment)
+        )
+        db.session.commit()
+
+
+def test_an_amendment_within_the_second_of_issue_is_judged_by_what_the_record_shows(
+    app: Flask, client: FlaskClient, desk: dict[str, Any]
+) -> None:
+    # A record's time is kept to the second: an amendment stamped half a second
+    # "after" it may have come before it. What the record printed decides.
+    rosa = desk["rosa"]
+    old_id = issue_for(rosa, desk["alice_id"])
+    amend(app, rosa, desk["plan_id"])
+    _move_amendment(app, desk["plan_id"], old_id, after=timedelta(milliseconds=500))
+    (old,) = documents_of(app, desk["alice_id"])
+    assert "This record is out of date" in page_text(client.get(f"/verify/{old.code}"))
+
+    new_id = int(reissue(rosa, old_id).headers["Location"].rsplit("/", 1)[1])
+    _move_amendment(app, desk["plan_id"], new_id, after=timedelta(milliseconds=500))
+    _, new = documents_of(app, desk["alice_id"])
+    assert new.total_credits == 2
+    text = page_text(client.get(f"/verify/{new.code}"))
+    assert "This record is valid" in text
+    assert "out of date" not in text
+
+    # A second later is after the issue, whatever the record shows.
+    _move_amendment(app, desk["plan_id"], new_id, after=timedelta(seconds=1))
+    assert "This record is out of date" in page_text(client.get(f"/verify/{new.code}"))
