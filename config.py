@@ -73,6 +73,23 @@ def _sis_profile(value: str) -> str:
     return name
 
 
+#: The paper sizes an official record is printed on (careercredit/pdf/page.py).
+RECORD_PAGE_SIZES = ("letter", "a4")
+#: FERPA's re-disclosure notice (34 CFR 99.33), printed on every official record.
+DEFAULT_REDISCLOSURE = (
+    "This record is released under the Family Educational Rights and Privacy Act of 1974 "
+    "(FERPA) on the condition that the information it contains is not disclosed to any "
+    "other party without the written consent of the student (34 CFR 99.33)."
+)
+
+
+def _page_size(value: str) -> str:
+    name = value.strip().lower()
+    if name not in RECORD_PAGE_SIZES:
+        raise ValueError(f"one of {', '.join(RECORD_PAGE_SIZES)}, not {name!r}")
+    return name
+
+
 def _time_zone(value: str) -> str:
     """An IANA time zone name the system knows (``America/Chicago``), kept as given."""
     name = value.strip()
@@ -220,8 +237,22 @@ class Config:
     SIGNING_KEY = Setting(str, None)
     SIGNING_KEY_PASSWORD = Setting(str, None)
     SIGNING_CHAIN = Setting[tuple[str, ...]](_paths, ())
+    #: An RFC 3161 time-stamping authority: records are then signed PAdES B-LTA.
+    SIGNING_TSA_URL = Setting(str, None)
+    SIGNING_TSA_USERNAME = Setting(str, None)
+    SIGNING_TSA_PASSWORD = Setting(str, None)
+    #: The CA certificate(s) the TSA's certificate chains to, if not in SIGNING_CHAIN.
+    SIGNING_TSA_CHAIN = Setting[tuple[str, ...]](_paths, ())
     VERIFY_RATE_LIMIT = Setting(str, "30 per minute")
     RECORDS_EXPORT_PROCESSES = Setting(int, 2)
+    #: The paper an official record is laid out on: US Letter (the US norm) or A4.
+    RECORD_PAGE_SIZE = Setting(_page_size, "letter")
+    #: The notice printed on every official record about passing it on.
+    RECORD_REDISCLOSURE = Setting(str, DEFAULT_REDISCLOSURE)
+    #: Whether page 1 of an official record carries a visible certification stamp.
+    RECORD_STAMP = Setting(_bool, False)
+    #: Whether an official record prints a summary of the supervisors' feedback.
+    RECORD_FEEDBACK = Setting(_bool, True)
     #: The layout of the grade roll the SIS imports.
     SIS_PROFILE = Setting(_sis_profile, "generic")
 
@@ -308,10 +339,25 @@ class Config:
             raise ConfigError(f"CAREERCREDIT_TIMEZONE: {exc}") from None
 
     def check_signing(self) -> None:
-        """A signing certificate needs its key, and the other way round."""
+        """A signing certificate needs its key, and the other way round; a TSA needs both."""
         if bool(self.SIGNING_CERT) != bool(self.SIGNING_KEY):
             raise ConfigError(
                 "CAREERCREDIT_SIGNING_CERT and CAREERCREDIT_SIGNING_KEY must be set together"
+            )
+        if self.SIGNING_TSA_URL and not self.SIGNING_CERT:
+            raise ConfigError(
+                "CAREERCREDIT_SIGNING_TSA_URL time-stamps signatures: set "
+                "CAREERCREDIT_SIGNING_CERT and CAREERCREDIT_SIGNING_KEY too"
+            )
+        if self.SIGNING_TSA_URL and not (self.SIGNING_CHAIN or self.SIGNING_TSA_CHAIN):
+            raise ConfigError(
+                "CAREERCREDIT_SIGNING_TSA_URL needs the root CA certificates to fetch revocation "
+                "data against: list them in CAREERCREDIT_SIGNING_CHAIN (and the time-stamping "
+                "authority's in CAREERCREDIT_SIGNING_TSA_CHAIN)"
+            )
+        if self.SIGNING_TSA_PASSWORD and not self.SIGNING_TSA_USERNAME:
+            raise ConfigError(
+                "CAREERCREDIT_SIGNING_TSA_PASSWORD needs CAREERCREDIT_SIGNING_TSA_USERNAME"
             )
 
 

@@ -96,7 +96,10 @@ def _register_blueprints(app: Flask) -> None:
     from careercredit.forms import drop_null_characters_from_query
     from careercredit.hours import routes as hours_routes
     from careercredit.main import routes as main_routes
+    from careercredit.main.plurals import plural
     from careercredit.models.hours import hours_text
+    from careercredit.notices import routes as notices_routes
+    from careercredit.notices.cli import notices_cli
     from careercredit.outbox import routes as outbox_routes
     from careercredit.outbox.cli import outbox_cli
     from careercredit.plans import routes as plans_routes
@@ -128,14 +131,17 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(records_routes.bp)
     app.register_blueprint(record_exports_routes.bp)
     app.register_blueprint(verify_routes.bp)
+    app.register_blueprint(notices_routes.bp)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(records_cli)
     app.cli.add_command(bench_cli)
     app.cli.add_command(reminders_cli)
     app.cli.add_command(uploads_cli)
+    app.cli.add_command(notices_cli)
     app.context_processor(lambda: {"menu": navigation.menu})
     app.add_template_filter(hours_text, "hours")
+    app.add_template_filter(plural, "plural")
     app.add_template_filter(clock.date_text, "local_date")
     app.add_template_filter(clock.datetime_text, "local_datetime")
     auth_session.init_app(app)

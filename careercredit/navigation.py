@@ -6,11 +6,13 @@ from flask import current_app
 from flask_login import current_user
 
 from careercredit.models import Role
+from careercredit.notices.services import unread_count
 
 #: (endpoint, label, roles that see it), in menu order.
 MENU: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("plans.index", "My plans", frozenset({Role.student})),
     ("records.mine", "My records", frozenset({Role.student})),
+    ("catalogue.browse", "Find projects", frozenset({Role.student})),
     ("plans.queue", "Review queue", frozenset({Role.advisor})),
     ("plans.all", "All plans", frozenset({Role.advisor, Role.registrar, Role.admin, Role.faculty})),
     ("catalogue.projects", "Projects", frozenset({Role.advisor, Role.admin})),
@@ -26,6 +28,7 @@ MENU: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("courses.index", "Courses", frozenset({Role.admin})),
     ("evaluations.rubric", "Rubric", frozenset({Role.admin})),
     ("outbox.index", "Outbox", frozenset({Role.admin})),
+    ("notices.index", "Notices", frozenset(Role)),
 )
 
 
@@ -34,7 +37,13 @@ def menu() -> list[tuple[str, str]]:
     if not current_user.is_authenticated:
         return []
     return [
-        (endpoint, label)
+        (endpoint, _with_unread(label) if endpoint == "notices.index" else label)
         for endpoint, label, roles in MENU
         if endpoint in current_app.view_functions and current_user.roles & roles
     ]
+
+
+def _with_unread(label: str) -> str:
+    """The notices link says how many are unread: one count by an index, once per page."""
+    unread = unread_count(current_user)
+    return f"{label} ({unread} unread)" if unread else label

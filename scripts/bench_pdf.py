@@ -6,7 +6,8 @@ Prints milliseconds per record for the project's builder and for the floor (a mi
 ReportLab canvas drawing the record's text in the same embedded font, with the ReportLab
 settings careercredit.pdf makes), their ratio, and the records per second of the bulk
 export's process pool. For reference it also times the floor with the text the record sets
-in bold drawn in bold, which embeds the second font subset a record carries.
+in bold drawn in bold, which embeds the second font subset a record carries, and the record
+with a Japanese and an Arabic name, which are shaped and set in two more (Noto) fonts.
 
 Every record has its own verification code and URL, as in production, so nothing computed
 from them (the QR code) is reused from one record to the next. The builders are timed in
@@ -20,6 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -40,6 +42,8 @@ PROCESSES = 2
 WARM_UP_PER_PROCESS = 4
 
 _serial = itertools.count()
+CJK_NAME = "田中ひろし"  # Hiroshi Tanaka
+ARABIC_NAME = "أميرة حداد"  # Amira Haddad
 
 
 def records(n: int) -> list[RecordData]:
@@ -104,6 +108,13 @@ def bare_canvas_both_faces(data: RecordData) -> bytes:
     return bare_canvas(data, both_faces=True)
 
 
+def build_international(data: RecordData) -> bytes:
+    """build_record of data with a Japanese student name and an Arabic registrar's name: the
+    text is shaped and two Noto fonts are subset and embedded besides DejaVu."""
+    student = replace(data.student, legal_name=CJK_NAME)
+    return build_record(replace(data, student=student, registrar_name=ARABIC_NAME))
+
+
 def ms_per_record(builders: dict[str, Callable[[RecordData], bytes]], n: int) -> dict[str, float]:
     """Time each builder on n fresh records per round, rounds alternating; return the best
     milliseconds per record of each."""
@@ -142,7 +153,12 @@ def _throughput(pdfs: Iterator[bytes], warm_up: int, n: int) -> float:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 50
-    builders = {"record": build_record, "floor": bare_canvas, "both": bare_canvas_both_faces}
+    builders = {
+        "record": build_record,
+        "floor": bare_canvas,
+        "both": bare_canvas_both_faces,
+        "international": build_international,
+    }
     times = ms_per_record(builders, n)
     record, floor, both = times["record"], times["floor"], times["both"]
     print(f"build_record:  {record:7.2f} ms per record ({n} records a round, two pages)")
@@ -151,6 +167,11 @@ def main() -> None:
     print(
         f"for reference: {both:6.2f} ms per record for the bare canvas with the record's bold"
         f" text in bold (a second embedded font subset); ratio to it {record / both:.2f}x"
+    )
+    international = times["international"]
+    print(
+        f"CJK and Arabic: {international:6.2f} ms per record with a Japanese student name and an"
+        f" Arabic registrar name; ratio to the floor {international / floor:.2f}x (no target)"
     )
     rate = records_per_second(4 * n)
     print(

@@ -43,6 +43,12 @@ MATRIX: list[tuple[str, str, dict[str, object]]] = [
     ("POST", "/plans/new", answers(student=302, other_student=302)),
     ("GET", "/plans/all", answers(200, student=404, other_student=404)),
     ("GET", "/plans/queue", answers(advisor=200)),
+    ("GET", "/plans/mine.csv", answers(**STUDENTS)),
+    ("GET", "/plans/all.csv", answers(200, student=404, other_student=404)),
+    ("GET", "/plans/queue.csv", answers(advisor=200)),
+    # No plan ticked: the queue comes back with the message; a decision never confirmed is bad.
+    ("POST", "/plans/queue/confirm", answers(advisor=422)),
+    ("POST", "/plans/queue/decide", answers(advisor=400)),
     ("GET", "/plans/{draft}", answers(**SEE_PLAN)),
     (
         "GET",
@@ -102,6 +108,7 @@ FORM = {
     "term_id": "0",
     "credits_requested": "1",
     "objectives": "x",
+    "confirm_reject": "y",
 }
 
 

@@ -127,8 +127,19 @@ OWN: dict[str, Own] = {
     "plans.approve": refused(DECISION, plan_id="submitted_plan"),
     "plans.request_changes": refused(DECISION, plan_id="submitted_plan"),
     "plans.reject": refused(DECISION, plan_id="submitted_plan"),
+    "plans.bulk_confirm": Own(NO_RECORD),  # a confirmation page: nothing changes yet
+    "plans.bulk": refused(
+        _form(
+            **{
+                "rows-0-plan_id": lambda app, ids: ids["submitted_plan"],
+                "rows-0-version": _version("submitted_plan"),
+                "decision": "approve",
+            }
+        )
+    ),
     # -- hours, deliverables, links: hers as the student --
     "hours.new": Own(STUDENT),
+    "hours.week": Own(STUDENT),
     "hours.edit": Own(STUDENT),
     "hours.delete": Own(STUDENT),
     "deliverables.new": Own(STUDENT),
@@ -140,6 +151,14 @@ OWN: dict[str, Own] = {
     "supervisors.submit_evaluation": Own(NO_RECORD, {"token": "final_token"}),
     "supervisors.review_deliverable": Own(NO_RECORD),
     "reminders.resend_link": refused(),
+    # -- notices: her own page and choice; another advisor looks after her plan --
+    "notices.mark_all_read": Own(NO_RECORD),
+    "notices.preferences": Own(NO_RECORD),
+    "notices.rules": Own(NO_RECORD),  # a department's rule; her own plan still goes elsewhere
+    "notices.remove_rule": Own(NO_RECORD),
+    "notices.reassign": refused(
+        _form(advisor=lambda app, ids: user_id(app, "adavis") or ""), plan_id="submitted_plan"
+    ),
     # -- sign-off: a sponsor never signs off her own plan --
     "signoff.review": refused(SIGN_OFF, plan_id="sponsored_plan"),
     "signoff.send_back": refused(
@@ -164,6 +183,9 @@ OWN: dict[str, Own] = {
     ),
     # -- the catalogue: the supervisor of a project she works on is not hers to change --
     "catalogue.new_project": Own(NO_RECORD),
+    "catalogue.add_to_plan": Own(
+        STUDENT, data=_form(plan_id=lambda app, ids: ids["draft_plan"])
+    ),  # a student's own plan, whatever staff roles she holds
     "catalogue.edit_project": refused(
         _form(
             title="Her own project",

@@ -114,6 +114,11 @@ RULES: dict[str, Rule] = {
     "plans.new": only(*STUDENTS),
     "plans.all": only(ADVISOR, REGISTRAR, ADMIN, *FACULTY),
     "plans.queue": only(ADVISOR),
+    "plans.queue_csv": only(ADVISOR),
+    "plans.bulk_confirm": only(ADVISOR),
+    "plans.bulk": only(ADVISOR),
+    "plans.index_csv": only(*STUDENTS),
+    "plans.all_csv": only(ADVISOR, REGISTRAR, ADMIN, *FACULTY),
     "plans.show": only(*PLAN_VIEWERS),
     "plans.edit": only(*PLAN_VIEWERS),  # not editable now: back to the plan page
     "plans.choose_sponsor": only(*PLAN_VIEWERS),
@@ -129,6 +134,7 @@ RULES: dict[str, Rule] = {
     "plans.reject": only(*PLAN_VIEWERS),
     # -- hours, deliverables, supervisors --
     "hours.new": only(STUDENT),
+    "hours.week": only(STUDENT),
     "hours.edit": only(STUDENT),
     "hours.delete": only(STUDENT),
     "deliverables.new": only(STUDENT),
@@ -144,17 +150,29 @@ RULES: dict[str, Rule] = {
     "supervisors.answer_hours": link(other_link=True),
     "supervisors.submit_evaluation": link(other_link=True, token="final_token"),
     "reminders.overdue": only(ADVISOR),
+    # -- notices and assignment --
+    "notices.index": only(*SIGNED_IN),
+    "notices.mark_all_read": only(*SIGNED_IN),
+    "notices.preferences": only(*SIGNED_IN),
+    "notices.reassign": only(ADVISOR),
+    "notices.rules": only(ADVISOR),
+    "notices.remove_rule": only(ADVISOR),
     "reminders.resend_link": only(ADVISOR, link_id="spare_link"),
     # -- sign-off --
     "signoff.queue": only(*FACULTY),
+    "signoff.queue_csv": only(*FACULTY),
     "signoff.late": only(ADVISOR),
     "signoff.review": only(SPONSOR),
     "signoff.send_back": only(SPONSOR),
     "signoff.bulk_confirm": only(*FACULTY),
     "signoff.bulk": only(*FACULTY),
     # -- catalogue --
-    "catalogue.projects": only(*CATALOGUE),
-    "catalogue.project": only(*CATALOGUE),
+    # Students are sent on to their own view of the catalogue (a redirect: let in).
+    "catalogue.projects": only(*STUDENTS, *CATALOGUE),
+    "catalogue.project": only(*STUDENTS, *CATALOGUE),
+    "catalogue.browse": only(*STUDENTS),
+    "catalogue.browse_project": only(*STUDENTS),
+    "catalogue.add_to_plan": only(*STUDENTS),
     "catalogue.new_project": only(*CATALOGUE),
     "catalogue.edit_project": only(*CATALOGUE),
     "catalogue.project_options": only(*STUDENTS, *CATALOGUE),
@@ -193,6 +211,7 @@ RULES: dict[str, Rule] = {
     # -- registrar --
     "registrar.index": only(REGISTRAR),
     "registrar.roster": only(REGISTRAR),
+    "registrar.roster_csv": only(REGISTRAR),
     "registrar.create_export": only(REGISTRAR),
     "registrar.export": only(REGISTRAR),
     "registrar.download": only(REGISTRAR),
@@ -201,12 +220,15 @@ RULES: dict[str, Rule] = {
     "registrar.report": only(REGISTRAR),
     "registrar.amend": only(REGISTRAR, plan_id="posted_plan"),
     "registrar.audit_log": only(REGISTRAR, ADMIN),
+    "registrar.audit_log_csv": only(REGISTRAR, ADMIN),
     # -- records --
     "records.mine": only(*STUDENTS),
     "records.unofficial": only(*STUDENTS),
     "records.ask": only(*STUDENTS),
     "records.cancel": only(STUDENT),
     "records.index": only(REGISTRAR),
+    "records.documents_csv": only(REGISTRAR),
+    "records.students": only(REGISTRAR),
     "records.approve": only(REGISTRAR),
     "records.decline": only(REGISTRAR),
     "records.student": only(REGISTRAR),
@@ -225,6 +247,7 @@ RULES: dict[str, Rule] = {
     "verify.index": public(),
     "verify.show": public(),
     "verify.check": public(),
+    # -- digital credentials: the student's own; the issuer's DID and status list are public --
 }
 
 

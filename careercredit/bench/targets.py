@@ -8,6 +8,7 @@ entries" is, is asked of the database, not assumed from the seed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from sqlalchemy import func, select
 
@@ -28,6 +29,8 @@ CATALOGUE_WORD = "survey"
 DEEP_PAGE = 500
 #: Rows on a page of the advisor queue.
 QUEUE_PAGE_SIZE = 25
+#: The report views measured (each over the reports' default six terms).
+REPORT_VIEWS = ("plans", "credits", "hours", "employers", "times", "departments")
 
 
 @dataclass(frozen=True)
@@ -51,10 +54,16 @@ def bench_pages(people: list[BenchPerson]) -> list[Page]:
     pages = [
         Page("sign-in (LDAP bind)", "/login", None, "POST"),
         Page("student dashboard", "/", student),
+        Page("advisor home page", "/", advisor),
         Page("student's plans", "/plans/", student),
         Page("plan with 200 hour entries", f"/plans/{_biggest_plan(student)}", student),
         Page("advisor queue, page 1", f"/plans/queue?term={queue_term}", advisor),
         Page("advisor queue, deep page", f"/plans/queue?term={queue_term}&page={deep}", advisor),
+        Page(
+            "advisor queue, student search",
+            f"/plans/queue?q={_queued_surname(queue_term)}&sort=newest",
+            advisor,
+        ),
         Page("catalogue search", f"/catalogue/projects?q={CATALOGUE_WORD}", advisor),
         Page("sign-off queue", "/signoff/", sponsor),
         Page("term roster", f"/registrar/terms/{_term_with_most(PlanState.signed_off)}", registrar),
@@ -63,6 +72,8 @@ def bench_pages(people: list[BenchPerson]) -> list[Page]:
             f"/admin/audit?person={advisor}&action=plan.approve",
             registrar,
         ),
+        *(Page(f"reports: {key}", f"/reports/?view={key}", registrar) for key in REPORT_VIEWS),
+        Page("reports: term report PDF", "/reports/term.pdf", registrar),
     ]
     code = db.session.scalar(
         select(RecordDocument.code)
@@ -98,6 +109,18 @@ def _pages_of_queue(term_id: int) -> int:
         .where(CreditPlan.term_id == term_id, CreditPlan.state == PlanState.submitted)
     )
     return max(1, (waiting or 0) // QUEUE_PAGE_SIZE)
+
+
+def _queued_surname(term_id: int) -> str:
+    """The last name of a student waiting in ``term_id``'s queue: a search that finds some."""
+    name = db.session.scalars(
+        select(User.display_name)
+        .join(CreditPlan, CreditPlan.student_id == User.id)
+        .where(CreditPlan.term_id == term_id, CreditPlan.state == PlanState.submitted)
+        .order_by(CreditPlan.id)
+        .limit(1)
+    ).one()
+    return quote(name.split()[-1])
 
 
 def _biggest_plan(uid: str) -> int:

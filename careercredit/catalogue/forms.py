@@ -11,8 +11,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from wtforms.widgets import TextInput
 
 from careercredit.catalogue import services
+from careercredit.catalogue.browsing import BrowseFilters
 from careercredit.forms import ChoiceField, DayField, Form, SelectChoice
-from careercredit.models import Employer, Project, ProjectStatus, Supervisor
+from careercredit.models import Employer, Project, ProjectStatus, Supervisor, Term
 
 LONG_TEXT = 10_000
 DATE_FORMAT = "Enter a date such as 2027-01-31."
@@ -238,3 +239,55 @@ class ImportConfirmForm(Form):
     """The signed rows of a preview, sent back to apply them."""
 
     payload = HiddenField(validators=[DataRequired()])
+
+
+# -- the students' catalogue ---------------------------------------------------------------
+
+
+class BrowseForm(Form):
+    """What a student searches the catalogue for (a GET form: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", [Length(max=200)], **_text())
+    employer = StringField("Employer", [Length(max=200)], **_text())
+    term = ChoiceField(
+        "Runs during", coerce=_optional_id, message="Choose a term from the list, or any term."
+    )
+    min_hours = HoursField("At least (hours)", render_kw={"inputmode": "decimal"})
+    max_hours = HoursField("At most (hours)", render_kw={"inputmode": "decimal"})
+
+    def __init__(self, *args: Any, terms: list[Term], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.terms = {term.id: term for term in terms}
+        self.term.choices = [
+            SelectChoice("", "Any term"),
+            *(SelectChoice(str(t.id), f"{t.code} ({t.starts_on} to {t.ends_on})") for t in terms),
+        ]
+
+    def validate_max_hours(self, field: Field) -> None:
+        low = self.min_hours.data
+        if field.data is not None and low is not None and field.data < low:
+            raise ValidationError("The most hours must be at least the fewest hours.")
+
+    def filters(self) -> BrowseFilters:
+        """The search as typed, leaving out any value that could not be read."""
+
+        def read(field: Field) -> Any:
+            return None if field.errors or field.process_errors else field.data
+
+        term_id = read(self.term)
+        return BrowseFilters(
+            q=read(self.q) or "",
+            employer=read(self.employer) or "",
+            term=self.terms.get(term_id) if term_id else None,
+            min_hours=read(self.min_hours),
+            max_hours=read(self.max_hours),
+        )
+
+
+class AddToPlanForm(Form):
+    """The button that puts a project into one of the student's plans."""
+
+    plan_id = HiddenField(validators=[DataRequired()])

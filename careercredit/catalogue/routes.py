@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from careercredit.access import roles_required
-from careercredit.catalogue import contacts, csvfile, importer, services
+from careercredit import clock
+from careercredit.access import is_plan_student, plan_or_404, roles_required
+from careercredit.catalogue import browsing, contacts, csvfile, importer, services
 from careercredit.catalogue.forms import (
+    AddToPlanForm,
+    BrowseForm,
     EmployerForm,
     ImportConfirmForm,
     ImportUploadForm,
@@ -22,6 +25,7 @@ from careercredit.catalogue.forms import (
 )
 from careercredit.extensions import db
 from careercredit.models import Employer, Project, ProjectStatus, Role, Supervisor, User
+from careercredit.plans.services import add_placement
 from careercredit.refusals import Refused, show_on_form, unit_of_work
 from careercredit.sql import conflict_refused
 
@@ -214,10 +218,19 @@ def edit_supervisor(supervisor_id: int) -> ResponseReturnValue:
 # -- projects ----------------------------------------------------------------------------
 
 
+def _is_staff() -> bool:
+    return any(current_user.has_role(role) for role in STAFF)
+
+
 @bp.get("/projects")
-@roles_required(*STAFF)
+@roles_required(Role.student, *STAFF)
 def projects() -> ResponseReturnValue:
-    """List projects, searched by text, filtered by employer and status."""
+    """List projects, searched by text, filtered by employer and status.
+
+    Students are sent to their own view of the catalogue: the projects still offered.
+    """
+    if not _is_staff():
+        return redirect(url_for("catalogue.browse"))
     q, page = _search()
     employer_id = services.valid_id(request.args.get("employer"))
     status_arg = request.args.get("status", "")
@@ -246,9 +259,11 @@ def project_options() -> ResponseReturnValue:
 
 
 @bp.get("/projects/<int:project_id>")
-@roles_required(*STAFF)
+@roles_required(Role.student, *STAFF)
 def project(project_id: int) -> ResponseReturnValue:
-    """Show a project."""
+    """Show a project (students: their view of it)."""
+    if not _is_staff():
+        return redirect(url_for("catalogue.browse_project", project_id=project_id))
     return render_template("catalogue/project.html", project=db.get_or_404(Project, project_id))
 
 
@@ -283,6 +298,75 @@ def edit_project(project_id: int) -> ResponseReturnValue:
         project=project,
         own_placement=contacts.own_placement_problem(current_user, project_ids=[project.id]),
     )
+
+
+# -- the students' catalogue --------------------------------------------------------------
+
+
+@bp.get("/browse")
+@roles_required(Role.student)
+def browse() -> ResponseReturnValue:
+    """Projects a student may still take, searched and filtered; the term of their plan first."""
+    terms = browsing.terms_offered()
+    form = BrowseForm(request.args, terms=terms)
+    if "term" not in request.args:
+        plans = browsing.editable_plans(current_user)
+        offered_terms = {term.id for term in terms}
+        form.term.data = next((p.term_id for p in plans if p.term_id in offered_terms), None)
+    valid = form.validate()
+    filters = form.filters()
+    pagination = browsing.project_page(filters, services.page_number(request.args.get("page")))
+    page = render_template(
+        "catalogue/browse.html", form=form, filters=filters, pagination=pagination
+    )
+    return page, 200 if valid else 422
+
+
+def _browse_project_page(
+    project: Project, *, refused: Refused | None = None
+) -> ResponseReturnValue:
+    plans = browsing.editable_plans(current_user)
+    return render_template(
+        "catalogue/browse_project.html",
+        project=project,
+        plans=plans,
+        addable=browsing.plans_for(project, plans),
+        ended=project.ends_on < clock.today(),
+        form=AddToPlanForm(formdata=None),
+        problems=refused.messages if refused else [],
+    ), refused.status if refused else 200
+
+
+@bp.get("/browse/<int:project_id>")
+@roles_required(Role.student)
+def browse_project(project_id: int) -> ResponseReturnValue:
+    """A project as a student sees it, with a button to add it to their plan."""
+    project = browsing.offered_project(project_id)
+    if project is None:
+        abort(404)
+    return _browse_project_page(project)
+
+
+@bp.post("/browse/<int:project_id>/add")
+@roles_required(Role.student)
+def add_to_plan(project_id: int) -> ResponseReturnValue:
+    """Add the project to one of the student's own plans they may still change."""
+    project = browsing.offered_project(project_id)
+    if project is None:
+        abort(404)
+    form = AddToPlanForm()
+    plan_id = services.valid_id(form.plan_id.data)
+    if not form.validate_on_submit() or plan_id is None:
+        abort(400)
+    # Another student's plan answers 404, as if it did not exist.
+    plan = plan_or_404(plan_id, can=is_plan_student)
+    try:
+        with unit_of_work():
+            add_placement(plan, current_user, project.id)
+    except Refused as refused:
+        return _browse_project_page(project, refused=refused)
+    flash(f"{project.title} is now part of your plan for {plan.term.code}.", "info")
+    return redirect(url_for("plans.edit", plan_id=plan.id))
 
 
 # -- CSV import --------------------------------------------------------------------------

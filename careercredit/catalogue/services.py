@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
+from careercredit import clock
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.ids import MAX_ID
@@ -173,7 +175,7 @@ def supervisor_page(q: str, employer_id: int | None, page: int) -> Pagination:
 EMPLOYERS_LISTED = 100
 
 
-def _projects_matching(q: str, query: Select[Any] | None = None) -> Select[Any]:
+def projects_matching(q: str, query: Select[Any] | None = None) -> Select[Any]:
     """Projects whose title, description, external id or employer name contains ``q``.
 
     The employers are matched first, in a query of their own, and the few
@@ -207,7 +209,7 @@ def project_page(
     and supervisors; a page past the end shows the last one. A text search's
     total is counted only as far as its page read ("more than 25").
     """
-    ids = _projects_matching(q, select(Project.id))
+    ids = projects_matching(q, select(Project.id))
     if employer_id is not None:
         ids = ids.where(Project.employer_id == employer_id)
     if status is not None:
@@ -257,15 +259,18 @@ def open_project_counts(employer_ids: Iterable[int]) -> dict[int, int]:
     return {employer_id: count for employer_id, count in rows}
 
 
-def project_options(q: str, term: Term | None) -> list[dict[str, Any]]:
-    """Open projects for a plan form: matching ``q``, overlapping ``term`` when given."""
-    query = (
-        _projects_matching(q)
-        .options(joinedload(Project.employer))
-        .where(Project.status == ProjectStatus.open)
-    )
+def offered(query: Select[Any], *, term: Term | None, today: date | None = None) -> Select[Any]:
+    """``query`` narrowed to projects still offered (open, not ended), during ``term`` if given."""
+    today = today or clock.today()
+    query = query.where(Project.status == ProjectStatus.open, Project.ends_on >= today)
     if term is not None:
         query = query.where(Project.starts_on <= term.ends_on, Project.ends_on >= term.starts_on)
+    return query
+
+
+def project_options(q: str, term: Term | None) -> list[dict[str, Any]]:
+    """Projects offered (open, not ended) matching ``q``, running during ``term`` when given."""
+    query = offered(projects_matching(q), term=term).options(joinedload(Project.employer))
     query = query.order_by(Project.title, Project.id).limit(OPTIONS_LIMIT)
     return [
         {

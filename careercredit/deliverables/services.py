@@ -32,6 +32,7 @@ from careercredit.models import (
     SupervisorLink,
     User,
 )
+from careercredit.notices.events import deliverable_reviewed
 from careercredit.refusals import Refused
 from careercredit.supervisors.links import ACTIVE_STATES, NotOnThisLink
 
@@ -284,6 +285,7 @@ def review(link: SupervisorLink, deliverable: Deliverable, accept: bool, comment
             "version": deliverable.version,
         },
     )
+    deliverable_reviewed(deliverable)
 
 
 # -- stored files follow their rows ---------------------------------------------------

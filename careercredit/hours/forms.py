@@ -8,15 +8,19 @@ of writing an entry checks the same things.
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from wtforms import Field, HiddenField, TextAreaField
+from wtforms import Field, FieldList, FormField, HiddenField, TextAreaField
+from wtforms import Form as BaseForm
+from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, StopValidation
 from wtforms.widgets import TextInput
 
 from careercredit.forms import DayField, Form
 from careercredit.hours.services import DESCRIPTION_MAX, HOURS_RULE, MIN_DESCRIPTION
+from careercredit.hours.timesheet import DAYS_IN_WEEK, Row
 from careercredit.models.hours import hours_text
 
 #: Control characters no text column should hold (PostgreSQL refuses NUL bytes outright).
@@ -127,6 +131,97 @@ class HourEntryForm(Form):
             "hours": self.hours.data,
             "description": (self.description.data or "").strip(),
         }
+
+
+class DayRowForm(BaseForm):
+    """One day of the weekly sheet: blank means no hours that day."""
+
+    hours = HoursField("Hours", render_kw={"inputmode": "decimal", "autocomplete": "off"})
+    description = TextAreaField(
+        "What you did",
+        [
+            Length(
+                max=DESCRIPTION_MAX,
+                message=f"Keep the description under {DESCRIPTION_MAX} characters.",
+            )
+        ],
+        filters=[clean_text],
+        render_kw={"rows": 2},
+    )
+
+    def typed(self) -> bool:
+        """Whether anything was typed in the row."""
+        return any(clean_text((field.raw_data or [""])[0]) for field in self)
+
+
+class DayRows(FieldList):
+    """The sheet's rows, always ``rows-0`` (Monday) to ``rows-6``, whatever was sent.
+
+    ``FieldList`` would number the rows it received from 0 (a sheet sent with
+    only Monday's and Thursday's rows would put Thursday's on Tuesday); here a
+    row is its day, and a day not sent is blank.
+    """
+
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        self.last_index = -1
+        self.entries = []
+        self.object_data = ()
+        while len(self.entries) < (self.min_entries or 0):
+            # Numbered one after the other from 0, each reading its own row of ``formdata``.
+            self._add_entry(formdata)  # type: ignore[attr-defined]  # not in the WTForms stubs
+
+
+class WeekForm(Form):
+    """A week of hours on one placement, a row per day (Monday first).
+
+    ``submission`` is the sheet's random id, as on the one-entry form: each
+    day's entry keeps an id made from it, so a sheet sent twice logs once.
+    """
+
+    submission = HiddenField(filters=[submission_id])
+    rows = DayRows(FormField(DayRowForm), min_entries=DAYS_IN_WEEK, max_entries=DAYS_IN_WEEK)
+
+    def read(self, days: list[date]) -> list[Row]:
+        """The sheet's rows as read, one per day of ``days``."""
+        read = []
+        for day, entry in zip(days, self.rows, strict=False):
+            row = entry.form
+            hours_ok = not row.hours.process_errors
+            read.append(
+                Row(
+                    work_date=day,
+                    hours=row.hours.data if hours_ok else None,
+                    description=row.description.data or None,
+                    typed=row.typed(),
+                )
+            )
+        return read
+
+    def unreadable(self) -> set[int]:
+        """The rows whose hours could not be read (their message is on the field already)."""
+        return {n for n, entry in enumerate(self.rows) if entry.form.hours.process_errors}
+
+    def has_row_problems(self) -> bool:
+        """Whether any row shows a problem (the list's own errors are counted at validation)."""
+        return any(field.errors for entry in self.rows for field in entry.form)
+
+    def show(self, problems: dict[str, list[str]]) -> None:
+        """Put ``rows-<n>-<field>`` problems beside their row's field; others above the form."""
+        for key, messages in problems.items():
+            field = self._row_field(key)
+            if field is None:
+                self.form_errors.extend(messages)
+            else:
+                field.errors = [*field.errors, *(m for m in messages if m not in field.errors)]
+
+    def _row_field(self, key: str) -> Field | None:
+        parts = key.split("-", 2)
+        if len(parts) != 3 or parts[0] != "rows" or not parts[1].isdigit():
+            return None
+        n = int(parts[1])
+        if n >= len(self.rows):
+            return None
+        return self.rows[n].form._fields.get(parts[2])
 
 
 class ConfirmForm(Form):

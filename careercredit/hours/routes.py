@@ -11,14 +11,17 @@ forbids the change.
 from __future__ import annotations
 
 import secrets
+from datetime import date, timedelta
+from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from careercredit import clock
 from careercredit.access import is_plan_student, on_plan_or_404, placement_or_404, plan_or_404
-from careercredit.hours import services
-from careercredit.hours.forms import ConfirmForm, HourEntryForm
+from careercredit.hours import services, timesheet
+from careercredit.hours.forms import ConfirmForm, HourEntryForm, WeekForm
 from careercredit.hours.services import HourProblems, SentTwice
 from careercredit.models import CreditPlan, HourEntry, Placement
 from careercredit.models.hours import hours_text
@@ -125,6 +128,8 @@ def new(plan_id: int, placement_id: int) -> ResponseReturnValue:
     form = HourEntryForm()
     if request.method == "GET":
         form.submission.data = secrets.token_hex(16)
+        if request.args.get("repeat"):
+            _repeat_on_form(placement, form)
         return _form_page(placement, form, refused=_refusal(services.plan_problems(placement.plan)))
     submission = form.submission.data
     earlier = services.logged_with(submission)
@@ -157,6 +162,16 @@ def new(plan_id: int, placement_id: int) -> ResponseReturnValue:
     return _back_to(placement)
 
 
+def _repeat_on_form(placement: Placement, form: HourEntryForm) -> None:
+    """Fill the form from the last entry: its hours and words, for today (or the last open day)."""
+    last = timesheet.last_entry(placement)
+    if last is None:
+        flash(timesheet.NOTHING_TO_REPEAT)
+        return
+    form.work_date.data = services.date_window(placement)[1]
+    form.hours.data, form.description.data = last.hours, last.description
+
+
 def _already_logged(entry: HourEntry) -> ResponseReturnValue:
     """The answer to a form sent again: its hours were logged once, by the first sending."""
     flash(
@@ -165,6 +180,109 @@ def _already_logged(entry: HourEntry) -> ResponseReturnValue:
         "info",
     )
     return _back_to(entry.placement)
+
+
+# -- a week at once ---------------------------------------------------------------
+
+
+def _week_asked(placement: Placement) -> date:
+    """The Monday of the week the query string asks for (``?week=``), else the default."""
+    try:
+        return timesheet.monday_of(date.fromisoformat(request.args.get("week", "")))
+    except ValueError:
+        return timesheet.default_week(placement)
+
+
+def _week_page(
+    placement: Placement, form: WeekForm, days: list[date], *, refused: Refused | None = None
+) -> str:
+    """The sheet; each row's problems beside it, the others above the form."""
+    if refused is not None:
+        form.show(refused.problems)
+    plan_problem = services.plan_problems(placement.plan)
+    today = clock.today()
+    return render_template(
+        "hours/week.html",
+        plan=placement.plan,
+        placement=placement,
+        form=form,
+        days=days,
+        closed={day: services.date_problem(placement, day) for day in days},
+        logged=timesheet.entries_in(placement, days),
+        previous_week=days[0] - timedelta(days=7),
+        next_week=days[0] + timedelta(days=7) if days[-1] < today else None,
+        locked=bool(plan_problem),
+        plan_problem=plan_problem.get("plan"),
+    )
+
+
+@bp.route("/<int:plan_id>/placements/<int:placement_id>/hours/week", methods=["GET", "POST"])
+@login_required
+def week(plan_id: int, placement_id: int) -> ResponseReturnValue:
+    """Log a week of hours on a placement at once (``?week=`` a day of the week)."""
+    placement = placement_or_404(plan_id, placement_id, can=is_plan_student)
+    days = timesheet.week_days(_week_asked(placement))
+    form = WeekForm()
+    if request.method == "GET":
+        form.submission.data = secrets.token_hex(16)
+        if request.args.get("repeat"):
+            _repeat_last_entry(placement, form, days)
+        return _week_page(placement, form, days)
+    sheet = form.submission.data
+    earlier = timesheet.logged_by(sheet, days)
+    if earlier:
+        if all(entry.placement_id == placement.id for entry in earlier):
+            return _week_already_logged(placement, earlier)
+        sheet = None  # another placement's sheet id: not this sheet's
+    try:
+        with conflict_refused(SentTwice), unit_of_work():
+            form.validate_on_submit()  # reads what was typed; the service checks the rules
+            rows = form.read(days)
+            entries = timesheet.log_week(
+                placement, rows, by=current_user, sheet=sheet, unreadable=form.unreadable()
+            )
+    except SentTwice as refused:
+        earlier = timesheet.logged_by(sheet, days)
+        if earlier and all(entry.placement_id == placement.id for entry in earlier):
+            return _week_already_logged(placement, earlier)
+        form.submission.data = secrets.token_hex(16)
+        return _week_page(placement, form, days, refused=refused), refused.status
+    except Refused as refused:
+        form.submission.data = form.submission.data or secrets.token_hex(16)
+        return _week_page(placement, form, days, refused=refused), refused.status
+    total = sum((entry.hours for entry in entries), Decimal(0))
+    count = len(entries)
+    flash(
+        f"Logged {hours_text(total)} hours on {count} day{'' if count == 1 else 's'} for "
+        f"{placement.project.title}. Your supervisor will be asked to verify them.",
+        "info",
+    )
+    return _back_to(placement)
+
+
+def _repeat_last_entry(placement: Placement, form: WeekForm, days: list[date]) -> None:
+    """Fill the first open day of the week with the hours and words of the last entry."""
+    last = timesheet.last_entry(placement)
+    if last is None:
+        flash(timesheet.NOTHING_TO_REPEAT)
+        return
+    day = timesheet.day_to_repeat_on(placement, days, timesheet.entries_in(placement, days), last)
+    if day is None:
+        flash("No day of this week is open for logging; choose another week to repeat it on.")
+        return
+    row = form.rows[days.index(day)].form
+    row.hours.data, row.description.data = last.hours, last.description
+
+
+def _week_already_logged(placement: Placement, entries: list[HourEntry]) -> ResponseReturnValue:
+    """The answer to a sheet sent again: its hours were logged once, by the first sending."""
+    total = sum((entry.hours for entry in entries), Decimal(0))
+    flash(
+        f"These {hours_text(total)} hours were already logged (the sheet was sent twice); "
+        "they are logged once.",
+        "info",
+    )
+    return _back_to(placement)
 
 
 @bp.route("/<int:plan_id>/hours/<int:entry_id>/edit", methods=["GET", "POST"])

@@ -23,6 +23,7 @@ from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.models import CreditPlan, HourEntry, HourStatus, Placement, PlanState, User
 from careercredit.models.hours import hours_text
+from careercredit.notices.events import entries_corrected
 from careercredit.refusals import Refused
 from careercredit.sql import rows_changed
 
@@ -230,7 +231,7 @@ def entry_problems(
 # -- writing ------------------------------------------------------------------
 
 
-def _lock_student_day(placement: Placement) -> None:
+def lock_student_day(placement: Placement) -> None:
     """Serialise a student's hour writes, so two at once cannot both pass the day limit."""
     db.session.execute(
         select(User.id).where(User.id == placement.plan.student_id).with_for_update()
@@ -246,7 +247,7 @@ def _snapshot(entry: HourEntry) -> dict[str, Any]:
 
 
 def _checked(placement: Placement, entry: HourEntry | None, **values: Any) -> None:
-    _lock_student_day(placement)
+    lock_student_day(placement)
     problems = entry_problems(placement, entry=entry, **values)
     if problems:
         raise HourProblems(problems=problems)
@@ -356,6 +357,8 @@ def update_entry(
     record_event(
         "hour_entry.update", actor=by, object_type="hour_entry", object_id=entry.id, details=details
     )
+    if disputed:
+        entries_corrected(entry)
     return True
 
 

@@ -7,15 +7,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from careercredit.extensions import limiter
-from careercredit.main.services import (
-    database_answers,
-    directory_answers,
-    own_plan_count,
-    sponsored_plan_count,
-)
-from careercredit.models import Role
-from careercredit.plans.services import queue_count
-from careercredit.signoff.services import awaiting_count, late_count
+from careercredit.main.home import parts_for
+from careercredit.main.services import database_answers, directory_answers
 
 bp = Blueprint("main", __name__)
 
@@ -23,18 +16,8 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @login_required
 def dashboard() -> ResponseReturnValue:
-    """Greet the person and show what each of their roles can do."""
-    roles = [role for role in Role if current_user.has_role(role)]
-    counts: dict[str, int] = {}
-    if current_user.has_role(Role.advisor):
-        counts["queue"] = queue_count()
-        counts["late"] = late_count()
-    if current_user.has_role(Role.student):
-        counts["my_plans"] = own_plan_count(current_user)
-    if current_user.has_role(Role.faculty):
-        counts["sponsored"] = sponsored_plan_count(current_user)
-        counts["to_sign"] = awaiting_count(current_user)
-    return render_template("main/dashboard.html", roles=roles, counts=counts)
+    """The work waiting for the person, a part per role they hold, most urgent first."""
+    return render_template("main/dashboard.html", parts=parts_for(current_user))
 
 
 def _healthz_limit() -> str:

@@ -1,4 +1,4 @@
-"""What the dashboard counts and what the health check asks the database and the directory."""
+"""What the health check asks the database and the directory (the home page: ``home``)."""
 
 from __future__ import annotations
 
@@ -7,30 +7,15 @@ import time
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from careercredit.auth.ldap import DirectoryUnavailable
 from careercredit.auth.services import directory
 from careercredit.extensions import db
-from careercredit.models import CreditPlan, User
 
 #: How long one directory check answers the health check before the next one binds.
 DIRECTORY_CHECK_SECONDS = 5.0
-
-
-def _count(condition: ColumnElement[bool]) -> int:
-    return db.session.scalar(select(func.count()).select_from(CreditPlan).where(condition)) or 0
-
-
-def own_plan_count(student: User) -> int:
-    """How many credit plans ``student`` has, in any state."""
-    return _count(CreditPlan.student_id == student.id)
-
-
-def sponsored_plan_count(sponsor: User) -> int:
-    """How many credit plans ``sponsor`` sponsors, in any state."""
-    return _count(CreditPlan.sponsor_id == sponsor.id)
 
 
 def database_answers() -> bool:

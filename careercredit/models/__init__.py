@@ -7,11 +7,21 @@ from careercredit.models.deliverables import Deliverable, DeliverableStatus
 from careercredit.models.documents import (
     ExportStatus,
     RecordDocument,
+    RecordDocumentVersion,
     RecordExport,
     RecordRequest,
     RequestStatus,
 )
 from careercredit.models.hours import HourEntry, HourStatus
+from careercredit.models.notices import (
+    AdvisorAssignment,
+    AdvisorRule,
+    Delivery,
+    Notice,
+    NoticeDigest,
+    NoticeKind,
+    NoticePreference,
+)
 from careercredit.models.outbox import MessageStatus, OutboxMessage
 from careercredit.models.people import Role, User, UserRole
 from careercredit.models.plans import CommentKind, CreditPlan, Placement, PlanComment, PlanState
@@ -26,6 +36,8 @@ from careercredit.models.supervision import (
 from careercredit.models.terms import Term
 
 __all__ = [
+    "AdvisorAssignment",
+    "AdvisorRule",
     "Amendment",
     "AuditEvent",
     "CommentKind",
@@ -34,6 +46,7 @@ __all__ = [
     "CreditPlan",
     "Deliverable",
     "DeliverableStatus",
+    "Delivery",
     "Disclosure",
     "Employer",
     "Evaluation",
@@ -44,6 +57,10 @@ __all__ = [
     "HourStatus",
     "LinkPurpose",
     "MessageStatus",
+    "Notice",
+    "NoticeDigest",
+    "NoticeKind",
+    "NoticePreference",
     "OutboxMessage",
     "Placement",
     "PlanComment",
@@ -52,6 +69,7 @@ __all__ = [
     "Project",
     "ProjectStatus",
     "RecordDocument",
+    "RecordDocumentVersion",
     "RecordExport",
     "RecordRequest",
     "RequestStatus",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     DateTime,
     Enum,
     ForeignKey,
@@ -62,6 +63,11 @@ class RecordDocument(Model):
     #: The student's name and total credits as printed: what the verification page shows.
     student_name: Mapped[str] = mapped_column(String(255))
     total_credits: Mapped[int] = mapped_column(SmallInteger)
+    #: The issuing institution's name and address lines as printed on the record, so a
+    #: later change of the configuration does not rewrite what was issued. Empty on records
+    #: issued before they were kept: those show the configured ones.
+    institution_name: Mapped[str | None] = mapped_column(String(255))
+    institution_address: Mapped[list[str] | None] = mapped_column(JSON)
     issued_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
@@ -70,6 +76,9 @@ class RecordDocument(Model):
     size_bytes: Mapped[int] = mapped_column(Integer)
     #: Whether ``content`` carries a PAdES signature.
     signed: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: When the certificate of the issued file's last document time-stamp expires (PAdES
+    #: B-LTA): a new one is due before then. Empty without one (``records/archive.py``).
+    stamp_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     export_id: Mapped[int | None] = mapped_column(ForeignKey("record_export.id"), index=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
@@ -214,6 +223,40 @@ class RecordExport(Model):
         return user.has_role(Role.registrar)
 
 
+class RecordDocumentVersion(Model):
+    """A later version of an issued record: the same signed record with a new time-stamp.
+
+    Long-term validation (PAdES B-LTA) appends a document time-stamp and the
+    revocation data it relies on before the last time-stamp's certificate
+    expires (``records/archive.py``). The record never changes, so each such
+    file is a new version: the issued bytes stay on ``RecordDocument`` as
+    version 1, and downloads serve the newest version.
+    """
+
+    __tablename__ = "record_document_version"
+    __table_args__ = (
+        UniqueConstraint("document_id", "number", name="uq_record_document_version_number"),
+        CheckConstraint("number >= 2", name="after_issue"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("record_document.id"), index=True)
+    #: 2 for the first version after the issued one, and so on.
+    number: Mapped[int] = mapped_column(SmallInteger)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    #: SHA-256 of ``content``, hex: verification accepts it as the issued file.
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    #: Why this version was made ("document time-stamp ...").
+    reason: Mapped[str] = mapped_column(Text)
+    #: When the certificate of its last document time-stamp expires: the next one is due
+    #: before then.
+    stamp_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+    document: Mapped[RecordDocument] = relationship()
+
+
 #: The only columns of an issued document that may change: its revocation.
 REVOCATION = frozenset(
     {
@@ -225,6 +268,11 @@ REVOCATION = frozenset(
         "superseded_by",
     }
 )
+
+
+@event.listens_for(RecordDocumentVersion, "before_update")
+def _refuse_version_change(mapper: object, connection: object, target: object) -> None:
+    raise RuntimeError("A version of an issued record never changes; make a new one")
 
 
 @event.listens_for(RecordDocument, "before_update")

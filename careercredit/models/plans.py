@@ -93,6 +93,9 @@ class CreditPlan(Model):
     section_id: Mapped[int | None] = mapped_column(ForeignKey("course_section.id"), index=True)
     #: The faculty member who sponsors the credit; chosen before submitting.
     sponsor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    #: The advisor who looks after the plan: the one e-mailed about it, and whose
+    #: queue it is in under "assigned to me". Empty until it is first submitted.
+    assigned_advisor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     objectives: Mapped[str] = mapped_column(Text, default="")
     credits_requested: Mapped[int] = mapped_column(SmallInteger)
     #: Set by the advisor at approval; may be lower than requested.
@@ -116,6 +119,7 @@ class CreditPlan(Model):
 
     student: Mapped[User] = relationship(foreign_keys=[student_id])
     sponsor: Mapped[User | None] = relationship(foreign_keys=[sponsor_id])
+    assigned_advisor: Mapped[User | None] = relationship(foreign_keys=[assigned_advisor_id])
     term: Mapped[Term] = relationship()
     #: The plan's course section, or None (the grade roll reads course, section and CRN here).
     section: Mapped[CourseSection | None] = relationship()

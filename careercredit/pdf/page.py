@@ -8,7 +8,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from reportlab import rl_config
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 # them (ReportLab's default) adds a quarter to their size and a slow pure-Python pass.
 rl_config.useA85 = 0
 
-PAGE_WIDTH, PAGE_HEIGHT = A4
+#: The paper a record is laid out on, by the name ``CAREERCREDIT_RECORD_PAGE_SIZE`` takes.
+PAGE_SIZES: dict[str, tuple[float, float]] = {"letter": LETTER, "a4": A4}
 MARGIN = 18 * mm
 #: Height kept free at the bottom of every page for the footer.
 FOOTER_HEIGHT = 34 * mm
@@ -67,15 +68,24 @@ class RecordCanvas(Canvas):
         super().save()
 
 
+def page_size(name: str) -> tuple[float, float]:
+    """The width and height of the paper called ``name`` (``letter`` or ``a4``), in points."""
+    try:
+        return PAGE_SIZES[name]
+    except KeyError:
+        raise ValueError(f"unknown page size {name!r}; one of {', '.join(PAGE_SIZES)}") from None
+
+
 def _decorate(canvas: Canvas, data: RecordData, number: int, total: int) -> None:
     """Draw the running header, the footer and, on unofficial copies, the watermark."""
     font, bold = register_fonts()
-    right = PAGE_WIDTH - MARGIN
+    width, height = page_size(data.page_size)
+    right = width - MARGIN
     canvas.saveState()
     if number > 1:
         student = data.student
         canvas.setFillColor(colors.HexColor("#555555"))
-        top = PAGE_HEIGHT - 11 * mm
+        top = height - 11 * mm
         draw_string(canvas, MARGIN, top, data.institution.name, font, 7.5)
         running = f"{student.legal_name} · {student.student_id}"
         draw_string(canvas, right, top, running, font, 7.5, right=True)
@@ -89,7 +99,7 @@ def _decorate(canvas: Canvas, data: RecordData, number: int, total: int) -> None
         draw_string(canvas, MARGIN, 22 * mm, notice, bold, 8.5)
         draw_string(canvas, MARGIN, 17 * mm, page, font, 8)
         canvas.restoreState()
-        _watermark(canvas)
+        _watermark(canvas, width, height)
         return
     text_right = right - QR_SIZE - 4 * mm
     draw_string(canvas, MARGIN, 24 * mm, f"Verification code: {data.verification_code}", bold, 8.5)
@@ -102,9 +112,9 @@ def _decorate(canvas: Canvas, data: RecordData, number: int, total: int) -> None
     canvas.restoreState()
 
 
-def _watermark(canvas: Canvas) -> None:
+def _watermark(canvas: Canvas, width: float, height: float) -> None:
     canvas.saveState()
-    canvas.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    canvas.translate(width / 2, height / 2)
     canvas.rotate(50)
     canvas.setFont(register_fonts()[1], 96)
     canvas.setFillColor(colors.HexColor("#c0392b"), alpha=0.18)

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -32,14 +31,16 @@ from reportlab.platypus import (
 from careercredit import clock
 from careercredit.pdf.fonts import register_fonts
 from careercredit.pdf.grid import Boxed, Cell, Padding, Row, Ruled, TermTable
-from careercredit.pdf.page import FOOTER_HEIGHT, GRID, MARGIN, PAGE_HEIGHT, PAGE_WIDTH, RecordCanvas
+from careercredit.pdf.page import FOOTER_HEIGHT, GRID, MARGIN, RecordCanvas, page_size
+from careercredit.pdf.stamp import STAMP_WIDTH, Stamp
 from careercredit.pdf.text import Run, Text, plain
 
-#: Column widths of a term table; they add up to the frame width.
+#: Column widths of a term table on A4; on wider paper the placement column takes the rest.
 COLUMNS = (32 * mm, 62 * mm, 16 * mm, 17 * mm, 15 * mm, 32 * mm)
 HEADINGS = ("Course", "Placement and supervisor feedback", "Hours", "Credits", "Grade", "Sign-off")
+#: The placement column's heading when the office keeps supervisors' feedback off records.
+PLACEMENT_ONLY = "Placement"
 SHADE = colors.HexColor("#e8ecf0")
-FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN
 DEFAULT_STATEMENT = (
     "I certify that this is a true and complete record of the academic credit earned "
     "through supervised placements, as posted by the Office of the Registrar."
@@ -98,6 +99,8 @@ class TermRecord:
     code: str
     name: str
     plans: Sequence[PlanRow]
+    #: The term's credit rule: verified hours per credit (none printed if None).
+    hours_per_credit: int | None = None
 
     @property
     def credits(self) -> int:
@@ -132,10 +135,19 @@ class RecordData:
     statement: str = DEFAULT_STATEMENT
     #: The key to grades: the schemes of the plans on the record (none printed if empty).
     grade_keys: Sequence[GradeKey] = ()
+    #: The paper: ``letter`` or ``a4`` (``page.PAGE_SIZES``).
+    page_size: str = "letter"
+    #: The notice about passing the record on (FERPA's re-disclosure notice); none if empty.
+    redisclosure: str = ""
+    #: Whether page 1 of an official record carries a visible certification stamp.
+    stamp: bool = False
+    #: Whether supervisors' feedback is printed (the office's choice).
+    feedback: bool = True
 
     def __post_init__(self) -> None:
         if not self.unofficial and not (self.verification_code and self.verification_url):
             raise ValueError("An official record needs a verification code and URL.")
+        page_size(self.page_size)  # refuse an unknown paper before anything is drawn
 
     @property
     def credits(self) -> int:
@@ -160,11 +172,12 @@ def build_record(data: RecordData) -> bytes:
     """Build the PDF record of data; the same data always gives the same bytes."""
     register_fonts()
     buffer = io.BytesIO()
+    width, height = page_size(data.page_size)
     frame = Frame(
         MARGIN,
         FOOTER_HEIGHT,
-        PAGE_WIDTH - 2 * MARGIN,
-        PAGE_HEIGHT - MARGIN - FOOTER_HEIGHT,
+        width - 2 * MARGIN,
+        height - MARGIN - FOOTER_HEIGHT,
         leftPadding=0,
         rightPadding=0,
         topPadding=0,
@@ -172,7 +185,7 @@ def build_record(data: RecordData) -> bytes:
     )
     doc = BaseDocTemplate(
         buffer,
-        pagesize=A4,
+        pagesize=(width, height),
         pageTemplates=[PageTemplate("record", frames=[frame])],
         title=data.title,
         author=data.institution.name,
@@ -267,14 +280,40 @@ def _hours(value: Decimal) -> str:
     return text or "0"
 
 
+def _frame_width(data: RecordData) -> float:
+    return page_size(data.page_size)[0] - 2 * MARGIN
+
+
 def _story(data: RecordData) -> list[Flowable]:
-    story: list[Flowable] = [_Together([*_header(data), *_title(data)]), *_student_block(data)]
+    top = _Together([_stamped(data, _header(data)), *_title(data)])
+    story: list[Flowable] = [top, *_student_block(data)]
     for term in data.terms:
-        story += [_term_table(term), _Space(1, 6 * mm)]
+        story += [_term_table(term, data), _Space(1, 6 * mm)]
     story.append(_totals(data))
-    story += _grade_key(data.grade_keys)
+    story += _grade_key(data.grade_keys, data.terms)
     story.append(_certification(data))
     return story
+
+
+def _stamped(data: RecordData, header: list[Flowable]) -> Flowable:
+    """The header, with the certification stamp beside it when the office prints one."""
+    if not data.stamp or data.unofficial:
+        return _Together(header)
+    width = _frame_width(data)
+    stamp = Stamp(data.registrar_name, data.issued_on.isoformat(), _styles().font, _styles().bold)
+    table = Table([[header, stamp]], colWidths=(width - STAMP_WIDTH, STAMP_WIDTH))
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), _styles().font),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    return table
 
 
 def _header(data: RecordData) -> list[Flowable]:
@@ -313,7 +352,7 @@ def _student_block(data: RecordData) -> list[Flowable]:
         if v
     ]
     label = 30 * mm
-    table = Ruled(cells, (label, FRAME_WIDTH - label), line=GRID, weight=0.6)
+    table = Ruled(cells, (label, _frame_width(data) - label), line=GRID, weight=0.6)
     return [table, _Space(1, 6 * mm)]
 
 
@@ -322,7 +361,7 @@ def _title(data: RecordData) -> list[Flowable]:
     return [_text(heading, _styles().title), _Space(1, 2 * mm)]
 
 
-def _placement_cell(plan: PlanRow) -> list[Text]:
+def _placement_cell(plan: PlanRow, feedback: bool) -> list[Text]:
     s = _styles()
     cell: list[Text] = []
     for placement in plan.placements:
@@ -335,7 +374,7 @@ def _placement_cell(plan: PlanRow) -> list[Text]:
                 ),
             ]
         ]
-        if placement.feedback_summary:
+        if feedback and placement.feedback_summary:
             lines.append([(f"Supervisor: {placement.feedback_summary}", s.font)])
         if placement.deliverables:
             lines.append([("Deliverables: " + "; ".join(placement.deliverables), s.font)])
@@ -343,13 +382,13 @@ def _placement_cell(plan: PlanRow) -> list[Text]:
     return cell
 
 
-def _plan_row(plan: PlanRow) -> list[Cell]:
+def _plan_row(plan: PlanRow, feedback: bool) -> list[Cell]:
     s = _styles()
     course = [[(plan.course, s.bold)], [(f"Section {plan.section}", s.font)]]
     sign_off = [[(plan.sponsor_name, s.font)], [(plan.signed_off_on.isoformat(), s.font)]]
     return [
         [Text(course, s.cell)],
-        _placement_cell(plan),
+        _placement_cell(plan, feedback),
         _hours(plan.verified_hours),
         str(plan.credits),
         plan.grade,
@@ -357,20 +396,30 @@ def _plan_row(plan: PlanRow) -> list[Cell]:
     ]
 
 
-def _term_table(term: TermRecord) -> TermTable:
+def _columns(frame_width: float) -> tuple[float, ...]:
+    """The term table's column widths across the frame: the placement column takes the rest."""
+    spare = frame_width - sum(COLUMNS)
+    return (COLUMNS[0], COLUMNS[1] + spare, *COLUMNS[2:])
+
+
+def _term_table(term: TermRecord, data: RecordData) -> TermTable:
     """Return the term's plans; the term title and column headings repeat on every page."""
     s = _styles()
+    headings = list(HEADINGS) if data.feedback else [HEADINGS[0], PLACEMENT_ONLY, *HEADINGS[2:]]
     size, leading = s.cell.fontSize, s.cell.leading
     numbers = frozenset({2, 3})  # hours and credits
     title = [f"{term.name} ({term.code})", "", "", "", "", ""]
     total = ["Term total", "", _hours(term.hours), str(term.credits), "", ""]
     rows = [
         Row(title, s.bold, s.term.fontSize, s.term.leading, span=len(COLUMNS), flush_left=True),
-        Row(list(HEADINGS), s.bold, size, leading, right=numbers),
-        *(Row(_plan_row(plan), s.font, size, leading, right=numbers) for plan in term.plans),
+        Row(headings, s.bold, size, leading, right=numbers),
+        *(
+            Row(_plan_row(plan, data.feedback), s.font, size, leading, right=numbers)
+            for plan in term.plans
+        ),
         Row(total, s.bold, size, leading, span=2, right=numbers),
     ]
-    return TermTable(rows, COLUMNS, grid=GRID, shade=SHADE)
+    return TermTable(rows, _columns(_frame_width(data)), grid=GRID, shade=SHADE)
 
 
 def _totals(data: RecordData) -> Flowable:
@@ -385,12 +434,15 @@ def _totals(data: RecordData) -> Flowable:
     return _Together([table, _Space(1, 8 * mm)])
 
 
-def _grade_key(keys: Sequence[GradeKey]) -> list[Flowable]:
-    """The key to grades: one line per scheme, e.g. ``S satisfactory; U unsatisfactory``."""
-    if not keys:
+def _grade_key(keys: Sequence[GradeKey], terms: Sequence[TermRecord]) -> list[Flowable]:
+    """The key to grades: one line per scheme, e.g. ``S satisfactory; U unsatisfactory``,
+    and what a credit is: the verified hours each term asks for one."""
+    credit = _credit_definition(terms)
+    if not keys and not credit:
         return []
     s = _styles()
-    block: list[Flowable] = [Text([[("Key to grades", s.bold)]], s.body), _Space(1, 1.5 * mm)]
+    heading = "Key to grades" if keys else "Key to credit"
+    block: list[Flowable] = [Text([[(heading, s.bold)]], s.body), _Space(1, 1.5 * mm)]
     for key in keys:
         grades = "; ".join(
             " ".join(part for part in (grade, meaning, f"({points})" if points else "") if part)
@@ -398,7 +450,27 @@ def _grade_key(keys: Sequence[GradeKey]) -> list[Flowable]:
             for grade, meaning, points, earns in key.grades
         )
         block.append(Text([[(f"{key.scheme}: ", s.bold), (grades, s.font)]], s.small))
+    if credit:
+        block.append(Text([[("Credit: ", s.bold), (credit, s.font)]], s.small))
     return [_Together(block), _Space(1, 6 * mm)]
+
+
+def _credit_definition(terms: Sequence[TermRecord]) -> str:
+    """What one credit stands for (``one credit stands for 45 hours of supervised work
+    verified by the supervisor``), naming the terms when they ask for different hours."""
+    by_hours: dict[int, list[str]] = {}
+    for term in terms:
+        if term.hours_per_credit:
+            by_hours.setdefault(term.hours_per_credit, []).append(term.name)
+    if not by_hours:
+        return ""
+    work = "of supervised work verified by the supervisor"
+    if len(by_hours) == 1:
+        return f"one credit stands for {next(iter(by_hours))} hours {work}."
+    parts = [(f"{hours} hours", f"in {', '.join(names)}") for hours, names in by_hours.items()]
+    (hours, where), *others = parts
+    rest = "; ".join(" ".join(part) for part in others)
+    return f"one credit stands for {hours} {work} {where}; {rest}."
 
 
 def _certification(data: RecordData) -> Flowable:
@@ -418,4 +490,6 @@ def _certification(data: RecordData) -> Flowable:
         Text([[(data.registrar_name, s.bold), (", Registrar", s.font)]], s.body),
         _text(f"{data.institution.name} · issued {issued}", s.small),
     ]
+    if data.redisclosure:
+        block += [_Space(1, 5 * mm), _text(data.redisclosure, s.small)]
     return _Together(block)

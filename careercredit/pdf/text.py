@@ -21,6 +21,10 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
+from careercredit.pdf.fonts import char_widths as _char_widths
+from careercredit.pdf.opentype import GlyphFont
+from careercredit.pdf.scripts import Piece, is_plain, shape
+
 #: A run of text and the name of the font it is set in.
 Run = tuple[str, str]
 #: How much the spaces of a line may shrink to fit one more word (ReportLab's spaceShrinkage).
@@ -29,23 +33,26 @@ SPACE_SHRINKAGE = 0.05
 
 def _ttfont(font_name: str) -> TTFont:
     """Return the registered font called font_name, which must be a TrueType font (every
-    font a record is set in is: see fonts.py)."""
+    font a record is set in through ReportLab is: see fonts.py)."""
     font = pdfmetrics.getFont(font_name)
     if not isinstance(font, TTFont):
         raise TypeError(f"{font_name} is not a TrueType font")
     return font
 
 
-@cache
-def _char_widths(font_name: str) -> defaultdict[int, float]:
-    """Return the advance widths of font_name's characters, in thousandths of the size."""
-    face = _ttfont(font_name).face
-    return defaultdict(lambda: face.defaultWidth, face.charWidths)
+def _advances(text: str, font_name: str) -> Iterable[float]:
+    """The advance of each character of text set in font_name, in thousandths of the size
+    (text in other scripts is shaped first: scripts.py)."""
+    if is_plain(text, font_name):
+        return map(_char_widths(font_name).__getitem__, map(ord, text))
+    return shape(text, font_name).advances
 
 
 def string_width(text: str, font_name: str, size: float) -> float:
     """Return the width of text set in font_name at size (pdfmetrics.stringWidth, faster)."""
-    return 0.001 * size * sum(map(_char_widths(font_name).__getitem__, map(ord, text)))
+    if is_plain(text, font_name):
+        return 0.001 * size * sum(map(_char_widths(font_name).__getitem__, map(ord, text)))
+    return 0.001 * size * shape(text, font_name).width
 
 
 #: PDF string escapes of the bytes 0-255, as ReportLab writes them.
@@ -119,36 +126,100 @@ def show(
     characters move from one 256-character font subset to another), minus its bookkeeping:
     characters are looked up all at once in the codes the document has given them, and only
     text with new characters goes through TTFont.splitString, one character at a time.
-    font_set holds the font operator last written in the same text object, if any, which is
-    then not written again.
+    Text in other scripts is shaped (scripts.py) and shown as glyphs. Glyphs set left to
+    right are put in a span whose ActualText is their text, as a glyph may stand for several
+    characters in another order (Devanagari). Those set right to left are left to the
+    ToUnicode map of their font: text extractors put what they find right to left in
+    logical order themselves, from where each glyph is drawn, and would turn an ActualText
+    around.
+    font_set holds the font operator last written in the same text object, if any, which
+    is then not written again.
     """
     doc = canvas._doc  # type: ignore[attr-defined]  # the canvas's PDFDocument, private
     faces: dict[str, _Face] = vars(canvas).setdefault("_careercredit_faces", {})
     scaled = _size(size)
-    ops = []
+    ops: list[str] = []
     for text, font_name in runs:
-        face = faces.get(font_name)
-        if face is None:
-            face = faces[font_name] = _Face(_ttfont(font_name), doc)
-        if face.known.issuperset(text):
-            pieces = [(face.first, text.translate(face.written))]
-        else:
-            font = face.font
-            pieces = [
-                (font.getSubsetInternalName(subset, doc), chunk.decode("latin-1"))
-                for subset, chunk in font.splitString(text, doc)
-            ]
-            pieces = [(name, chunk.translate(_ESCAPES)) for name, chunk in pieces]
-            face.learn(set(text))
-        for name, escaped in pieces:
-            tf = f"{name} {scaled} Tf"
-            if font_set is None:
-                ops.append(f"{tf} ({escaped}) Tj")
-            elif font_set[0] == tf:
-                ops.append(f"({escaped}) Tj")
+        if is_plain(text, font_name):
+            _show_plain(ops, faces, doc, text, font_name, scaled, font_set)
+            continue
+        for piece in shape(text, font_name).pieces:
+            if piece.font is None:
+                _show_plain(ops, faces, doc, piece.text, font_name, scaled, font_set)
+                continue
+            name, codes = piece.font.use(doc, [(glyph[0], glyph[1]) for glyph in piece.glyphs])
+            tf = f"/{name} {scaled} Tf"
+            if font_set is None or font_set[0] != tf:
+                ops.append(tf)
+                if font_set is not None:
+                    font_set[0] = tf
+            shown = _glyph_ops(piece.font, codes, piece, size)
+            if piece.rtl:
+                ops.append(shown)
             else:
-                font_set[0] = tf
-                ops.append(f"{tf} ({escaped}) Tj")
+                actual = piece.text.encode("utf-16-be").hex()
+                ops.append(f"/Span <</ActualText <FEFF{actual}>>> BDC {shown} EMC")
+    return " ".join(ops)
+
+
+def _show_plain(
+    ops: list[str],
+    faces: dict[str, _Face],
+    doc: object,
+    text: str,
+    font_name: str,
+    scaled: str,
+    font_set: list[str] | None,
+) -> None:
+    """Add to ops the operators showing text that font_name sets without shaping."""
+    face = faces.get(font_name)
+    if face is None:
+        face = faces[font_name] = _Face(_ttfont(font_name), doc)
+    if face.known.issuperset(text):
+        pieces = [(face.first, text.translate(face.written))]
+    else:
+        font = face.font
+        pieces = [
+            (font.getSubsetInternalName(subset, doc), chunk.decode("latin-1"))
+            for subset, chunk in font.splitString(text, doc)
+        ]
+        pieces = [(name, chunk.translate(_ESCAPES)) for name, chunk in pieces]
+        face.learn(set(text))
+    for name, escaped in pieces:
+        tf = f"{name} {scaled} Tf"
+        if font_set is None:
+            ops.append(f"{tf} ({escaped}) Tj")
+        elif font_set[0] == tf:
+            ops.append(f"({escaped}) Tj")
+        else:
+            font_set[0] = tf
+            ops.append(f"{tf} ({escaped}) Tj")
+
+
+def _glyph_ops(font: GlyphFont, codes: dict[int, int], piece: Piece, size: float) -> str:
+    """The operators showing piece's glyphs where the shaping put them: TJ adjustments move
+    a glyph by its offset and make up the difference between its width in the font and its
+    shaped advance; a rise (Ts) lifts a mark."""
+    ops: list[str] = []
+    array: list[str] = []
+    rise = 0.0
+    for gid, _, advance, dx, dy in piece.glyphs:
+        if dy != rise:
+            if array:
+                ops.append(f"[{' '.join(array)}] TJ")
+                array = []
+            ops.append(f"{number(dy * size / 1000)} Ts")
+            rise = dy
+        if dx:
+            array.append(number(-dx))
+        array.append(f"<{codes[gid]:04X}>")
+        extra = advance - font.width(gid) - dx
+        if abs(extra) > 0.0005:
+            array.append(number(-extra))
+    if array:
+        ops.append(f"[{' '.join(array)}] TJ")
+    if rise:
+        ops.append("0 Ts")
     return " ".join(ops)
 
 
@@ -205,6 +276,13 @@ def _fitting_widths(font_name: str) -> defaultdict[int, float]:
     return widths
 
 
+def _fitting(text: str, font_name: str) -> Iterable[float]:
+    """The advances of shaped text (scripts.py) with each space narrowed by SPACE_SHRINKAGE."""
+    shrunk = 1 - SPACE_SHRINKAGE
+    advances = shape(text, font_name).advances
+    return (w * shrunk if c == " " else w for c, w in zip(text, advances, strict=True))
+
+
 def _cut(runs: list[Run], start: int, end: int) -> list[Run]:
     """Return the characters start to end of the text of runs, as runs."""
     if len(runs) == 1:
@@ -241,7 +319,10 @@ def break_lines(
         runs = _tidy(line)
         if not runs:
             continue
-        if len(runs) == 1:
+        plain = is_plain(*runs[0]) if len(runs) == 1 else all(is_plain(*r) for r in runs)
+        if not plain:
+            total = sum(sum(_advances(t, f)) for t, f in runs)
+        elif len(runs) == 1:
             text, font = runs[0]
             total = sum(map(_char_widths(font).__getitem__, map(ord, text)))
         else:
@@ -250,20 +331,18 @@ def break_lines(
             result.append((runs, total * scale))
             continue
         text = "".join(t for t, _ in runs)
-        advance = list(
-            accumulate(
-                chain.from_iterable(map(_char_widths(f).__getitem__, map(ord, t)) for t, f in runs),
-                initial=0,
+        if plain:
+            advances = chain.from_iterable(
+                map(_char_widths(f).__getitem__, map(ord, t)) for t, f in runs
             )
-        )
-        fitting = list(
-            accumulate(
-                chain.from_iterable(
-                    map(_fitting_widths(f).__getitem__, map(ord, t)) for t, f in runs
-                ),
-                initial=0,
+            fittings = chain.from_iterable(
+                map(_fitting_widths(f).__getitem__, map(ord, t)) for t, f in runs
             )
-        )
+        else:
+            advances = chain.from_iterable(_advances(t, f) for t, f in runs)
+            fittings = chain.from_iterable(_fitting(t, f) for t, f in runs)
+        advance = list(accumulate(advances, initial=0))
+        fitting = list(accumulate(fittings, initial=0))
         start, length = 0, len(text)
         while start < length:
             # fits: the most characters from start that fit in the width.

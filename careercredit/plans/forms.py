@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+import wtforms
+from wtforms import (
+    BooleanField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from careercredit.forms import Form
-from careercredit.ids import whole_number
+from careercredit.forms import ChoiceField, Form, SelectChoice
+from careercredit.ids import MAX_ID, whole_number
 from careercredit.plans.workflow import MIN_OBJECTIVES, MIN_REFLECTION
 
 
@@ -66,6 +77,8 @@ class ReviewForm(VersionForm):
         description="Required when sending back or rejecting.",
         render_kw={"rows": 4},
     )
+    #: Reject only: a rejected plan cannot be resubmitted, so the advisor confirms it.
+    confirm_reject = BooleanField("Yes, reject this plan (the student cannot resubmit it)")
 
 
 class SponsorForm(Form):
@@ -99,3 +112,46 @@ class CompleteForm(VersionForm):
         "characters. Your sponsor reads it when signing off.",
         render_kw={"rows": 6},
     )
+
+
+class BulkChoiceForm(Form):
+    """Plans selected in the advisors' queue, the decision for them all and its comment."""
+
+    plan_ids = SelectMultipleField(
+        "Plans",
+        coerce=int,
+        validate_choice=False,
+        validators=[InputRequired("Select at least one plan.")],
+    )
+    decision = ChoiceField(
+        "Decision for every selected plan",
+        choices=[
+            SelectChoice("", "Choose a decision…"),
+            SelectChoice("approve", "Approve (the credits each plan requests)"),
+            SelectChoice("request_changes", "Send back for changes"),
+            SelectChoice("reject", "Reject"),
+        ],
+        validators=[InputRequired("Choose a decision.")],
+        message="Choose a decision from the list.",
+    )
+    comment = TextAreaField(
+        "Comment to each student",
+        validators=[Length(max=5000, message="Keep the comment under 5000 characters.")],
+        description="Required when sending back or rejecting; each student reads it.",
+        render_kw={"rows": 3},
+    )
+
+
+class BulkRow(wtforms.Form):
+    """One confirmed plan: its id and the version the advisor saw."""
+
+    plan_id = IntegerField(validators=[InputRequired(), NumberRange(1, MAX_ID)])
+    version = IntegerField(validators=[InputRequired()])
+
+
+class BulkDecisionForm(Form):
+    """The confirmation: take the decision on each listed plan as it was shown."""
+
+    decision = HiddenField(validators=[InputRequired()])
+    comment = HiddenField(validators=[Length(max=5000)])
+    rows = FieldList(FormField(BulkRow), min_entries=0, max_entries=100)

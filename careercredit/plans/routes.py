@@ -8,14 +8,19 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
+from careercredit import clock
 from careercredit.access import get_or_404, roles_required
+from careercredit.csvexport import csv_response, record_download
 from careercredit.extensions import db
 from careercredit.ids import whole_number
 from careercredit.models import CreditPlan, PlanState, Role, Term
 from careercredit.models.plans import STAFF_ROLES
 from careercredit.pagination import requested_page
+from careercredit.plans import queue as queue_lists
 from careercredit.plans import services
 from careercredit.plans.forms import (
+    BulkChoiceForm,
+    BulkDecisionForm,
     CompleteForm,
     PlacementForm,
     PlanForm,
@@ -24,6 +29,7 @@ from careercredit.plans.forms import (
     VersionForm,
     seen_version,
 )
+from careercredit.plans.summary import next_step
 from careercredit.plans.workflow import (
     MIN_REFLECTION,
     Action,
@@ -74,16 +80,129 @@ def all_plans() -> ResponseReturnValue:
     )
 
 
+@bp.get("/mine.csv")
+@roles_required(Role.student)
+def index_csv() -> ResponseReturnValue:
+    """The student's own plans as a CSV file."""
+    ids = queue_lists.list_ids(current_user, services.PlanFilters(), own=True)
+    return csv_response(_csv_name("mine"), queue_lists.LIST_HEADER, queue_lists.list_rows(ids))
+
+
+@bp.get("/all.csv")
+@roles_required(Role.advisor, Role.registrar, Role.admin, Role.faculty)
+def all_csv() -> ResponseReturnValue:
+    """The plans list as it is filtered, as a CSV file."""
+    ids = queue_lists.list_ids(current_user, _filters(state=request.args.get("state")))
+    with unit_of_work():
+        record_download("plans", current_user)
+    return csv_response(_csv_name("all"), queue_lists.LIST_HEADER, queue_lists.list_rows(ids))
+
+
 @bp.get("/queue")
 @roles_required(Role.advisor)
 def queue() -> ResponseReturnValue:
-    """Submitted plans waiting for an advisor, oldest first."""
-    pagination = services.queue_page(_filters(), page=requested_page(), per_page=PER_PAGE)
+    """Submitted plans waiting for an advisor: searched, filtered, sorted, chosen to decide."""
+    return _queue_page(BulkChoiceForm(formdata=None))
+
+
+def _queue_filters() -> queue_lists.QueueFilters:
+    return queue_lists.QueueFilters(
+        plans=_filters(),
+        student=request.args.get("q", "")[: queue_lists.MAX_SEARCH],
+        mine=request.args.get("mine") == "1",
+        advisor_id=current_user.id,
+        sort=queue_lists.Sort.__members__.get(
+            request.args.get("sort", ""), queue_lists.Sort.oldest
+        ),
+    )
+
+
+def _queue_page(choice: BulkChoiceForm, status: int = 200) -> ResponseReturnValue:
+    filters = _queue_filters()
+    pagination = queue_lists.queue_page(filters, page=requested_page(), per_page=PER_PAGE)
     # Plans this advisor may not decide (their own, or one they sponsor) are marked.
     notes = {plan.id: decision_note(plan, current_user) for plan in pagination.items}
-    return render_template(
-        "plans/queue.html", pagination=pagination, terms=services.filter_terms(), notes=notes
+    page = render_template(
+        "plans/queue.html",
+        pagination=pagination,
+        filters=filters,
+        terms=services.filter_terms(),
+        notes=notes,
+        logged=queue_lists.hours_logged([plan.id for plan in pagination.items]),
+        days_waiting=queue_lists.days_waiting,
+        choice=choice,
     )
+    return page, status
+
+
+@bp.get("/queue.csv")
+@roles_required(Role.advisor)
+def queue_csv() -> ResponseReturnValue:
+    """The queue as it is filtered, as a CSV file."""
+    filters = _queue_filters()
+    with unit_of_work():
+        record_download("queue", current_user)
+    rows = queue_lists.csv_rows(filters)
+    return csv_response(_csv_name("queue"), queue_lists.CSV_HEADER, rows)
+
+
+@bp.post("/queue/confirm")
+@roles_required(Role.advisor)
+def bulk_confirm() -> ResponseReturnValue:
+    """List the selected plans with what the decision would do to each, before taking it."""
+    choice = BulkChoiceForm()
+    if not choice.validate_on_submit():
+        return _queue_page(choice, 422)
+    action = queue_lists.decision_named(choice.decision.data)
+    chosen_ids: list[int] = choice.plan_ids.data or []
+    plans = queue_lists.chosen(chosen_ids)
+    if plans is None or action is None:
+        abort(404)
+    comment = choice.comment.data or ""
+    proposals = queue_lists.propose(
+        [plans[i] for i in dict.fromkeys(chosen_ids)], action, comment, by=current_user
+    )
+    return render_template(
+        "plans/bulk_confirm.html",
+        proposals=proposals,
+        action=action,
+        words=queue_lists.DECISION_WORDS[action],
+        comment=comment,
+        form=BulkDecisionForm(formdata=None),
+    )
+
+
+@bp.post("/queue/decide")
+@roles_required(Role.advisor)
+def bulk() -> ResponseReturnValue:
+    """Take the confirmed decision on each plan through the workflow; list what was refused."""
+    form = BulkDecisionForm()
+    action = queue_lists.decision_named(form.decision.data)
+    if not form.validate_on_submit() or not form.rows.data or action is None:
+        abort(400)
+    versions: dict[int, int] = {}
+    for row in form.rows.data:
+        versions.setdefault(row["plan_id"], row["version"])
+    plans = queue_lists.chosen(versions)
+    if plans is None:
+        abort(404)
+    outcome = queue_lists.decide_each(
+        [(plans[i], version) for i, version in versions.items()],
+        action,
+        form.comment.data or "",
+        by=current_user,
+    )
+    page = render_template(
+        "plans/bulk_done.html",
+        outcome=outcome,
+        action=action,
+        words=queue_lists.DECISION_WORDS[action],
+    )
+    return page, outcome.status
+
+
+def _csv_name(what: str) -> str:
+    return f"plans-{what}-{clock.today().isoformat()}.csv"
 
 
 def _filters(state: str | None = None) -> services.PlanFilters:
@@ -127,6 +246,7 @@ def _show_page(plan: CreditPlan, **forms: object) -> str:
         else [],
         "problems": [],
         "decision_note": decision_note(plan, current_user),
+        "next_step": next_step(plan, current_user),
     }
     context.update(forms)
     return render_template("plans/show.html", plan=plan, Action=Action, **context)
@@ -186,7 +306,9 @@ def edit(plan_id: int) -> ResponseReturnValue:
         except Refused as refused:
             show_on_form(form, refused)
             return _edit_page(plan, form), refused.status
-        flash("Draft saved.", "info")
+        # A plan sent back for changes is no draft: its student is told what comes next.
+        draft = plan.state == PlanState.draft
+        flash("Draft saved." if draft else "Changes saved. Resubmit the plan when ready.", "info")
         return redirect(url_for(".edit", plan_id=plan.id))
     return _edit_page(plan, form)
 
@@ -384,11 +506,11 @@ def request_changes(plan_id: int) -> ResponseReturnValue:
 @bp.post("/<int:plan_id>/reject")
 @login_required
 def reject(plan_id: int) -> ResponseReturnValue:
-    """Reject the plan with a reason."""
-    return _review(plan_id, Action.reject, "Plan rejected.")
+    """Reject the plan with a reason, once the advisor has ticked the confirmation."""
+    return _review(plan_id, Action.reject, "Plan rejected.", confirm=True)
 
 
-def _review(plan_id: int, action: Action, done: str) -> ResponseReturnValue:
+def _review(plan_id: int, action: Action, done: str, confirm: bool = False) -> ResponseReturnValue:
     plan = get_or_404(CreditPlan, plan_id)
     form = ReviewForm()
     if not form.validate_on_submit():
@@ -403,7 +525,11 @@ def _review(plan_id: int, action: Action, done: str) -> ResponseReturnValue:
                 comment=form.comment.data or "",
                 credits=form.credits.data,
             )
+            if confirm and not form.confirm_reject.data:
+                # Asked once the workflow's own rules pass; the decision is undone with it.
+                raise Refused(problems={"confirm_reject": "Tick the box to confirm the rejection."})
     except Refused as refused:
+        show_on_form(form, refused)
         return _refused(plan, refused, review=form)
     flash(done, "info")
     return redirect(

@@ -14,6 +14,8 @@ from careercredit.access import is_own_record
 from careercredit.audit import record_event
 from careercredit.auth.ldap import DirectoryUnavailable
 from careercredit.auth.services import directory, mapped_roles, sync_person
+from careercredit.catalogue.browsing import not_offered_reason
+from careercredit.catalogue.services import offered
 from careercredit.extensions import db
 from careercredit.hours.services import plan_hours_options
 from careercredit.ids import whole_number
@@ -26,7 +28,6 @@ from careercredit.models import (
     PlanComment,
     PlanState,
     Project,
-    ProjectStatus,
     Role,
     Term,
     User,
@@ -274,17 +275,12 @@ def department_section(term_id: int, department: str | None) -> int | None:
 
 
 def project_choices(plan: CreditPlan, text: str, limit: int = 20) -> list[Project]:
-    """Open projects matching ``text`` that run during the plan's term and are not in it yet."""
+    """Projects offered in the plan's term (open, not ended) matching ``text``, not in it yet."""
     query = (
-        select(Project)
+        offered(select(Project), term=plan.term)
         .join(Project.employer)
         .options(joinedload(Project.employer))
-        .where(
-            Project.status == ProjectStatus.open,
-            Project.starts_on <= plan.term.ends_on,
-            Project.ends_on >= plan.term.starts_on,
-            Project.id.not_in([p.project_id for p in plan.placements] or [0]),
-        )
+        .where(Project.id.not_in([p.project_id for p in plan.placements] or [0]))
         .order_by(Project.starts_on, Project.title)
         .limit(limit)
     )
@@ -303,8 +299,10 @@ def add_placement(plan: CreditPlan, by: User, project_id: int) -> Placement:
     """Bundle an open catalogue project into the plan."""
     _require_editable(plan, by)
     project = db.session.get(Project, project_id)
-    if project is None or project.status != ProjectStatus.open:
+    if project is None:
         raise TransitionError("That project is not open for placements; choose another one.")
+    if reason := not_offered_reason(project, plan.term):
+        raise TransitionError(reason)
     if any(p.project_id == project_id for p in plan.placements):
         raise TransitionError("That project is already part of this plan.")
     placement = Placement(project=project)
@@ -376,13 +374,6 @@ def plans_page(
     if filters.state is not None:
         ids = ids.where(CreditPlan.state == filters.state)
     ids = _filtered(ids, filters).order_by(CreditPlan.updated_at.desc(), CreditPlan.id.desc())
-    return paginate_ids(ids, _with_list_columns(select(CreditPlan)), page=page, per_page=per_page)
-
-
-def queue_page(filters: PlanFilters, *, page: int, per_page: int) -> Pagination:
-    """One page of the advisors' queue: submitted plans, oldest first."""
-    ids = select(CreditPlan.id).where(CreditPlan.state == PlanState.submitted)
-    ids = _filtered(ids, filters).order_by(CreditPlan.submitted_at, CreditPlan.id)
     return paginate_ids(ids, _with_list_columns(select(CreditPlan)), page=page, per_page=per_page)
 
 

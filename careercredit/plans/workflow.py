@@ -24,7 +24,7 @@ from careercredit import clock
 from careercredit.access import is_own_record, refuse_own_record
 from careercredit.audit import record_event
 from careercredit.extensions import db
-from careercredit.links import external_url
+from careercredit.main.plurals import plural
 from careercredit.models import (
     CommentKind,
     CourseSection,
@@ -36,10 +36,11 @@ from careercredit.models import (
 )
 from careercredit.models.catalogue import ProjectStatus
 from careercredit.models.hours import hours_text
+from careercredit.models.notices import NoticeKind
 from careercredit.models.people import UserRole
 from careercredit.models.records import SignOff
 from careercredit.models.supervision import LinkPurpose
-from careercredit.outbox.services import queue_email
+from careercredit.notices.events import plan_event, plan_submitted
 from careercredit.refusals import OwnRecord, Refused, Stale
 
 S = PlanState
@@ -175,7 +176,8 @@ def submission_problems(plan: CreditPlan, **_: Any) -> list[str]:
     elif is_own_record(plan.sponsor, plan.student_id):
         problems.append(OWN_SPONSOR)
     if plan.credits_requested > plan.term.max_credits:
-        problems.append(f"Request at most {plan.term.max_credits} credits in {plan.term.code}.")
+        most = plural(plan.term.max_credits, "credit")
+        problems.append(f"Request at most {most} in {plan.term.code}.")
     problems.extend(section_problems(plan))
     if not plan.placements:
         problems.append("Add at least one micro-internship project.")
@@ -211,7 +213,8 @@ def hours_problems(plan: CreditPlan, credits: int) -> list[str]:
     required = plan.term.required_hours(credits)
     if plan.estimated_hours < required:
         return [
-            f"{credits} credits need {required} hours in {plan.term.code}, but the projects "
+            f"{plural(credits, 'credit')} need{'s' if credits == 1 else ''} {required} hours in "
+            f"{plan.term.code}, but the projects "
             f"add up to {hours_text(plan.estimated_hours)}. Add projects or request fewer credits."
         ]
     return []
@@ -222,10 +225,11 @@ def approval_problems(plan: CreditPlan, credits: int | None = None, **_: Any) ->
     credits = credits or plan.credits_requested
     problems = []
     if credits > plan.credits_requested:
-        problems.append(f"Approve at most the {plan.credits_requested} credits requested.")
+        requested = plural(plan.credits_requested, "credit")
+        problems.append(f"Approve at most the {requested} requested.")
     if credits > plan.term.max_credits:
         problems.append(
-            f"{plan.term.code} allows at most {plan.term.max_credits} credits per plan."
+            f"{plan.term.code} allows at most {plural(plan.term.max_credits, 'credit')} per plan."
         )
     return problems + hours_problems(plan, credits)
 
@@ -508,21 +512,32 @@ def advisor_addresses() -> list[str]:
 
 
 def _notify(plan: CreditPlan, transition: Transition, comment: str) -> None:
-    link = external_url("plans.show", plan_id=plan.id)
-    context = {"plan": plan, "transition": transition, "comment": comment, "link": link}
-    action = transition.name
+    """Tell who needs to know, as notices (their page, and e-mail as each person chose)."""
+    action, student, term = transition.name, plan.student.display_name, plan.term.code
+    context = {"transition": transition, "comment": comment}
     if transition.target == S.submitted:
-        sponsor = plan.sponsor.email if plan.sponsor else None
-        queue_email([*advisor_addresses(), sponsor], "plan_submitted", **context)
+        # The assigned advisor is asked to review it; the sponsor is told, for information.
+        plan_submitted(plan, **context)
     elif action in DECISIONS:
-        queue_email([plan.student.email], "plan_decided", **context)
-        if action == Action.approve and plan.sponsor:
-            queue_email([plan.sponsor.email], "plan_approved_sponsor", **context)
-    elif action == Action.withdraw and plan.sponsor and plan.submitted_at:
-        queue_email([plan.sponsor.email], "plan_withdrawn", **context)
-    elif action == Action.complete and plan.sponsor:
-        queue_email([plan.sponsor.email], "plan_ready_for_signoff", **context)
+        credits = f" for {plural(plan.credits_approved or 0, 'credit')}"
+        granted = credits if action == Action.approve else ""
+        summary = f"Your credit plan for {term} was {transition.verb}{granted}."
+        plan_event(NoticeKind.plan_decided, plan, [plan.student], summary=summary, **context)
+        if action == Action.approve:
+            summary = f"{student}'s credit plan for {term}, which you sponsor, was approved."
+            sponsor = [plan.sponsor]
+            plan_event(NoticeKind.plan_approved_sponsor, plan, sponsor, summary=summary, **context)
+    elif action == Action.withdraw and plan.submitted_at:
+        summary = f"{student} withdrew the credit plan for {term} that you sponsor."
+        plan_event(NoticeKind.plan_withdrawn, plan, [plan.sponsor], summary=summary, **context)
+    elif action == Action.complete:
+        summary = f"{student}'s credit plan for {term} is ready for your sign-off."
+        plan_event(
+            NoticeKind.plan_ready_for_signoff, plan, [plan.sponsor], summary=summary, **context
+        )
     elif action == Action.send_back:
-        queue_email([plan.student.email], "plan_sent_back", **context)
+        summary = f"Your sponsor sent your credit plan for {term} back to you."
+        plan_event(NoticeKind.plan_sent_back, plan, [plan.student], summary=summary, **context)
     elif action == Action.post:
-        queue_email([plan.student.email], "plan_posted", **context)
+        summary = f"Your credit for {term} is posted to your academic record."
+        plan_event(NoticeKind.plan_posted, plan, [plan.student], summary=summary, **context)

@@ -1,4 +1,4 @@
-"""``flask records ...``: issue a term's official records in bulk from the command line."""
+"""``flask records ...``: issue a term's official records in bulk; check a record's file."""
 
 from __future__ import annotations
 
@@ -6,19 +6,32 @@ from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from careercredit import clock
 from careercredit.extensions import db
-from careercredit.models import ExportStatus, RecordExport, Role, Term, User
+from careercredit.models import (
+    ExportStatus,
+    RecordDocumentVersion,
+    RecordExport,
+    Role,
+    Term,
+    User,
+)
+from careercredit.records import archive
 from careercredit.records import export as jobs
+from careercredit.records.signing import signing_settings
 from careercredit.refusals import Refused, unit_of_work
+from careercredit.verify.cli import validate_command
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
-records_cli = AppGroup("records", help="Issue official records in bulk.")
+records_cli = AppGroup("records", help="Issue official records in bulk, and check a record's file.")
+#: The verification page's file check, offline.
+records_cli.add_command(validate_command)
 
 
 @records_cli.command("export")
@@ -115,3 +128,35 @@ def _resumable(export_id: int) -> RecordExport:
             f"records. If that process is gone, resume it after {clock.datetime_text(after)}."
         )
     return export
+
+
+@records_cli.command("archive-timestamps")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=archive.DEFAULT_DAYS,
+    show_default=True,
+    help="Renew time-stamps whose certificate expires within this many days.",
+)
+def archive_timestamps_command(days: int) -> None:
+    """Renew the document time-stamps that keep signed records valid (PAdES B-LTA).
+
+    Safe to run from cron, daily or weekly: only records whose last time-stamp's
+    certificate expires within --days, or that have no document time-stamp,
+    get a new one, each kept as a new version of the record.
+    """
+    settings = signing_settings(current_app.config)
+    if settings is None or settings.tsa is None:
+        raise click.ClickException(
+            "Records are not time-stamped here: set CAREERCREDIT_SIGNING_CERT, "
+            "CAREERCREDIT_SIGNING_KEY and CAREERCREDIT_SIGNING_TSA_URL."
+        )
+
+    def done(version: RecordDocumentVersion) -> None:
+        click.echo(f"{version.document.code}: version {version.number}")
+
+    try:
+        outcome = archive.archive_time_stamps(settings, days=days, progress=done)
+    except Refused as refused:
+        raise click.ClickException(" ".join(refused.messages)) from None
+    click.echo(f"checked {outcome.checked} signed record(s); time-stamped {outcome.renewed} again")

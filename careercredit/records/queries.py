@@ -8,12 +8,14 @@ at once take turns (PostgreSQL; SQLite has one writer anyway).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, lazyload
 
+from careercredit.csvexport import in_batches
 from careercredit.extensions import db
 from careercredit.models import (
     CreditPlan,
@@ -24,7 +26,10 @@ from careercredit.models import (
     Role,
     User,
 )
+from careercredit.models.people import UserRole
+from careercredit.pagination import paginate_ids
 from careercredit.records.services import documents_query, has_posted_credit, posted_plans
+from careercredit.sql import aware, contains_ignoring_case
 
 #: A student's page lists this many of their latest requests.
 REQUESTS_SHOWN = 20
@@ -121,6 +126,55 @@ def waiting_count() -> int:
 def issued_documents(text: str, *, page: int, per_page: int) -> Pagination:
     """One page of the issued documents matching ``text``, newest first."""
     return db.paginate(documents_query(text), page=page, per_page=per_page, error_out=False)
+
+
+def students_page(text: str, *, page: int, per_page: int) -> Pagination:
+    """Students whose name or username holds ``text``, or whose student number it is, by name.
+
+    A text search scans, so only what the page read is counted.
+    """
+    ids = (
+        select(User.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(
+            UserRole.role == Role.student,
+            or_(
+                contains_ignoring_case(User.display_name, text),
+                contains_ignoring_case(User.uid, text),
+                User.student_number == text,
+            ),
+        )
+        .order_by(User.display_name, User.id)
+    )
+    load = select(User).options(lazyload(User.role_rows))
+    return paginate_ids(ids, load, page=page, per_page=per_page, count_seen=True)
+
+
+def document_rows(text: str) -> Iterator[Sequence[object]]:
+    """The issued documents matching ``text`` as CSV rows (``DOCUMENT_HEADER``), newest first."""
+    ids = documents_query(text).with_only_columns(RecordDocument.id)
+    load = select(RecordDocument).options(joinedload(RecordDocument.student))
+    for document in in_batches(ids, load):
+        yield (
+            document.code,
+            document.student_name,
+            document.student.uid,
+            document.student.student_number or "",
+            aware(document.issued_at).isoformat(),
+            "revoked" if document.revoked else "issued",
+            document.sha256,
+        )
+
+
+DOCUMENT_HEADER = (
+    "code",
+    "student",
+    "username",
+    "student_number",
+    "issued_at_utc",
+    "status",
+    "sha256",
+)
 
 
 def exports(*, page: int, per_page: int) -> Pagination:

@@ -9,6 +9,8 @@ student's records, or downloading one, is an audit event.
 
 from __future__ import annotations
 
+import hashlib
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
@@ -16,10 +18,12 @@ from flask_login import current_user, login_required
 from careercredit import clock
 from careercredit.access import is_own_record, roles_required
 from careercredit.audit import record_event
+from careercredit.csvexport import csv_response, record_download
 from careercredit.forms import Form
 from careercredit.models import RecordDocument, RecordRequest, RequestStatus, Role, User
 from careercredit.pagination import requested_page
 from careercredit.records import queries, services
+from careercredit.records.archive import latest_content
 from careercredit.records.forms import (
     ButtonForm,
     DeclineForm,
@@ -112,12 +116,14 @@ def mine() -> ResponseReturnValue:
 def _mine_page(
     form: RequestForm | None = None, refused: Refused | None = None
 ) -> ResponseReturnValue:
+    record = queries.student_record(current_user)
     page = render_template(
         "records/mine.html",
         form=form or RequestForm(),
         button=ButtonForm(),
         problems=_problems(refused),
-        **queries.student_record(current_user)._asdict(),
+        changes=services.changes_since_issue(record.documents),
+        **record._asdict(),
     )
     return page, _status(refused, form)
 
@@ -184,17 +190,46 @@ def index() -> ResponseReturnValue:
 
 
 def _index_page(refused: Refused | None = None) -> ResponseReturnValue:
-    text = " ".join(request.args.get("q", "").split())[:MAX_SEARCH]
+    text = _search_text()
+    documents = queries.issued_documents(text, page=requested_page(), per_page=PER_PAGE)
     page = render_template(
         "records/index.html",
         pending=queries.waiting_requests(PENDING_SHOWN),
         pending_total=queries.waiting_count(),
-        documents=queries.issued_documents(text, page=requested_page(), per_page=PER_PAGE),
+        documents=documents,
+        changes=services.changes_since_issue(documents.items),
         q=text,
         button=ButtonForm(),
         problems=_problems(refused),
     )
     return page, _status(refused)
+
+
+@bp.get("/documents.csv")
+@roles_required(Role.registrar)
+def documents_csv() -> ResponseReturnValue:
+    """The issued records the search finds (all without one), newest first, as a CSV file."""
+    text = _search_text()
+    with unit_of_work():
+        record_download("records", current_user)
+    return csv_response(
+        f"records-{clock.today().isoformat()}.csv",
+        queries.DOCUMENT_HEADER,
+        queries.document_rows(text),
+    )
+
+
+@bp.get("/students")
+@roles_required(Role.registrar)
+def students() -> ResponseReturnValue:
+    """Find a student by name, username or student number, to open their records page."""
+    text = _search_text()
+    found = queries.students_page(text, page=requested_page(), per_page=PER_PAGE) if text else None
+    return render_template("records/students.html", q=text, found=found)
+
+
+def _search_text() -> str:
+    return " ".join(request.args.get("q", "").split())[:MAX_SEARCH]
 
 
 @bp.post("/requests/<int:request_id>/approve")
@@ -262,11 +297,13 @@ def student(user_id: int) -> ResponseReturnValue:
 
 
 def _student_page(person: User, refused: Refused | None = None) -> ResponseReturnValue:
+    record = queries.student_record(person)
     page = render_template(
         "records/student.html",
         button=IssueForm(latest=services.latest_document_id(person)),
         problems=_problems(refused),
-        **queries.student_record(person)._asdict(),
+        changes=services.changes_since_issue(record.documents),
+        **record._asdict(),
     )
     return page, _status(refused)
 
@@ -325,6 +362,7 @@ def _document_page(
         "records/document.html",
         document=record,
         verify_url=services.verification_url(record.code),
+        institution=services.issuing_institution(record),
         form=form or RevokeForm(formdata=None),
         reissue_form=reissue_form or ReissueForm(formdata=None),
         change=change,
@@ -337,18 +375,18 @@ def _document_page(
 @bp.get("/documents/<int:document_id>/download")
 @login_required
 def download(document_id: int) -> ResponseReturnValue:
-    """The stored bytes of the record, exactly as issued."""
+    """The stored bytes of the record: as issued, or its newest re-time-stamped version."""
     record = _document_or_404(document_id)
     with unit_of_work():
+        content, filename = latest_content(record), record.filename
         if record.student_id != current_user.id:
             record_event(
                 "record.download",
                 actor=current_user,
                 object_type="record_document",
                 object_id=record.id,
-                details={"code": record.code, "sha256": record.sha256},
+                details={"code": record.code, "sha256": hashlib.sha256(content).hexdigest()},
             )
-        content, filename = record.content, record.filename
     return _pdf(content, filename)
 
 

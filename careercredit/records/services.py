@@ -11,11 +11,12 @@ from __future__ import annotations
 import enum
 import hashlib
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
@@ -34,6 +35,7 @@ from careercredit.models import (
     LinkPurpose,
     PlanState,
     RecordDocument,
+    RecordDocumentVersion,
     RecordExport,
     RecordRequest,
     RequestStatus,
@@ -51,7 +53,12 @@ from careercredit.pdf import (
     TermRecord,
     build_record,
 )
-from careercredit.records.signing import SigningSettings, sign_pdf, signing_settings
+from careercredit.records.signing import (
+    SigningSettings,
+    last_stamp_expiry,
+    sign_pdf,
+    signing_settings,
+)
 from careercredit.refusals import Refused
 from careercredit.sql import LIKE_ESCAPE, aware, contains_ignoring_case, escape_like
 
@@ -119,13 +126,14 @@ def _accepted(deliverables: list[Deliverable]) -> tuple[str, ...]:
     return tuple(d.title for d in deliverables if d.status == DeliverableStatus.accepted)
 
 
-def _plan_row(plan: CreditPlan) -> PlanRow:
+def _plan_row(plan: CreditPlan, *, feedback: bool) -> PlanRow:
     placements = [
         Placement(
             employer=placement.project.employer.name,
             project=placement.project.title,
             verified_hours=placement.hours_in(HourStatus.verified),
-            feedback_summary=_feedback(placement.evaluations),
+            # Left out altogether, not only unprinted, where the office keeps it off records.
+            feedback_summary=_feedback(placement.evaluations) if feedback else "",
             deliverables=_accepted(placement.deliverables),
         )
         for placement in plan.placements
@@ -154,6 +162,20 @@ def institution() -> Institution:
     )
 
 
+def issuing_institution(document: RecordDocument) -> Institution:
+    """The institution that issued ``document``, as printed on it.
+
+    Records issued before the institution was kept on them show the configured one.
+    """
+    if document.institution_name is None:
+        return institution()
+    return Institution(
+        name=document.institution_name,
+        address_lines=tuple(document.institution_address or ()),
+        time_zone=current_app.config["TIMEZONE"],
+    )
+
+
 def record_data(
     student: User,
     *,
@@ -162,11 +184,19 @@ def record_data(
     code: str = "",
     unofficial: bool = False,
 ) -> RecordData:
-    """What the record of ``student`` prints: every posted plan, grouped by term."""
+    """What the record of ``student`` prints: every posted plan, grouped by term.
+
+    The office's settings choose the paper, the re-disclosure notice (official
+    records only: an unofficial copy is the student's own), the certification
+    stamp and whether supervisors' feedback is printed.
+    """
+    config = current_app.config
+    feedback = bool(config["RECORD_FEEDBACK"])
     terms: dict[int, tuple[Term, list[PlanRow]]] = {}
     plans = posted_plans(student)
     for plan in plans:
-        terms.setdefault(plan.term_id, (plan.term, []))[1].append(_plan_row(plan))
+        row = _plan_row(plan, feedback=feedback)
+        terms.setdefault(plan.term_id, (plan.term, []))[1].append(row)
     return RecordData(
         institution=institution(),
         student=Student(
@@ -174,13 +204,20 @@ def record_data(
             student_id=student.student_number or student.uid,
             program="",
         ),
-        terms=[TermRecord(term.code, term.name, rows) for term, rows in terms.values()],
+        terms=[
+            TermRecord(term.code, term.name, rows, hours_per_credit=term.hours_per_credit)
+            for term, rows in terms.values()
+        ],
         registrar_name=registrar_name,
         issued_at=issued_at,
         verification_code="" if unofficial else code,
         verification_url="" if unofficial else verification_url(code),
         unofficial=unofficial,
         grade_keys=grade_keys(plans),
+        page_size=config["RECORD_PAGE_SIZE"],
+        redisclosure="" if unofficial else config["RECORD_REDISCLOSURE"],
+        stamp=bool(config["RECORD_STAMP"]),
+        feedback=feedback,
     )
 
 
@@ -244,12 +281,15 @@ def store(
         student_id=student.id,
         student_name=data.student.legal_name,
         total_credits=data.credits,
+        institution_name=data.institution.name,
+        institution_address=list(data.institution.address_lines),
         issued_by_id=by.id,
         issued_at=data.issued_at,
         content=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
         size_bytes=len(pdf),
         signed=signed,
+        stamp_expires_at=last_stamp_expiry(pdf) if signed else None,
         export_id=export.id if export is not None else None,
     )
     document.shows = shown_plans(student)
@@ -415,6 +455,31 @@ def documents_query(text: str) -> Select[tuple[RecordDocument]]:
     return query
 
 
+def digests_of(document: RecordDocument) -> set[str]:
+    """The SHA-256 (hex) of every version of ``document`` the registry produced.
+
+    Verification accepts each of them as the issued file: the issued bytes and
+    each re-time-stamped version (``records/archive.py``).
+    """
+    later = db.session.scalars(
+        select(RecordDocumentVersion.sha256).where(RecordDocumentVersion.document_id == document.id)
+    )
+    return {document.sha256, *later}
+
+
+def document_with_digest(digest: str) -> RecordDocument | None:
+    """The issued record one of whose versions has SHA-256 ``digest``, or None."""
+    found = db.session.scalar(select(RecordDocument).where(RecordDocument.sha256 == digest))
+    if found is not None:
+        return found
+    return db.session.scalar(
+        select(RecordDocument)
+        .join(RecordDocumentVersion, RecordDocumentVersion.document_id == RecordDocument.id)
+        .where(RecordDocumentVersion.sha256 == digest)
+        .limit(1)
+    )
+
+
 def latest_document_id(student: User) -> int:
     """The id of the student's newest issued document, 0 if none: a form's freshness check."""
     return (
@@ -469,16 +534,38 @@ class Change(NamedTuple):
     at: datetime | None
 
 
-def _plans_shown(document: RecordDocument) -> list[CreditPlan]:
-    """The plans ``document`` shows as the registry has them now (older records: those posted)."""
-    query = select(CreditPlan).options(selectinload(CreditPlan.amendments))
-    if document.shows is not None:
-        query = query.where(CreditPlan.id.in_([int(row["plan"]) for row in document.shows]))
-    else:  # issued before records kept what they show
-        query = query.where(
-            CreditPlan.student_id == document.student_id, CreditPlan.state == PlanState.posted
+def _plans_shown(documents: Sequence[RecordDocument]) -> dict[int, list[CreditPlan]]:
+    """The plans each of ``documents`` shows as the registry has them now, in one query.
+
+    Records issued before records kept what they show are compared with
+    their student's plans posted now.
+    """
+    listed = {int(row["plan"]) for document in documents for row in document.shows or []}
+    older = {document.student_id for document in documents if document.shows is None}
+    conditions: list[ColumnElement[bool]] = []
+    if listed:
+        conditions.append(CreditPlan.id.in_(listed))
+    if older:
+        conditions.append(
+            and_(CreditPlan.student_id.in_(older), CreditPlan.state == PlanState.posted)
         )
-    return list(db.session.scalars(query))
+    if not conditions:
+        return {document.id: [] for document in documents}
+    query = select(CreditPlan).where(or_(*conditions)).options(selectinload(CreditPlan.amendments))
+    plans = list(db.session.scalars(query))
+    shown: dict[int, list[CreditPlan]] = {}
+    for document in documents:
+        if document.shows is None:
+            mine = [
+                plan
+                for plan in plans
+                if plan.student_id == document.student_id and plan.state == PlanState.posted
+            ]
+        else:
+            ids = {int(row["plan"]) for row in document.shows}
+            mine = [plan for plan in plans if plan.id in ids]
+        shown[document.id] = mine
+    return shown
 
 
 def _plan_changes(plan: CreditPlan, shown: dict[str, Any] | None, issued: datetime) -> list[Change]:
@@ -509,15 +596,29 @@ def change_since_issue(document: RecordDocument) -> Change | None:
     (or a grade or credit that no longer matches what it printed), or a plan
     it shows that is no longer posted.
     """
-    issued = aware(document.issued_at)
-    shown = {int(row["plan"]): row for row in document.shows or []}
-    plans = _plans_shown(document)
-    found = [change for plan in plans for change in _plan_changes(plan, shown.get(plan.id), issued)]
-    if found:
-        return min(found, key=lambda change: change.at or issued)
-    if len(plans) < len(shown):  # a plan it shows is gone from the registry
-        return Change(ChangeKind.reversed, None)
-    return None
+    return changes_since_issue([document]).get(document.id)
+
+
+def changes_since_issue(documents: Sequence[RecordDocument]) -> dict[int, Change]:
+    """``change_since_issue`` for a list of documents, in two queries: {document id: change}.
+
+    Revoked documents are left out: they are no longer valid whatever changed.
+    """
+    current = [document for document in documents if not document.revoked]
+    plans_of = _plans_shown(current)
+    changes: dict[int, Change] = {}
+    for document in current:
+        issued = aware(document.issued_at)
+        shown = {int(row["plan"]): row for row in document.shows or []}
+        plans = plans_of[document.id]
+        found = [
+            change for plan in plans for change in _plan_changes(plan, shown.get(plan.id), issued)
+        ]
+        if found:
+            changes[document.id] = min(found, key=lambda change: change.at or issued)
+        elif len(plans) < len(shown):  # a plan it shows is gone from the registry
+            changes[document.id] = Change(ChangeKind.reversed, None)
+    return changes
 
 
 def terms_shown(document: RecordDocument) -> list[dict[str, Any]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -13,10 +13,11 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, lazyload
 
 from careercredit import clock
+from careercredit.csvexport import batches
 from careercredit.extensions import db
 from careercredit.models import AuditEvent, User
 from careercredit.pagination import paginate_ids
-from careercredit.sql import escape_like
+from careercredit.sql import aware, escape_like
 
 #: An action filter ending in this selects every action of a prefix (``plan.*``).
 PREFIX_MARK = ".*"
@@ -61,6 +62,32 @@ def audit_query(filters: AuditFilters) -> Select:
     if filters.object_id:
         query = query.where(AuditEvent.object_id == filters.object_id.strip())
     return query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+
+
+CSV_HEADER = ("when", "who", "username", "action", "object_type", "object_id", "from", "details")
+
+
+def csv_rows(filters: AuditFilters) -> Iterator[Sequence[object]]:
+    """The events matching ``filters`` as CSV rows, newest first, read in batches.
+
+    Times are UTC, as stored (ISO 8601); the people who acted are looked up
+    once per batch.
+    """
+    ids = audit_query(filters).with_only_columns(AuditEvent.id)
+    for batch in batches(ids, select(AuditEvent)):
+        actors = actors_of(batch)
+        for event in batch:
+            actor = actors.get(event.actor_id) if event.actor_id is not None else None
+            yield (
+                aware(event.created_at).isoformat(),
+                actor.display_name if actor else "",
+                actor.uid if actor else "",
+                event.action,
+                event.object_type or "",
+                event.object_id or "",
+                event.client_addr or "",
+                details_text(event.details),
+            )
 
 
 def actors_of(events: Iterable[AuditEvent]) -> dict[int, User]:

@@ -2,7 +2,8 @@
 
 The ``generic`` file is made for a spreadsheet as much as for the SIS
 import: UTF-8 with a byte-order mark (so accented names open intact), CRLF
-line ends, and no cell that a spreadsheet would run as a formula. See the
+line ends, and no cell that a spreadsheet would run as a formula (the guard
+every CSV download shares, ``careercredit/csvexport.py``). See the
 README section "Posting credit to the student information system" for the
 columns. ``GradeRow`` holds every value any profile needs; the generic file
 writes its first nine fields, the other profiles (``profiles.py``) choose
@@ -17,10 +18,11 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass, fields
 
+# The guard every CSV download shares, named here too for the grade roll's readers.
+from careercredit.csvexport import FORMULA_STARTS as FORMULA_STARTS
+from careercredit.csvexport import neutralise as neutralise
 from careercredit.ids import whole_number
 
-#: Characters that make a spreadsheet treat a cell as a formula (or hide one).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ENCODING = "utf-8-sig"
 
 
@@ -72,12 +74,6 @@ class GradeRow:
 
 #: The generic file's columns: today's file, unchanged.
 COLUMNS = tuple(f.name for f in fields(GradeRow))[:9]
-
-
-def neutralise(value: object) -> str:
-    """Return ``value`` as text a spreadsheet shows as typed, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def write_table(header: Sequence[str], lines: Iterable[Sequence[object]]) -> str:

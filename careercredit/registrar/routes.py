@@ -20,14 +20,16 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from careercredit import clock
 from careercredit.access import get_or_404, is_own_record, roles_required
+from careercredit.csvexport import csv_response, record_download
 from careercredit.extensions import db
 from careercredit.ids import whole_number
-from careercredit.models import CreditPlan, GradeExport, Role, Term
+from careercredit.models import CreditPlan, GradeExport, PlanState, Role, Term
 from careercredit.pagination import requested_page
 from careercredit.plans.workflow import StalePlan
 from careercredit.refusals import Refused, unit_of_work
-from careercredit.registrar import amendments, auditlog, posting, services
+from careercredit.registrar import amendments, auditlog, posting, services, term_plans
 from careercredit.registrar.forms import (
     AmendForm,
     AuditFilterForm,
@@ -45,6 +47,8 @@ bp = Blueprint("registrar", __name__)
 PER_PAGE = 25
 AUDIT_PER_PAGE = 50
 RECENT_EXPORTS = 10
+#: The roster's ``?state=`` that lists every plan of the term, grouped by state.
+ALL_STATES = "all"
 #: Late sign-offs listed on the index, most days late first; the count says how many in all.
 LATE_SIGNOFFS = 20
 
@@ -85,27 +89,58 @@ def index() -> ResponseReturnValue:
 @bp.get("/registrar/terms/<int:term_id>")
 @roles_required(Role.registrar)
 def roster(term_id: int) -> ResponseReturnValue:
-    """What the next export of a term carries, and the term's earlier exports."""
+    """What the next export of a term carries, every plan of the term by state, its exports."""
     term = db.get_or_404(Term, term_id)
     return _roster_page(term)
 
 
+def _chosen_state() -> tuple[bool, PlanState | None]:
+    """Whether the roster shows every plan of the term (``?state=all`` or a state), and which."""
+    name = request.args.get("state", "")
+    state = PlanState.__members__.get(name)
+    return (name == ALL_STATES or state is not None), state
+
+
 def _roster_page(term: Term, problems: list[str] | None = None) -> ResponseReturnValue:
-    plans = services.roster_page(term, page=requested_page(), per_page=PER_PAGE)
+    every, state = _chosen_state()
+    if every:
+        plans = term_plans.plans_page(term, state, page=requested_page(), per_page=PER_PAGE)
+    else:
+        plans = services.roster_page(term, page=requested_page(), per_page=PER_PAGE)
     exports = services.recent_exports(term.id, limit=RECENT_EXPORTS)
+    summary = term_plans.summary(term)
     page = render_template(
         "registrar/roster.html",
         term=term,
         plans=plans,
+        every=every,
+        state=state,
+        state_counts=summary.states,
         roster_action=services.roster_action,
         rejections=posting.latest_rejections([plan.id for plan in plans.items]),
-        counts=services.term_counts([term.id])[term.id],
+        counts=summary.waiting,
         exports=exports,
         posted=services.posted_counts([e.id for e in exports]),
         form=ExportForm(),
         problems=problems or [],
     )
     return page, 422 if problems else 200
+
+
+@bp.get("/registrar/terms/<int:term_id>/plans.csv")
+@roles_required(Role.registrar)
+def roster_csv(term_id: int) -> ResponseReturnValue:
+    """Every plan of the term (or those in ``?state=``), by state then name, as a CSV file."""
+    term = db.get_or_404(Term, term_id)
+    _, state = _chosen_state()
+    which = state.value if state else "all"
+    with unit_of_work():
+        record_download(f"term {term.code}", current_user)
+    return csv_response(
+        f"plans-{term.code}-{which}-{clock.today().isoformat()}.csv",
+        term_plans.CSV_HEADER,
+        term_plans.csv_rows(term, state),
+    )
 
 
 @bp.post("/registrar/terms/<int:term_id>/exports")
@@ -331,19 +366,9 @@ def _amend_page(plan: CreditPlan, form: AmendForm, problems: list[str] | None = 
 @roles_required(Role.registrar, Role.admin)
 def audit_log() -> ResponseReturnValue:
     """Audit events, newest first, filtered by person, action, dates and object."""
-    form = AuditFilterForm(formdata=request.args)
-    form.action.choices = [("", "Every action"), *auditlog.action_choices()]
-    form.object_type.choices = [("", "Every kind"), *((t, t) for t in auditlog.object_types())]
-    if not form.validate():
+    form, filters = _audit_filters()
+    if filters is None:
         return render_template("registrar/audit_log.html", form=form, events=None), 422
-    filters = auditlog.AuditFilters(
-        person=form.person.data or "",
-        action=form.action.data or "",
-        date_from=form.day(form.date_from),
-        date_to=form.day(form.date_to),
-        object_type=form.object_type.data or "",
-        object_id=form.object_id.data or "",
-    )
     events = auditlog.audit_page(filters, page=requested_page(), per_page=AUDIT_PER_PAGE)
     return render_template(
         "registrar/audit_log.html",
@@ -353,3 +378,37 @@ def audit_log() -> ResponseReturnValue:
         details_text=auditlog.details_text,
         action_words=action_words,
     )
+
+
+@bp.get("/admin/audit.csv")
+@roles_required(Role.registrar, Role.admin)
+def audit_log_csv() -> ResponseReturnValue:
+    """The audit events the filters select, newest first, as a CSV file."""
+    form, filters = _audit_filters()
+    if filters is None:
+        return render_template("registrar/audit_log.html", form=form, events=None), 422
+    with unit_of_work():
+        record_download("audit log", current_user)
+    return csv_response(
+        f"audit-{clock.today().isoformat()}.csv",
+        auditlog.CSV_HEADER,
+        auditlog.csv_rows(filters),
+    )
+
+
+def _audit_filters() -> tuple[AuditFilterForm, auditlog.AuditFilters | None]:
+    """The filter form read from the query string, and its filters (None if it has errors)."""
+    form = AuditFilterForm(formdata=request.args)
+    form.action.choices = [("", "Every action"), *auditlog.action_choices()]
+    form.object_type.choices = [("", "Every kind"), *((t, t) for t in auditlog.object_types())]
+    if not form.validate():
+        return form, None
+    filters = auditlog.AuditFilters(
+        person=form.person.data or "",
+        action=form.action.data or "",
+        date_from=form.day(form.date_from),
+        date_to=form.day(form.date_to),
+        object_type=form.object_type.data or "",
+        object_id=form.object_id.data or "",
+    )
+    return form, filters

@@ -13,7 +13,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from careercredit import clock
 from careercredit.access import get_or_404, roles_required
+from careercredit.csvexport import csv_response
 from careercredit.models import CreditPlan, Role
 from careercredit.pagination import requested_page
 from careercredit.plans.forms import seen_version
@@ -50,6 +52,17 @@ def _queue_page(choice: BulkChoiceForm, status: int = 200) -> ResponseReturnValu
         max_awardable=max_awardable,
         is_late=services.is_late,
     ), status
+
+
+@bp.get("/queue.csv")
+@roles_required(Role.faculty)
+def queue_csv() -> ResponseReturnValue:
+    """The plans waiting for the signed-in sponsor's sign-off, as a CSV file."""
+    return csv_response(
+        f"signoff-{clock.today().isoformat()}.csv",
+        services.AWAITING_CSV_HEADER,
+        services.awaiting_csv_rows(current_user),
+    )
 
 
 @bp.get("/late")

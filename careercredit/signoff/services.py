@@ -7,7 +7,7 @@ the workflow once per plan.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from careercredit import clock
 from careercredit.catalogue.contacts import approved_addresses
+from careercredit.csvexport import batches
 from careercredit.extensions import db
 from careercredit.ids import MAX_ID
 from careercredit.models import (
@@ -41,6 +42,7 @@ from careercredit.plans.workflow import (
     signoff_problems,
 )
 from careercredit.refusals import Refused, unit_of_work
+from careercredit.sql import aware
 
 GRADE_NAMES = {"S": "satisfactory", "U": "unsatisfactory", "F": "fail"}
 #: How the review page names a term's grading scheme.
@@ -173,6 +175,47 @@ def verified_hours_of(plan_ids: Collection[int]) -> dict[int, Decimal]:
     )
     found = {plan_id: Decimal(total) for plan_id, total in sums}
     return {plan_id: found.get(plan_id, Decimal(0)) for plan_id in plan_ids}
+
+
+AWAITING_CSV_HEADER = (
+    "plan_id",
+    "student",
+    "username",
+    "term",
+    "credits_approved",
+    "verified_hours",
+    "required_hours",
+    "most_awardable",
+    "waiting_since",
+    "past_grading_deadline",
+)
+
+
+def awaiting_csv_rows(user: User) -> Iterator[Sequence[object]]:
+    """The plans waiting for ``user``'s sign-off as CSV rows, longest waiting first."""
+    ids = (
+        select(CreditPlan.id)
+        .where(CreditPlan.state == PlanState.awaiting_signoff, CreditPlan.sponsor_id == user.id)
+        .order_by(CreditPlan.updated_at, CreditPlan.id)
+    )
+    load = select(CreditPlan).options(
+        joinedload(CreditPlan.student).lazyload(User.role_rows), joinedload(CreditPlan.term)
+    )
+    for batch in batches(ids, load):
+        verified = verified_hours_of([plan.id for plan in batch])
+        for plan in batch:
+            yield (
+                plan.id,
+                plan.student.display_name,
+                plan.student.uid,
+                plan.term.code,
+                plan.credits_approved,
+                hours_text(verified[plan.id]),
+                plan.required_hours,
+                max_awardable(plan, verified[plan.id]),
+                clock.local(aware(plan.updated_at)).date().isoformat(),
+                "yes" if is_late(plan) else "no",
+            )
 
 
 def awaiting_count(user: User) -> int:

@@ -28,6 +28,7 @@ from careercredit.models import (
     RubricCriterion,
     SupervisorLink,
 )
+from careercredit.notices.events import evaluation_received, hours_disputed
 from careercredit.plans.workflow import Action, perform
 from careercredit.sql import rows_changed
 from careercredit.supervisors.links import NotOnThisLink
@@ -134,6 +135,7 @@ def dispute_entry(link: SupervisorLink, entry_id: int | None, comment: str) -> H
     """Dispute one entry with the supervisor's reason."""
     entry = _entry(link, entry_id)
     _decide(link, entry, HourStatus.disputed, comment=comment.strip())
+    hours_disputed(entry)
     return entry
 
 
@@ -238,4 +240,5 @@ def submit_evaluation(
         object_id=link.placement_id,
         details={"link_id": link.id, "evaluation_id": evaluation.id, "kind": link.purpose.value},
     )
+    evaluation_received(evaluation)
     return evaluation

@@ -72,11 +72,22 @@ def send_problem(placement: Placement, purpose: LinkPurpose, user: User) -> str 
         )
     if purpose != LinkPurpose.hours and placement.evaluation(purpose) is not None:
         return f"The {purpose.label} of “{project.title}” has already been received."
+    if purpose == LinkPurpose.midterm and placement.evaluation(LinkPurpose.final) is not None:
+        return (
+            f"The final evaluation of “{project.title}” has been received; a midterm "
+            "evaluation is no longer asked for."
+        )
     if placement.consent_at is None and user.id != plan.student_id:
         return (
             f"{plan.student.display_name} has not yet agreed that the supervisor of "
             f"“{project.title}” may see their name and hours. Ask the student to send "
             "the first request from their plan page; links can be sent after that."
+        )
+    if purpose == LinkPurpose.hours and not any(e.is_waiting for e in placement.hour_entries):
+        # The supervisor would read "has logged these hours" above an empty list.
+        return (
+            f"No hours on “{project.title}” wait for verification. Log hours first; "
+            "the request can be sent once there are hours to verify."
         )
     return None
 

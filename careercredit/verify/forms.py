@@ -11,7 +11,7 @@ from wtforms import StringField
 from wtforms.validators import ValidationError
 
 from careercredit.forms import Form
-from careercredit.verify.services import NO_FILE, UploadProblem, canonical_code, file_digest
+from careercredit.verify.services import NO_FILE, UploadProblem, canonical_code, read_upload
 
 EXAMPLE_CODE = "CC-7Q4M-2XKD-9PMA-H3TW"
 NOT_A_CODE = (
@@ -56,22 +56,23 @@ class CodeForm(Form):
 class FileCheckForm(Form):
     """The PDF the visitor received, to compare with the one we issued.
 
-    Validating reads the file once, in chunks, and keeps its SHA-256 in ``digest``.
+    Validating reads the file once, in chunks, and keeps its bytes in ``content``.
     """
 
-    digest: str = ""
+    content: bytes = b""
 
     file = FileField(
         "The PDF you received",
-        description="The file is compared with the one we issued and is not kept.",
+        description="The file and its signature are compared with the one we issued; "
+        "the file is not kept.",
         render_kw={"accept": ".pdf,application/pdf"},
     )
 
     def validate_file(self, field: FileField) -> None:
-        """A PDF must be chosen; hash it."""
+        """A PDF must be chosen; read it."""
         if field.data is None:
             raise ValidationError(NO_FILE)
         try:
-            self.digest = file_digest(field.data.stream)
+            self.content = read_upload(field.data.stream)
         except UploadProblem as problem:
             raise ValidationError(" ".join(problem.messages)) from None

@@ -2,11 +2,12 @@
 
 No sign-in: the code printed on the record is the key. The page says
 whether the code belongs to a valid record and shows the minimum that
-identifies it (name, issue date, institution, total credits); a visitor may
-upload the PDF they hold to learn whether it is byte for byte the one we
-issued. Each answer about a known code is logged as a Disclosure. All
-requests for codes share one rate limit per client address, so codes
-cannot be guessed; the pages are neither cached nor indexed.
+identifies it (name, issue date, institution, terms and credits); a visitor
+may upload the PDF they hold to learn what it is: the file we issued, that
+file with content added after, a broken signature, no signature, or another
+record (``validation.py``). Each answer about a known code is logged as a
+Disclosure. All requests for codes share one rate limit per client address,
+so codes cannot be guessed; the pages are neither cached nor indexed.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from careercredit.records.services import change_since_issue, change_text, terms
 from careercredit.refusals import unit_of_work
 from careercredit.verify import services
 from careercredit.verify.forms import CodeForm, FileCheckForm
+from careercredit.verify.validation import Finding, verdict
 
 bp = Blueprint("verify", __name__, url_prefix="/verify")
 
@@ -115,14 +117,14 @@ def show(code: str) -> ResponseReturnValue:
 @bp.post("/<code>")
 @verification_limit
 def check(code: str) -> ResponseReturnValue:
-    """Compare the visitor's PDF with the one issued under ``code``."""
+    """Say what the visitor's PDF is, compared with the record issued under ``code``."""
     document = _known_or_404(code)
     if document.revoked:
         return _answer(document)  # nothing to compare: the record is not valid
     form = FileCheckForm()
     if not form.validate_on_submit():
         return _answer(document, form=form, status=422)
-    return _answer(document, file_matches=services.matches(document, form.digest))
+    return _answer(document, finding=verdict(form.content, document))
 
 
 def _known_or_404(code: str) -> RecordDocument:
@@ -139,24 +141,26 @@ def _answer(
     document: RecordDocument,
     *,
     form: FileCheckForm | None = None,
-    file_matches: bool | None = None,
+    finding: Finding | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
     """Log what the visitor is about to see, commit, and show it."""
     change = None if document.revoked else change_since_issue(document)
     with unit_of_work():
         services.record_verification(
-            document, file_matches=file_matches, out_of_date=change is not None
+            document,
+            checked=finding.verdict if finding else None,
+            out_of_date=change is not None,
         )
     return render_template(
         "verify/show.html",
         bare=True,
         document=document,
-        institution=services.institution_name(),
+        institution=services.institution_name(document),
         issued_on=services.issue_date(document),
         revoked_on=services.revocation_date(document),
         form=form or FileCheckForm(formdata=None),
-        file_matches=file_matches,
+        finding=finding,
         change_text=change_text(document, change) if change else "",
         terms=terms_shown(document) if not document.revoked and not change else [],
     ), status

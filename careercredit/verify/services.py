@@ -1,4 +1,4 @@
-"""Verifying an issued record: find it by its code, compare a visitor's file, log the disclosure.
+"""Verifying an issued record: find it by its code, read a visitor's file, log the disclosure.
 
 A visitor learns only whether the code belongs to a valid record and, if it
 does, the four facts printed on it that identify it. Every answer about a
@@ -8,19 +8,23 @@ session and the view commits once.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import date
 from typing import IO
 
-from flask import current_app, has_request_context, request
+from flask import has_request_context, request
 from sqlalchemy import select
 
 from careercredit import clock
 from careercredit.extensions import db
 from careercredit.models import Disclosure, RecordDocument
-from careercredit.records.services import CODE_ALPHABET, CODE_GROUPS, normalise_code
+from careercredit.records.services import (
+    CODE_ALPHABET,
+    CODE_GROUPS,
+    issuing_institution,
+    normalise_code,
+)
 from careercredit.refusals import Refused
+from careercredit.verify.validation import Verdict
 
 #: Who receives what the page shows: anyone holding the code.
 RECIPIENT = "visitor of the verification page"
@@ -46,6 +50,10 @@ PDF_MARKER_WITHIN = 1024
 
 NO_FILE = "Choose the PDF file of the record you received."
 EMPTY_FILE = "This file is empty. Choose the PDF file of the record you received."
+TOO_LARGE = (
+    "This file is larger than any record we issue, so it cannot be the one we issued. "
+    "Choose the PDF of the record exactly as you received it."
+)
 NOT_PDF = (
     "This is not a PDF file. Choose the PDF of the record exactly as you received it; "
     "a scan, a photo or a printout cannot be checked."
@@ -90,39 +98,39 @@ def revocation_date(document: RecordDocument) -> date | None:
     return clock.local(document.revoked_at).date()
 
 
-def institution_name() -> str:
-    """The issuing institution as configured."""
-    return current_app.config["INSTITUTION_NAME"]
+def institution_name(document: RecordDocument) -> str:
+    """The institution that issued ``document``, as printed on it (older records: as configured)."""
+    return issuing_institution(document).name
 
 
-def file_digest(stream: IO[bytes]) -> str:
-    """The SHA-256 (hex) of a PDF upload, read in chunks; ``UploadProblem`` if it is no PDF."""
+def read_upload(stream: IO[bytes]) -> bytes:
+    """The bytes of a PDF upload, read in chunks; ``UploadProblem`` if it is no PDF.
+
+    The request's size limit already stopped anything much larger than a record.
+    """
     head = stream.read(CHUNK)
     if not head:
         raise UploadProblem(EMPTY_FILE)
     if PDF_MARKER not in head[: PDF_MARKER_WITHIN + len(PDF_MARKER)]:
         raise UploadProblem(NOT_PDF)
-    digest = hashlib.sha256(head)
+    data = bytearray(head)
     while chunk := stream.read(CHUNK):
-        digest.update(chunk)
-    return digest.hexdigest()
-
-
-def matches(document: RecordDocument, digest: str) -> bool:
-    """Whether ``digest`` is the SHA-256 of the bytes we issued as ``document``."""
-    return hmac.compare_digest(digest, document.sha256)
+        data += chunk
+        if len(data) > UPLOAD_MAX_BYTES:
+            raise UploadProblem(TOO_LARGE)
+    return bytes(data)
 
 
 def record_verification(
-    document: RecordDocument, *, file_matches: bool | None = None, out_of_date: bool = False
+    document: RecordDocument, *, checked: Verdict | None = None, out_of_date: bool = False
 ) -> None:
-    """Log that a visitor was just shown ``document``'s status (and a file check's result)."""
+    """Log that a visitor was just shown ``document``'s status (and what their file is)."""
     if document.revoked:
         disclosed = SHOWN_SUPERSEDED if document.superseded_by_id else SHOWN_REVOKED
     else:
         disclosed = SHOWN_OUT_OF_DATE if out_of_date else SHOWN_VALID
-    if file_matches is not None:
-        disclosed += "; file check: " + ("matches" if file_matches else "differs")
+    if checked is not None:
+        disclosed += f"; file check: {checked.value}"
     db.session.add(
         Disclosure(
             student_id=document.student_id,

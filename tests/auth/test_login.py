@@ -25,16 +25,16 @@ def test_each_role_signs_in_and_sees_its_dashboard(client: FlaskClient, role: st
     assert response.headers["Location"] == "/"
     dashboard = _page(client.get("/"))
     assert "Welcome," in dashboard
-    assert f"role-{role}" in dashboard
+    assert f'id="home-{role}"' in dashboard  # the part of the home page for that role
 
 
 def test_person_in_two_role_groups_gets_both_roles(app: Flask, client: FlaskClient) -> None:
     login(client, "mwong")
     dashboard = _page(client.get("/"))
     assert "Welcome, Mei Wong" in dashboard
-    assert "role-advisor" in dashboard
-    assert "role-faculty" in dashboard
-    assert "role-student" not in dashboard
+    assert 'id="home-advisor"' in dashboard
+    assert 'id="home-faculty"' in dashboard
+    assert 'id="home-student"' not in dashboard
     with app.app_context():
         user = db.session.scalar(select(User).where(User.uid == "mwong"))
         assert user.roles == {Role.advisor, Role.faculty}

@@ -1,4 +1,8 @@
-"""Who may open the catalogue: advisors and admins; everyone else gets 404, strangers sign in."""
+"""Who may open the catalogue: advisors and admins; everyone else gets 404, strangers sign in.
+
+Students have a view of their own (tests/catalogue/test_browse.py): the staff's
+project list and project page send them there.
+"""
 
 from __future__ import annotations
 
@@ -59,6 +63,13 @@ def test_staff_open_every_page(login_as: Callable[[str], FlaskClient], make: Fac
     assert client.get(OPTIONS).status_code == 200
 
 
+#: Staff pages that send a student on to the students' view of the catalogue.
+STUDENT_VIEWS = {
+    "/catalogue/projects": "/catalogue/browse",
+    "/catalogue/projects/{p}": "/catalogue/browse/{p}",
+}
+
+
 @pytest.mark.parametrize("role", ["student", "faculty", "registrar"])
 def test_others_get_not_found(login_as: Callable[[str], FlaskClient], make: Factory, role: str):
     ids = _ids(make)
@@ -66,6 +77,11 @@ def test_others_get_not_found(login_as: Callable[[str], FlaskClient], make: Fact
     token = csrf_token(client, "/")  # the sign-out form of every page
     for path in PAGES:
         response = client.get(path.format(**ids))
+        if role == "student" and path.partition("?")[0] in STUDENT_VIEWS:
+            assert response.status_code == 302, path
+            view = STUDENT_VIEWS[path.partition("?")[0]].format(**ids)
+            assert response.headers["Location"] == view
+            continue
         assert response.status_code == 404, path
         assert "Page not found" in text(response)
     for path in FORMS:

@@ -19,7 +19,7 @@ from careercredit.models import CreditPlan, Deliverable, PlanState
 from tests.conftest import csrf_token, user_id
 from tests.factories import Factory
 from tests.plans.conftest import post_form
-from tests.supervisors.conftest import last_link
+from tests.supervisors.conftest import add_entries, last_link
 
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
@@ -105,7 +105,11 @@ class Case:
             return row
 
     def supervisor_link(self) -> str:
-        """Consent and send the hours link; return its path as the supervisor reads it."""
+        """Consent and send the hours link; return its path as the supervisor reads it.
+
+        An hours link needs hours to verify, so one entry is logged first.
+        """
+        add_entries(self.app, self.placement_id, "2")
         page = f"/plans/{self.plan_id}/placements/{self.placement_id}/consent?purpose=hours"
         response = post_form(self.student, page, page.split("?")[0], purpose="hours", agree="y")
         assert response.status_code == 302, response.get_data(as_text=True)

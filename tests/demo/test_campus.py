@@ -49,4 +49,4 @@ def test_each_demo_role_signs_in(
     app = make_app(**{k: v for k, v in read_settings(demo).items() if k.startswith("LDAP_")})
     client = app.test_client()
     assert login(client, uid, DEMO_PASSWORD).status_code == 302
-    assert f"role-{role}" in client.get("/").get_data(as_text=True)
+    assert f'id="home-{role}"' in client.get("/").get_data(as_text=True)

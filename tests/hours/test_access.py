@@ -44,6 +44,9 @@ def _answers(student: object) -> dict[str, object]:
     return {"anonymous": LOGIN, **dict.fromkeys(PEOPLE, 404), "student": student}
 
 
+#: The weekly sheet (this week's: its Monday may always take hours in the factories' term).
+WEEK = "/plans/{plan}/placements/{placement}/hours/week"
+
 MATRIX: list[tuple[str, str, dict[str, object]]] = [
     ("GET", "/plans/{plan}/placements/{placement}/hours/new", _answers(200)),
     ("POST", "/plans/{plan}/placements/{placement}/hours/new", _answers(302)),
@@ -51,6 +54,8 @@ MATRIX: list[tuple[str, str, dict[str, object]]] = [
     ("POST", "/plans/{plan}/hours/{entry}/edit", _answers(302)),
     ("GET", "/plans/{plan}/hours/{entry}/delete", _answers(200)),
     ("POST", "/plans/{plan}/hours/{entry}/delete", _answers(302)),
+    ("GET", WEEK, _answers(200)),
+    ("POST", WEEK, _answers(302)),
 ]
 
 
@@ -68,6 +73,7 @@ def test_access(app: Flask, make, method: str, path: str, person: str, expected:
     client = browser_of(app, PEOPLE.get(person))
     url = path.format(**_alices_plan(app, make))
     data = {"work_date": str(days_ago(2)), "hours": "1", "description": WORK}
+    data.update({"rows-0-hours": "1", "rows-0-description": WORK})  # the weekly sheet's
     response = send(client, method, url, data, form_page=form_page_for(person))
     assert_answer(response, expected)
 

@@ -53,7 +53,7 @@ def test_student_builds_and_submits_a_plan(app: Flask, login_as, make) -> None:
     for project in (first, second):
         post_form(student, edit, f"/plans/{plan_id}/placements", project_id=project)
     page = student.get(edit).get_data(as_text=True)
-    assert "need\n    <strong>45 hours</strong>" in page
+    assert "1 credit</strong> needs\n    <strong>45 hours</strong>" in page
     assert "50 estimated hours" in page
 
     response = post_form(student, edit, f"/plans/{plan_id}/submit")
@@ -68,7 +68,13 @@ def test_student_builds_and_submits_a_plan(app: Flask, login_as, make) -> None:
         "plan.submit",
     ]
     recipients = {to for to, subject in outbox(app) if subject.startswith("Credit plan to review")}
-    assert recipients == {"adavis@university.example", "fkim@university.example"}
+    # No advisor has signed in to be assigned it, so every advisor is asked; the sponsor
+    # doesn't review, and is told for information.
+    assert recipients == {"adavis@university.example"}
+    assert (
+        "fkim@university.example",
+        "For your information: Alice Student submitted a credit plan for 2027SP",
+    ) in outbox(app)
     with app.app_context():
         fkim = db.session.scalar(select(User).where(User.uid == "fkim"))
         assert fkim.roles == {Role.faculty}

@@ -77,7 +77,13 @@ def test_reject_needs_a_reason_and_tells_the_student(app: Flask, login_as, make)
     plan_id = _submitted_plan(app, make, term_id=make.term("2027SP"))
     response = post_form(advisor, f"/plans/{plan_id}", f"/plans/{plan_id}/reject", comment=" ")
     assert "Write a comment for the student." in response.get_data(as_text=True)
-    post_form(advisor, f"/plans/{plan_id}", f"/plans/{plan_id}/reject", comment="Not eligible.")
+    post_form(
+        advisor,
+        f"/plans/{plan_id}",
+        f"/plans/{plan_id}/reject",
+        comment="Not eligible.",
+        confirm_reject="y",
+    )
     assert plan_state(app, plan_id) == "rejected"
     assert outbox(app) == [("alice@university.example", "Your credit plan for 2027SP was rejected")]
 

@@ -62,6 +62,8 @@ MATRIX: list[tuple[str, str, dict[str, object]]] = [
     ("POST", "/records/mine/requests", students(302)),
     ("POST", "/records/requests/{request}/cancel", answers(student=302)),
     ("GET", "/records/", registrar(200)),
+    ("GET", "/records/documents.csv", registrar(200)),
+    ("GET", "/records/students", registrar(200)),
     ("POST", "/records/requests/{request}/approve", registrar(302)),
     ("GET", "/records/requests/{request}/decline", registrar(200)),
     ("POST", "/records/requests/{request}/decline", registrar(302)),

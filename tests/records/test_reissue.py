@@ -11,6 +11,7 @@ no row of any table.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -234,3 +235,33 @@ def test_an_amendment_within_the_second_of_issue_is_judged_by_what_the_record_sh
     # A second later is after the issue, whatever the record shows.
     _move_amendment(app, desk["plan_id"], new_id, after=timedelta(seconds=1))
     assert "This record is out of date" in page_text(client.get(f"/verify/{new.code}"))
+
+
+def test_lists_of_records_say_out_of_date_not_valid(
+    app: Flask, desk: dict[str, Any], make: Factory
+) -> None:
+    rosa, alice = desk["rosa"], desk["alice"]
+    old_id = issue_for(rosa, desk["alice_id"])
+    (old,) = documents_of(app, desk["alice_id"])
+    pages = ("/records/", f"/records/students/{desk['alice_id']}")
+
+    def row_of(client: FlaskClient, path: str, code: str = old.code) -> str:
+        """The words of the table row of the record ``code``."""
+        rows = client.get(path).get_data(as_text=True).split("<tr")
+        (row,) = [row for row in rows if f"<code>{code}</code>" in row]
+        return " ".join(re.sub(r"<[^>]+>", " ", row).split())
+
+    for path in pages:
+        assert "Valid" in row_of(rosa, path)
+    assert "Valid" in row_of(alice, "/records/mine")
+
+    amend(app, rosa, desk["plan_id"])
+    for path in pages:
+        assert "Out of date" in row_of(rosa, path)
+        assert "Valid" not in row_of(rosa, path)
+    assert "Out of date" in row_of(alice, "/records/mine")
+
+    reissue(rosa, old_id)
+    _, new = documents_of(app, desk["alice_id"])
+    assert "Superseded" in row_of(rosa, "/records/")
+    assert "Valid" in row_of(rosa, "/records/", new.code)

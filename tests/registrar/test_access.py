@@ -33,6 +33,7 @@ def only(registrar: object, admin: object = 404) -> dict[str, object]:
 MATRIX: list[tuple[str, str, dict[str, object]]] = [
     ("GET", "/registrar/", only(200)),
     ("GET", "/registrar/terms/{term}", only(200)),
+    ("GET", "/registrar/terms/{term}/plans.csv", only(200)),
     ("POST", "/registrar/terms/{term}/exports", only(302)),
     ("GET", "/registrar/exports/{export}", only(200)),
     ("GET", "/registrar/exports/{export}/download", only(200)),
@@ -43,6 +44,7 @@ MATRIX: list[tuple[str, str, dict[str, object]]] = [
     ("GET", "/registrar/plans/{posted}/amend", only(200)),
     ("POST", "/registrar/plans/{posted}/amend", only(302)),
     ("GET", "/admin/audit", only(200, admin=200)),
+    ("GET", "/admin/audit.csv", only(200, admin=200)),
 ]
 
 

@@ -41,6 +41,7 @@ def answers(default: object = 404, **special: object) -> dict[str, object]:
 
 MATRIX: list[tuple[str, str, dict[str, object]]] = [
     ("GET", "/signoff/", answers(sponsor=200, other_faculty=200)),
+    ("GET", "/signoff/queue.csv", answers(sponsor=200, other_faculty=200)),
     ("GET", "/signoff/late", answers(advisor=200)),
     ("GET", "/signoff/{plan}", answers(sponsor=200)),
     # The plan has no verified hours: a passing grade is refused.

@@ -55,8 +55,25 @@ class Case:
     def consent_url(self, placement_id: int | None = None) -> str:
         return f"/plans/{self.plan_id}/placements/{placement_id or self.placement_id}/consent"
 
+    def hours_to_verify(self, purpose: str) -> None:
+        """An hours request needs hours waiting for the supervisor: log some if none wait."""
+        if purpose != "hours":
+            return
+        with self.app.app_context():
+            waiting = db.session.scalar(
+                select(HourEntry.id)
+                .where(
+                    HourEntry.placement_id == self.placement_id,
+                    HourEntry.status == HourStatus.submitted,
+                )
+                .limit(1)
+            )
+        if waiting is None:
+            add_entries(self.app, self.placement_id, "2")
+
     def consent(self, purpose: str = "hours", client: FlaskClient | None = None) -> Any:
         """Agree on the consent page and send the first link of ``purpose``."""
+        self.hours_to_verify(purpose)
         page = f"{self.consent_url()}?purpose={purpose}"
         return post_form(
             client or self.student, page, self.consent_url(), purpose=purpose, agree="y"
@@ -64,6 +81,7 @@ class Case:
 
     def send(self, purpose: str = "hours", client: FlaskClient | None = None) -> Any:
         """Press a send button on the plan page."""
+        self.hours_to_verify(purpose)
         return post_form(client or self.student, self.plan_page, self.send_url(), purpose=purpose)
 
     def link(self, purpose: str = "hours") -> str:

@@ -20,6 +20,7 @@ from tests.access import (
     uncovered_routes,
 )
 from tests.conftest import user_id
+from tests.supervisors.conftest import add_entries
 
 PEOPLE = {
     "student": "alice",  # owns the plan
@@ -69,6 +70,7 @@ def test_access(app: Flask, make, method: str, path: str, person: str, expected:
     plan_id = make.plan(user_id(app, "alice"), PlanState.approved, sponsor_id=user_id(app, "fkim"))
     with app.app_context(), app.test_request_context():
         placement = db.session.get(CreditPlan, plan_id).placements[0]
+        add_entries(app, placement.id, "2")  # hours to verify: an hours link may be sent
         link = create_link(
             placement, LinkPurpose.hours, db.session.get(User, user_id(app, "alice"))
         )

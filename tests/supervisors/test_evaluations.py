@@ -137,10 +137,10 @@ def test_a_resent_link_for_an_evaluated_kind_shows_the_evaluation(case: Case) ->
     assert len(evaluations(case.app)) == 1
     assert "the final evaluation as submitted" in disclosures(case.app)[-1].disclosed
 
-    # And the plan page offers no new final request.
+    # And the plan page offers no new final request, nor a midterm one after the final.
     plan_page = case.student.get(case.plan_page).get_data(as_text=True)
     assert "end final evaluation request" not in plan_page  # neither Send nor Re-send
-    assert "Send midterm evaluation request" in plan_page
+    assert "end midterm evaluation request" not in plan_page
 
 
 def test_evaluations_show_on_the_plan_page(case: Case, login_as) -> None:

@@ -46,6 +46,7 @@ def test_the_first_send_asks_the_student_to_consent(case: Case) -> None:
 
 
 def test_consent_needs_the_box_ticked(case: Case) -> None:
+    case.hours_to_verify("hours")
     page = f"{case.consent_url()}?purpose=hours"
     response = post_form(case.student, page, case.consent_url(), purpose="hours")
     assert response.status_code == 422

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -11,6 +13,7 @@ from sqlalchemy import select
 
 from careercredit.extensions import db
 from careercredit.models import Disclosure, RecordDocument, Role, User
+from careercredit.records.democa import DemoCA, make_demo_ca
 from careercredit.records.services import issue_record, revoke
 from careercredit.sql import aware
 from tests.factories import Factory
@@ -70,3 +73,29 @@ def disclosures(app: Flask) -> list[Disclosure]:
 def issued(app: Flask, make: Factory) -> Issued:
     """A valid record of José Ñúñez with one posted credit."""
     return issue(app, make)
+
+
+@pytest.fixture
+def ca(tmp_path: Path) -> DemoCA:
+    """A throwaway CA, and the registrar's signing certificate and key it issued."""
+    return make_demo_ca(tmp_path / "ca")
+
+
+@pytest.fixture
+def signing_app(make_app: Callable[..., Flask], ca: DemoCA) -> Flask:
+    """The app configured to certify the records it issues."""
+    return make_app(
+        SIGNING_CERT=str(ca.cert), SIGNING_KEY=str(ca.key), SIGNING_CHAIN=(str(ca.ca_cert),)
+    )
+
+
+@pytest.fixture
+def signing_make(signing_app: Flask) -> Factory:
+    """Factories bound to the signing app."""
+    return Factory(signing_app)
+
+
+@pytest.fixture
+def signed(signing_app: Flask, signing_make: Factory) -> Issued:
+    """A certified record of José Ñúñez with one posted credit."""
+    return issue(signing_app, signing_make)
