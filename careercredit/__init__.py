@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from careercredit.registrar import routes as registrar_routes
     from careercredit.reminders import routes as reminders_routes
     from careercredit.reminders.cli import reminders_cli
+    from careercredit.reports import routes as reports_routes
     from careercredit.signoff import routes as signoff_routes
     from careercredit.supervisors import routes as supervisors_routes
     from careercredit.terms import routes as terms_routes
@@ -132,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(record_exports_routes.bp)
     app.register_blueprint(verify_routes.bp)
     app.register_blueprint(notices_routes.bp)
+    app.register_blueprint(reports_routes.bp)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(records_cli)

@@ -28,6 +28,7 @@ MENU: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("courses.index", "Courses", frozenset({Role.admin})),
     ("evaluations.rubric", "Rubric", frozenset({Role.admin})),
     ("outbox.index", "Outbox", frozenset({Role.admin})),
+    ("reports.index", "Reports", frozenset({Role.advisor, Role.registrar, Role.admin})),
     ("notices.index", "Notices", frozenset(Role)),
 )
 

@@ -221,6 +221,9 @@ RULES: dict[str, Rule] = {
     "registrar.amend": only(REGISTRAR, plan_id="posted_plan"),
     "registrar.audit_log": only(REGISTRAR, ADMIN),
     "registrar.audit_log_csv": only(REGISTRAR, ADMIN),
+    "reports.index": only(ADVISOR, REGISTRAR, ADMIN),
+    "reports.chart_csv": only(ADVISOR, REGISTRAR, ADMIN),
+    "reports.term_pdf": only(ADVISOR, REGISTRAR, ADMIN),
     # -- records --
     "records.mine": only(*STUDENTS),
     "records.unofficial": only(*STUDENTS),
