@@ -243,6 +243,9 @@ class Config:
     SIGNING_TSA_PASSWORD = Setting(str, None)
     #: The CA certificate(s) the TSA's certificate chains to, if not in SIGNING_CHAIN.
     SIGNING_TSA_CHAIN = Setting[tuple[str, ...]](_paths, ())
+    #: PEM file of the Ed25519 or P-256 key that signs digital credentials (Open Badges 3.0);
+    #: unset, none are issued.
+    BADGE_KEY = Setting(str, None)
     VERIFY_RATE_LIMIT = Setting(str, "30 per minute")
     RECORDS_EXPORT_PROCESSES = Setting(int, 2)
     #: The paper an official record is laid out on: US Letter (the US norm) or A4.
@@ -286,6 +289,7 @@ class Config:
         self.check_ldap_transport()
         self.check_base_url()
         self.check_signing()
+        self.check_badge_key()
         self.check_time_zone()
 
     def check_secret_key(self) -> None:
@@ -337,6 +341,17 @@ class Config:
             _time_zone(str(self.TIMEZONE))
         except ValueError as exc:
             raise ConfigError(f"CAREERCREDIT_TIMEZONE: {exc}") from None
+
+    def check_badge_key(self) -> None:
+        """A badge key that can't sign would fail the posting of credit, not the start-up."""
+        if not self.BADGE_KEY:
+            return
+        from careercredit.badges.keys import BadgeKeyError, read_key
+
+        try:
+            read_key(str(self.BADGE_KEY))
+        except BadgeKeyError as exc:
+            raise ConfigError(f"CAREERCREDIT_BADGE_KEY: {exc}") from None
 
     def check_signing(self) -> None:
         """A signing certificate needs its key, and the other way round; a TSA needs both."""

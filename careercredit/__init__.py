@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from careercredit.auth import routes as auth_routes
     from careercredit.auth import session as auth_session
     from careercredit.backup.cli import backup_cli
+    from careercredit.badges import routes as badges_routes
     from careercredit.bench.cli import bench_cli
     from careercredit.catalogue import routes as catalogue_routes
     from careercredit.courses import routes as courses_routes
@@ -134,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(verify_routes.bp)
     app.register_blueprint(notices_routes.bp)
     app.register_blueprint(reports_routes.bp)
+    app.register_blueprint(badges_routes.bp)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(records_cli)

@@ -12,6 +12,7 @@ from careercredit.notices.services import unread_count
 MENU: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("plans.index", "My plans", frozenset({Role.student})),
     ("records.mine", "My records", frozenset({Role.student})),
+    ("badges.mine", "My credentials", frozenset({Role.student})),
     ("catalogue.browse", "Find projects", frozenset({Role.student})),
     ("plans.queue", "Review queue", frozenset({Role.advisor})),
     ("plans.all", "All plans", frozenset({Role.advisor, Role.registrar, Role.admin, Role.faculty})),

@@ -39,6 +39,8 @@ from sqlalchemy import select
 from werkzeug.routing import Rule as UrlRule
 
 from careercredit import create_app
+from careercredit.badges.keys import make_demo_key
+from careercredit.badges.services import issue_for_plan
 from careercredit.deliverables.storage import upload_storage
 from careercredit.demo.directory import CampusDirectory
 from careercredit.extensions import db, limiter
@@ -120,6 +122,9 @@ DEFAULT_ARGS = {
     "user_id": "alice",
     "code": "code",
     "token": "hours_token",
+    "credential_id": "credential",
+    "public_id": "public_id",
+    "student_id": "alice",
 }
 
 #: Limits the shared browsers would otherwise hit (they all come from one address).
@@ -214,7 +219,10 @@ def open_site(
     else:
         shutil.copy(migrated_database.removeprefix("sqlite:///"), folder / "routes.db")
         url = f"sqlite:///{folder / 'routes.db'}"
-    settings = settings_for(campus, url, UPLOAD_DIR=str(folder / "uploads"), **GENEROUS_LIMITS)
+    badge_key = str(make_demo_key(folder / "badge.key"))
+    settings = settings_for(
+        campus, url, UPLOAD_DIR=str(folder / "uploads"), BADGE_KEY=badge_key, **GENEROUS_LIMITS
+    )
     app = create_app(settings)
     with app.app_context():
         limiter.reset()
@@ -265,8 +273,18 @@ def build_objects(app: Flask, make: Factory) -> dict[str, Any]:
             {f"other_{k}": v for k, v in _supervision(other_plan, by=people["jnunez"]).items()}
         )
         ids.update(_records(app, ids["term"], alice, rlopez))
+        ids.update(shared_credential(ids["posted_plan"]))
         db.session.commit()
     return ids
+
+
+def shared_credential(plan_id: int) -> dict[str, Any]:
+    """The digital credential of a posted plan, shared by its student."""
+    plan = db.session.get(CreditPlan, plan_id)
+    assert plan is not None
+    (credential,) = issue_for_plan(plan)
+    credential.shareable = True
+    return {"credential": credential.id, "public_id": credential.uuid}
 
 
 def _supervision(plan_id: int, *, by: int) -> dict[str, Any]:

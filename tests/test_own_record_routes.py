@@ -48,6 +48,7 @@ from tests.routes_fixtures import (
     changed_tables,
     methods_of,
     open_site,
+    shared_credential,
     snapshot,
     url_rules,
 )
@@ -257,6 +258,10 @@ OWN: dict[str, Own] = {
     "records.reissue": refused({"confirm": "y"}),
     "record_exports.start": Own(NO_RECORD),
     "record_exports.resume": Own(NO_RECORD, {"export_id": "record_export"}),
+    # -- digital credentials: she shares her own; another registrar revokes it --
+    "badges.share": Own(STUDENT),
+    "badges.scores": Own(STUDENT),
+    "badges.revoke": refused({"reason": "Issued in error.", "confirm": "y"}),
     # -- anyone --
     "verify.check": Own(NO_RECORD),
 }
@@ -308,6 +313,7 @@ def build_own_objects(app: Flask, make: Factory, site_ids: dict[str, Any]) -> di
         document = issue_record(student, by=registrar)
         ids["document"], ids["code"] = document.id, document.code
         ids["request"] = request_record(student, "Graduate school").id
+        ids.update(shared_credential(ids["posted_plan"]))
         db.session.commit()
     return ids
 

@@ -251,6 +251,17 @@ RULES: dict[str, Rule] = {
     "verify.show": public(),
     "verify.check": public(),
     # -- digital credentials: the student's own; the issuer's DID and status list are public --
+    "badges.did_json": public(),
+    "badges.status_list": public(),
+    "badges.shared": public(),
+    "badges.mine": only(*STUDENTS),
+    "badges.download": only(STUDENT),
+    "badges.badge_png": only(STUDENT),
+    "badges.learner_record": only(*STUDENTS),  # José has none: sent back to his page
+    "badges.share": only(STUDENT),
+    "badges.scores": only(STUDENT),
+    "badges.student": only(REGISTRAR),
+    "badges.revoke": only(REGISTRAR),  # an empty form: refused (422), nothing revoked
 }
 
 

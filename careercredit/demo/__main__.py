@@ -25,6 +25,7 @@ from types import FrameType
 from cryptography import x509
 from werkzeug.serving import make_server
 
+from careercredit.badges.keys import make_demo_key
 from careercredit.demo.directory import SERVICE_DN, SUFFIX, CampusDirectory, app_settings
 from careercredit.records.democa import DemoCA, make_demo_ca
 from config import INSTANCE_DIR, read_settings
@@ -94,6 +95,18 @@ def configure_signing(environ: MutableMapping[str, str], directory: Path = DEMO_
     )
 
 
+def configure_badges(environ: MutableMapping[str, str], directory: Path = DEMO_CA_DIR) -> str:
+    """Sign digital credentials with a demo Ed25519 key unless ``environ`` names one."""
+    configured = read_settings(environ)
+    if configured["BADGE_KEY"]:
+        return f"Digital credentials are signed with {configured['BADGE_KEY']}, as configured."
+    key = directory / "badge.key"
+    if not key.is_file():
+        make_demo_key(key)
+    environ["CAREERCREDIT_BADGE_KEY"] = str(key)
+    return f"Digital credentials are signed with a throwaway demo key: {key}"
+
+
 def main() -> int:
     """Run the demo until Ctrl-C or SIGTERM; stop the directory either way."""
     stop_on_signals()
@@ -131,6 +144,7 @@ def serve(directory: CampusDirectory, settings: dict[str, str]) -> None:
     os.environ["CAREERCREDIT_ENV"] = "development"
     os.environ.setdefault("CAREERCREDIT_SECRET_KEY", secrets.token_hex(32))
     signing = configure_signing(os.environ)
+    badges = configure_badges(os.environ)
     from flask_migrate import upgrade
 
     from careercredit import create_app
@@ -154,6 +168,7 @@ def serve(directory: CampusDirectory, settings: dict[str, str]) -> None:
     for group, uids in demo_logins(CAMPUS_LDIF.read_text(encoding="utf-8")).items():
         print(f"  {group:<20} {', '.join(uids)}")
     print(f"\n{signing}")
+    print(badges)
     print(f"\nCareerCredit: {address}  (Ctrl-C stops the app and the directory)\n", flush=True)
     server.serve_forever()
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from careercredit import clock
 from careercredit.auth.ldap import Directory
 from careercredit.auth.services import sync_person
+from careercredit.badges.services import issue_for_plan
 from careercredit.demo.catalogue import COURSES, EMPLOYERS, LETTER_GRADES
 from careercredit.demo.plans import PLANS, SPONSOR, STUDENT, DemoPlan
 from careercredit.demo.work import REFLECTION, evaluate, log_hours
@@ -289,6 +290,7 @@ def _add_plan(
         if step.name == Action.post:
             assert actor is not None  # the registrar the step names
             plan.posting = Posting(posted_by_id=actor.id)
+            issue_for_plan(plan)  # as the registrar's posting does (when a badge key is set)
     return plan
 
 

@@ -1,6 +1,7 @@
 """The models, one module per aggregate; importing this package registers them all."""
 
 from careercredit.models.audit import AuditEvent
+from careercredit.models.badges import BadgeCredential
 from careercredit.models.catalogue import Employer, Project, ProjectStatus, Supervisor
 from careercredit.models.courses import Course, CourseSection, Scheme, SchemeGrade, SchemeKind
 from careercredit.models.deliverables import Deliverable, DeliverableStatus
@@ -40,6 +41,7 @@ __all__ = [
     "AdvisorRule",
     "Amendment",
     "AuditEvent",
+    "BadgeCredential",
     "CommentKind",
     "Course",
     "CourseSection",

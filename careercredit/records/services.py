@@ -23,6 +23,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from careercredit import clock
 from careercredit.access import refuse_own_record
 from careercredit.audit import record_event
+from careercredit.badges import services as badges
 from careercredit.courses.services import grade_keys
 from careercredit.extensions import db
 from careercredit.links import external_url
@@ -356,6 +357,7 @@ def revoke(document: RecordDocument, *, by: User, reason: str) -> None:
         object_id=document.id,
         details={"reason": reason, "code": document.code},
     )
+    badges.record_revoked(document, by=by, reason=reason)
 
 
 def request_record(student: User, purpose: str) -> RecordRequest:
@@ -670,6 +672,7 @@ def reissue(document: RecordDocument, *, by: User) -> RecordDocument:
     current = issue_record(document.student, by=by)
     revoke(document, by=by, reason=superseded_reason(current.code))
     document.superseded_by_id = current.id
+    badges.record_reissued(document, by=by)
     record_event(
         "record.reissue",
         actor=by,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from careercredit import clock
 from careercredit.access import refuse_own_record
 from careercredit.audit import record_event
+from careercredit.badges import services as badges
 from careercredit.models import Amendment, CreditPlan, PlanState, Role, User
 from careercredit.refusals import Refused
 
@@ -78,6 +79,7 @@ def amend_plan(
         credits_after=credits,
     )
     plan.amendments.append(amendment)
+    badges.replace_for_plan(plan, by=by, reason=f"Credit amended: {amendment.reason}")
     # Touching the plan bumps its version: two registrars amending at once cannot both win.
     plan.updated_at = clock.now()
     record_event(

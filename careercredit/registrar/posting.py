@@ -26,6 +26,7 @@ from sqlalchemy.orm import joinedload
 from careercredit import clock
 from careercredit.access import is_own_record
 from careercredit.audit import record_event
+from careercredit.badges import services as badges
 from careercredit.extensions import db
 from careercredit.models import CreditPlan, GradeExport, PlanState, Posting, User
 from careercredit.models.records import RowStatus, SisRejection
@@ -337,4 +338,5 @@ def _post(plan: CreditPlan, export: GradeExport, by: User, result: PostingResult
     else:
         perform(plan, Action.post, by=by)
         db.session.add(Posting(plan=plan, export_id=export.id, posted_by_id=by.id))
+        badges.issue_for_plan(plan)
         result.posted.append(plan)
