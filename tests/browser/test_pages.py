@@ -61,6 +61,8 @@ def test_pages_fit_a_phone_screen(serve, people) -> None:
         (advisor, "/plans/queue"),
         (advisor, "/plans/all"),
         (registrar, "/registrar/"),
+        (registrar, "/records/"),
+        (student, "/records/mine"),
         (registrar, f"/plans/{plan_id}"),
     ):
         person.open(path)
