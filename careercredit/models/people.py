@@ -6,10 +6,11 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import DateTime, Enum, ForeignKey, Integer, String, func
+from sqlalchemy import ColumnElement, DateTime, Enum, ForeignKey, Integer, String, func, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from careercredit.extensions import Model
+from careercredit.sql import contains_ignoring_case
 
 
 class Role(enum.StrEnum):
@@ -65,6 +66,18 @@ class User(UserMixin, Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.uid}>"
+
+    @staticmethod
+    def found_by(text: str) -> ColumnElement[bool]:
+        """The person's name or username holds ``text``, or ``text`` is their student number.
+
+        How staff find a student (the advisors' queue, the registrar's search).
+        """
+        return or_(
+            contains_ignoring_case(User.display_name, text),
+            contains_ignoring_case(User.uid, text),
+            User.student_number == text,
+        )
 
 
 class UserRole(Model):

@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from careercredit import clock
@@ -33,10 +33,10 @@ from careercredit.ids import MAX_ID
 from careercredit.models import CreditPlan, Placement, PlanState, Project, User
 from careercredit.models.hours import HourEntry, hours_text
 from careercredit.pagination import paginate_ids
-from careercredit.plans.services import PlanFilters, _filtered
+from careercredit.plans.services import PlanFilters, apply_filters
 from careercredit.plans.workflow import DECISIONS, TRANSITIONS, Action, perform
 from careercredit.refusals import Refused, unit_of_work
-from careercredit.sql import aware, contains_ignoring_case
+from careercredit.sql import aware
 
 #: The longest search text taken from a query string.
 MAX_SEARCH = 100
@@ -73,26 +73,15 @@ class QueueFilters:
 def queue_ids(filters: QueueFilters) -> Select[Any]:
     """Ids of the submitted plans matching ``filters``, in the order asked for."""
     ids = select(CreditPlan.id).where(CreditPlan.state == PlanState.submitted)
-    ids = _filtered(ids, filters.plans)
+    ids = apply_filters(ids, filters.plans)
     text = " ".join(filters.student.split())[:MAX_SEARCH]
     if text:
-        ids = ids.where(CreditPlan.student_id.in_(_students_matching(text)))
+        ids = ids.where(CreditPlan.student_id.in_(select(User.id).where(User.found_by(text))))
     if filters.mine:
         ids = ids.where(CreditPlan.assigned_advisor_id == filters.advisor_id)
     if filters.sort == Sort.newest:
         return ids.order_by(CreditPlan.submitted_at.desc(), CreditPlan.id.desc())
     return ids.order_by(CreditPlan.submitted_at, CreditPlan.id)
-
-
-def _students_matching(text: str) -> Select[Any]:
-    """Ids of the people whose name or username holds ``text``, or whose student number it is."""
-    return select(User.id).where(
-        or_(
-            contains_ignoring_case(User.display_name, text),
-            contains_ignoring_case(User.uid, text),
-            User.student_number == text,
-        )
-    )
 
 
 def _load() -> Select[Any]:
@@ -177,16 +166,6 @@ def csv_rows(filters: QueueFilters) -> Iterator[Sequence[object]]:
                 _local_day(plan.submitted_at),
                 days_waiting(plan, today),
             )
-
-
-def list_ids(user: User, filters: PlanFilters, *, own: bool = False) -> Select[Any]:
-    """Ids of the plans ``user`` may see (``own``: their own), as the plan lists order them."""
-    ids = select(CreditPlan.id).where(CreditPlan.visible_to(user))
-    if own:
-        ids = ids.where(CreditPlan.student_id == user.id)
-    if filters.state is not None:
-        ids = ids.where(CreditPlan.state == filters.state)
-    return _filtered(ids, filters).order_by(CreditPlan.updated_at.desc(), CreditPlan.id.desc())
 
 
 LIST_HEADER = (

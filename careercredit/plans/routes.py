@@ -84,7 +84,7 @@ def all_plans() -> ResponseReturnValue:
 @roles_required(Role.student)
 def index_csv() -> ResponseReturnValue:
     """The student's own plans as a CSV file."""
-    ids = queue_lists.list_ids(current_user, services.PlanFilters(), own=True)
+    ids = services.list_ids(current_user, services.PlanFilters(), own=True)
     return csv_response(_csv_name("mine"), queue_lists.LIST_HEADER, queue_lists.list_rows(ids))
 
 
@@ -92,7 +92,7 @@ def index_csv() -> ResponseReturnValue:
 @roles_required(Role.advisor, Role.registrar, Role.admin, Role.faculty)
 def all_csv() -> ResponseReturnValue:
     """The plans list as it is filtered, as a CSV file."""
-    ids = queue_lists.list_ids(current_user, _filters(state=request.args.get("state")))
+    ids = services.list_ids(current_user, _filters(state=request.args.get("state")))
     with unit_of_work():
         record_download("plans", current_user)
     return csv_response(_csv_name("all"), queue_lists.LIST_HEADER, queue_lists.list_rows(ids))

@@ -368,13 +368,18 @@ def plans_page(
     user: User, filters: PlanFilters, *, page: int, per_page: int, own: bool = False
 ) -> Pagination:
     """One page of the plans ``user`` may see (``own``: only their own), newest activity first."""
+    ids = list_ids(user, filters, own=own)
+    return paginate_ids(ids, _with_list_columns(select(CreditPlan)), page=page, per_page=per_page)
+
+
+def list_ids(user: User, filters: PlanFilters, *, own: bool = False) -> Select:
+    """Ids of the plans ``user`` may see (``own``: their own), as the plan lists order them."""
     ids = select(CreditPlan.id).where(CreditPlan.visible_to(user))
     if own:
         ids = ids.where(CreditPlan.student_id == user.id)
     if filters.state is not None:
         ids = ids.where(CreditPlan.state == filters.state)
-    ids = _filtered(ids, filters).order_by(CreditPlan.updated_at.desc(), CreditPlan.id.desc())
-    return paginate_ids(ids, _with_list_columns(select(CreditPlan)), page=page, per_page=per_page)
+    return apply_filters(ids, filters).order_by(CreditPlan.updated_at.desc(), CreditPlan.id.desc())
 
 
 def filter_terms() -> list[Term]:
@@ -398,7 +403,7 @@ def queue_count() -> int:
     )
 
 
-def _filtered(query: Select, filters: PlanFilters) -> Select:
+def apply_filters(query: Select, filters: PlanFilters) -> Select:
     if filters.term_id:
         query = query.where(CreditPlan.term_id == filters.term_id)
     if filters.sponsor.strip():

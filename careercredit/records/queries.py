@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from careercredit.csvexport import in_batches
@@ -29,7 +29,7 @@ from careercredit.models import (
 from careercredit.models.people import UserRole
 from careercredit.pagination import paginate_ids
 from careercredit.records.services import documents_query, has_posted_credit, posted_plans
-from careercredit.sql import aware, contains_ignoring_case
+from careercredit.sql import aware
 
 #: A student's page lists this many of their latest requests.
 REQUESTS_SHOWN = 20
@@ -136,14 +136,7 @@ def students_page(text: str, *, page: int, per_page: int) -> Pagination:
     ids = (
         select(User.id)
         .join(UserRole, UserRole.user_id == User.id)
-        .where(
-            UserRole.role == Role.student,
-            or_(
-                contains_ignoring_case(User.display_name, text),
-                contains_ignoring_case(User.uid, text),
-                User.student_number == text,
-            ),
-        )
+        .where(UserRole.role == Role.student, User.found_by(text))
         .order_by(User.display_name, User.id)
     )
     load = select(User).options(lazyload(User.role_rows))
