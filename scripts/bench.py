@@ -68,6 +68,7 @@ def main() -> int:
         "slices": 1 if args.quick else 4,
         "generator": bench_load.generator(),
         "gunicorn": "2 sync workers",
+        "pages": args.pages or [],
     }
     CACHE.mkdir(parents=True, exist_ok=True)
     for kind, url in databases:
@@ -87,6 +88,8 @@ def main() -> int:
         if len(scales) == 2:
             report["full_over_small"] = print_ratios(kind, report["scales"])
         report["machine"]["database_version"] = bench_server.database_version(seeded[scales[0]])
+        if args.pages:
+            continue  # a partial run is for development: the JSON keeps the last full run
         RESULTS.mkdir(exist_ok=True)
         out = RESULTS / f"results-{kind}.json"
         out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -100,6 +103,12 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, help="measure each page this long")
     parser.add_argument("--connections", type=int, default=4, help="concurrent connections")
     parser.add_argument("--database", choices=("sqlite", "postgresql"), help="only this one")
+    parser.add_argument(
+        "--pages",
+        action="append",
+        metavar="TEXT",
+        help="measure only the pages whose name holds TEXT (repeatable); writes no JSON",
+    )
     parser.add_argument(
         "--markdown", action="store_true", help="print the last run's tables for the README"
     )
@@ -139,26 +148,28 @@ def seeded_database(kind: str, url: str, scale: float) -> str:
     fingerprint = _fingerprint(scale)
     cached = marker.exists() and json.loads(marker.read_text())["fingerprint"] == fingerprint
     if cached and bench_server.has_plans(url):
-        print(f"{kind} at scale {scale:g}: seeded earlier ({url}).")
+        print(f"{kind} at scale {scale:g}: seeded earlier ({url}); bringing it up to date.")
+        _flask(url, "bench", "prepare")
         return url
     print(f"{kind} at scale {scale:g}: seeding {url} …", flush=True)
     marker.unlink(missing_ok=True)
     bench_server.empty_database(url)
+    _flask(url, "bench", "seed", "--scale", str(scale))
+    rows = bench_server.row_counts(url)
+    marker.write_text(json.dumps({"fingerprint": fingerprint, "url": url, "rows": rows}))
+    return url
+
+
+def _flask(url: str, *command: str) -> None:
+    """Run ``flask --app wsgi COMMAND`` on the database at ``url``."""
     env = {
         **os.environ,
         "CAREERCREDIT_ENV": "development",
         "CAREERCREDIT_SECRET_KEY": secrets.token_hex(16),
         "CAREERCREDIT_DATABASE_URL": url,
     }
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "bench", "seed", "--scale", str(scale)],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    rows = bench_server.row_counts(url)
-    marker.write_text(json.dumps({"fingerprint": fingerprint, "url": url, "rows": rows}))
-    return url
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    subprocess.run([*flask, *command], cwd=ROOT, env=env, check=True)
 
 
 # -- the report ------------------------------------------------------------------------

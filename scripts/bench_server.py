@@ -265,6 +265,8 @@ def measure_scales(urls: dict[float, str], settings: dict) -> dict[float, dict[s
             gunicorn("bench_baseline:app", ROOT / "scripts", base_env, work / "base.log")
         )
         names = [BASELINE, *next(iter(served.values())).pages]
+        if settings.get("pages"):
+            names = [BASELINE, *(n for n in names[1:] if any(t in n for t in settings["pages"]))]
         for name in names:
             print(f"  measuring {name} …", flush=True)
             requests = {scale: _request_of(name, one, base) for scale, one in served.items()}

@@ -63,6 +63,7 @@ def seed_command(scale: float, force: bool, ldif: Path | None) -> None:
             bar.update(count)
 
         counts = seed_university(scale, progress=progress)
+    after_seeding()
     click.echo(f"Seeded scale {scale:g} in {time.monotonic() - started:.0f} s:")
     for table, count in counts.items():
         click.echo(f"  {table:<18} {count:>10,}")
@@ -70,6 +71,20 @@ def seed_command(scale: float, force: bool, ldif: Path | None) -> None:
         people = bench_people()
         ldif.write_text(bench_ldif(people, "bench-service"), encoding="utf-8")
         click.echo(f"Bench directory ({len(people)} people): {ldif}")
+
+
+@bench_cli.command("prepare")
+@with_appcontext
+def prepare_command() -> None:
+    """Bring a database seeded earlier up to date: migrations, then what follows a seed."""
+    upgrade()
+    db.session.remove()
+    after_seeding()
+
+
+def after_seeding() -> None:
+    """What a seeded database needs besides its rows (a seed writes rows in bulk)."""
+    db.session.commit()
 
 
 @bench_cli.command("people")
