@@ -19,6 +19,7 @@ test: venv browser-tools
 bench-pdf: venv
 	$(BIN)/python scripts/bench_pdf.py
 	$(BIN)/python scripts/bench_signing.py
+	$(BIN)/python scripts/bench_jobs.py
 
 # Seed a large university (cached in instance/bench/), serve it with gunicorn and measure
 # the pages on SQLite, and on PostgreSQL when CAREERCREDIT_BENCH_POSTGRES_URL is set.

@@ -247,7 +247,12 @@ class Config:
     #: unset, none are issued.
     BADGE_KEY = Setting(str, None)
     VERIFY_RATE_LIMIT = Setting(str, "30 per minute")
-    RECORDS_EXPORT_PROCESSES = Setting(int, 2)
+    #: The job engine's queue: unset, a SQLite file in the instance folder; or redis://...
+    JOBS_URL = Setting(str, None)
+    #: How often each worker says it is alive, and after how long without a word its
+    #: records are queued again for another worker.
+    JOBS_HEARTBEAT_SECONDS = Setting(int, 15)
+    JOBS_WORKER_LOST_SECONDS = Setting(int, 60)
     #: The paper an official record is laid out on: US Letter (the US norm) or A4.
     RECORD_PAGE_SIZE = Setting(_page_size, "letter")
     #: The notice printed on every official record about passing it on.
@@ -291,6 +296,16 @@ class Config:
         self.check_signing()
         self.check_badge_key()
         self.check_time_zone()
+        self.check_jobs_url()
+
+    def check_jobs_url(self) -> None:
+        """A queue the job engine cannot open would only fail at the first export."""
+        schemes = ("sqlite:///", "redis://", "rediss://", "unix://", "memory://")
+        if self.JOBS_URL and not str(self.JOBS_URL).startswith(schemes):
+            raise ConfigError(
+                "CAREERCREDIT_JOBS_URL must be sqlite:///path/jobs.db or redis://host:6379/0, "
+                f"not {self.JOBS_URL!r}"
+            )
 
     def check_secret_key(self) -> None:
         """A secret key short enough to guess would let anyone forge sessions and links."""
@@ -446,6 +461,7 @@ class DevelopmentConfig(Config):
             raise ConfigError("CAREERCREDIT_SECRET_KEY must be set (make run generates one)")
         self.check_signing()
         self.check_time_zone()
+        self.check_jobs_url()
 
     def warnings(self) -> list[str]:
         return []  # one process on a laptop: memory:// and a local mail catcher are right
@@ -456,6 +472,12 @@ class TestingConfig(DevelopmentConfig):
 
     ENV_NAME = "testing"
     TESTING = True
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        super().__init__(environ)
+        if not self.JOBS_URL:
+            # Jobs queue in memory, run only by the tests that run them (tests/jobs/).
+            self.JOBS_URL = "memory://"
 
 
 ENVIRONMENTS: dict[str, type[Config]] = {

@@ -60,6 +60,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from careercredit import models  # registers the tables
     from careercredit.extensions import csrf, db, limiter, login_manager, migrate
+    from careercredit.jobs import engine as jobs_engine
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -68,6 +69,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    jobs_engine.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
@@ -96,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     from careercredit.evaluations import routes as evaluations_routes
     from careercredit.forms import drop_null_characters_from_query
     from careercredit.hours import routes as hours_routes
+    from careercredit.jobs.worker import worker_command
     from careercredit.main import routes as main_routes
     from careercredit.main.plurals import plural
     from careercredit.models.hours import hours_text
@@ -143,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     app.cli.add_command(uploads_cli)
     app.cli.add_command(notices_cli)
+    app.cli.add_command(worker_command)
     app.context_processor(lambda: {"menu": navigation.menu})
     app.add_template_filter(hours_text, "hours")
     app.add_template_filter(plural, "plural")

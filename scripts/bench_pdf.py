@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from careercredit.pdf import RecordData, build_record
 from careercredit.pdf.fonts import register_fonts
-from careercredit.records.export import render_in_processes
+from scripts.bench_jobs import render_in_processes
 from tests.pdf.sample import make_record
 
 #: Rounds of each builder; the best one counts.
@@ -176,7 +176,7 @@ def main() -> None:
     rate = records_per_second(4 * n)
     print(
         f"bulk export:   {rate:7.1f} records per second on {PROCESSES} processes"
-        " (records.export.render_in_processes, unsigned, pool start-up excluded)"
+        " (the pre-job-engine pool, scripts/bench_jobs.py, unsigned, start-up excluded)"
     )
 
 

@@ -5,9 +5,9 @@ signs records with a throwaway demo CA kept in ``instance/demo-ca/`` (unless
 signing is configured), opens the port (``PORT``, default 5000), makes every
 link point at it (unless ``CAREERCREDIT_BASE_URL`` says otherwise), upgrades
 the database, adds the demo terms, catalogue, plans and one official record
-to an empty database (``seed.py``) and serves the app until Ctrl-C or
-SIGTERM, which stop both, also when started in the background (where the
-shell has SIGINT ignored).
+to an empty database (``seed.py``) and serves the app with a job worker
+beside it (``flask worker``) until Ctrl-C or SIGTERM, which stop them all,
+also when started in the background (where the shell has SIGINT ignored).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import os
 import re
 import secrets
 import signal
+import subprocess
 import sys
 from collections.abc import MutableMapping
 from datetime import UTC, datetime, timedelta
@@ -169,8 +170,32 @@ def serve(directory: CampusDirectory, settings: dict[str, str]) -> None:
         print(f"  {group:<20} {', '.join(uids)}")
     print(f"\n{signing}")
     print(badges)
+    os.environ.setdefault("CAREERCREDIT_BASE_URL", address)  # the worker's e-mail links
+    worker = start_worker()
+    print(f"Background jobs: a worker beside the app (pid {worker.pid}, queue instance/jobs.db)")
     print(f"\nCareerCredit: {address}  (Ctrl-C stops the app and the directory)\n", flush=True)
-    server.serve_forever()
+    try:
+        server.serve_forever()
+    finally:
+        stop_worker(worker)
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """``flask --app wsgi worker`` beside the app, with its environment (the demo's settings)."""
+    root = Path(__file__).resolve().parent.parent.parent
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "worker"]
+    return subprocess.Popen(command, cwd=root, env=os.environ.copy())
+
+
+def stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    """Let the worker finish the job in hand (SIGINT), then stop it."""
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGINT)
+        try:
+            worker.wait(30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from sqlalchemy import func, not_, select
 
 from careercredit import clock
 from careercredit.extensions import db
+from careercredit.jobs.health import health as jobs_health
 from careercredit.main.plurals import days_text, plural
 from careercredit.main.worklist import SHOWN, Item, Part, days_since
 from careercredit.models import (
@@ -150,6 +151,24 @@ def _terms_without_courses() -> list[Term]:
     )
 
 
+def _jobs_health(part: Part) -> None:
+    """One line on the background work, and a warning when work waits with no worker."""
+    jobs = jobs_health()
+    queued = "queue unavailable" if jobs.queued is None else f"{plural(jobs.queued, 'job')} queued"
+    oldest = f", oldest since {clock.datetime_text(jobs.oldest)}" if jobs.oldest else ""
+    part.figures.append(
+        f"Background work: {plural(jobs.workers, 'worker')} seen, {queued}, "
+        f"{plural(jobs.waiting, 'record')} waiting{oldest}, {jobs.failed} failed"
+    )
+    if jobs.workers == 0 and (jobs.waiting or jobs.queued):
+        part.warnings.append(
+            "Background work waits and no worker is running: start “flask --app wsgi worker” "
+            "(systemd, or make run)."
+        )
+    if jobs.queued is None:
+        part.warnings.append("The job queue does not answer: check CAREERCREDIT_JOBS_URL.")
+
+
 def admin_part(admin: User) -> Part:
     """The outbox's health and the terms that offer no course yet."""
     part = Part(
@@ -199,6 +218,7 @@ def admin_part(admin: User) -> Part:
                 rank=-10_000,
             )
         )
+    _jobs_health(part)
     for term in _terms_without_courses():
         left = (term.starts_on - clock.today()).days
         part.items.append(

@@ -14,6 +14,7 @@ from careercredit.models.documents import (
     RequestStatus,
 )
 from careercredit.models.hours import HourEntry, HourStatus
+from careercredit.models.jobs import ItemState, JobWorker, RecordExportItem
 from careercredit.models.notices import (
     AdvisorAssignment,
     AdvisorRule,
@@ -57,6 +58,8 @@ __all__ = [
     "GradingScheme",
     "HourEntry",
     "HourStatus",
+    "ItemState",
+    "JobWorker",
     "LinkPurpose",
     "MessageStatus",
     "Notice",
@@ -73,6 +76,7 @@ __all__ = [
     "RecordDocument",
     "RecordDocumentVersion",
     "RecordExport",
+    "RecordExportItem",
     "RecordRequest",
     "RequestStatus",
     "Role",

@@ -1,4 +1,8 @@
-"""``flask notices ...``: the daily digest of notices."""
+"""``flask notices ...``: the daily digest of notices.
+
+The job workers send it every day at 07:00 in ``CAREERCREDIT_TIMEZONE``
+(``jobs.tasks.send_digests``); the command stays for cron or a run by hand.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,9 @@
-"""``flask outbox ...``: deliver the messages waiting in the outbox."""
+"""``flask outbox ...``: deliver the messages waiting in the outbox.
+
+The job workers (``flask worker``) run the same delivery every minute
+(``jobs.tasks.deliver_outbox``); this command stays for cron, a one-off
+batch, or a machine without a worker.
+"""
 
 from __future__ import annotations
 

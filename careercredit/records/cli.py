@@ -10,8 +10,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from careercredit import clock
 from careercredit.extensions import db
+from careercredit.jobs.tasks import start_export
 from careercredit.models import (
     ExportStatus,
     RecordDocumentVersion,
@@ -37,40 +37,40 @@ records_cli.add_command(validate_command)
 @records_cli.command("export")
 @click.option("--term", "term_code", metavar="CODE", help="The term to export, e.g. 2026FA.")
 @click.option("--by", "by_uid", metavar="UID", help="The registrar who issues the records.")
+@click.option("--resume", "resume_id", type=int, metavar="JOB_ID", help="Finish this export.")
 @click.option(
-    "--processes",
-    type=click.IntRange(min=1),
-    help="Worker processes that build the PDFs [default: RECORDS_EXPORT_PROCESSES].",
+    "--queue", "to_queue", is_flag=True, help="Hand it to the workers (flask worker) and return."
 )
-@click.option("--resume", "resume_id", type=int, metavar="JOB_ID", help="Resume this export.")
 def export_command(
-    term_code: str | None, by_uid: str | None, processes: int | None, resume_id: int | None
+    term_code: str | None, by_uid: str | None, resume_id: int | None, to_queue: bool
 ) -> None:
     """Issue the official record of every student with posted credit in a term.
 
-    The same job as the registrar's page: it shows a progress bar, stores each
-    record as issued, and a stopped run is finished with --resume JOB_ID.
+    The same job as the registrar's page, run here with a progress bar (or,
+    with --queue, by the workers). Each record is claimed like a worker's, so
+    workers running at the same time never issue one twice; a stopped or
+    failed export is finished with --resume JOB_ID.
     """
     if (term_code is None) == (resume_id is None):
         raise click.UsageError("Give either --term CODE (with --by UID) or --resume JOB_ID.")
     runner = _registrar(by_uid) if by_uid else None
     if resume_id is not None:
-        export = _resumable(resume_id)
+        export = _resumable(resume_id, runner)
     else:
         if runner is None:
             raise click.UsageError("Say who issues the records: --by UID of a registrar.")
         export = _create(term_code or "", runner)
     click.echo(f"Export {export.id} of {export.term.code}")
+    if to_queue:
+        start_export(export.id)
+        click.echo(f"queued for the workers; follow it at /records/exports/{export.id}")
+        return
     with ExitStack() as stack:
         bar = _Bar(stack, f"Issuing records of {export.term.code}")
         try:
-            done = jobs.run_export(export.id, processes=processes, progress=bar, runner=runner)
+            done = jobs.run_export(export.id, progress=bar, runner=runner)
         except Refused as refused:
             raise click.ClickException(" ".join(refused.messages)) from None
-        except Exception:
-            failed = db.session.get(RecordExport, export.id)
-            error = failed.error if failed is not None else None
-            raise click.ClickException(error or "The export failed.") from None
     click.echo(
         f"issued {done.done} of {done.total} record(s) of {done.term.code}; "
         f"export {done.id} is {done.status.value}"
@@ -78,6 +78,10 @@ def export_command(
     creator = jobs.left_out(done)
     if creator is not None:
         click.echo(jobs.left_out_text(creator))
+    if done.status != ExportStatus.done:
+        for record in jobs.failed_records(done):
+            click.echo(f"not issued: {record.student.display_name}: {record.error}", err=True)
+        raise click.ClickException(done.error or "The export failed.")
 
 
 class _Bar:
@@ -117,16 +121,12 @@ def _create(term_code: str, by: User) -> RecordExport:
     return export
 
 
-def _resumable(export_id: int) -> RecordExport:
+def _resumable(export_id: int, runner: User | None) -> RecordExport:
     export = db.session.get(RecordExport, export_id)
     if export is None:
         raise click.BadParameter(f"There is no export {export_id}.", param_hint="--resume")
-    if export.status != ExportStatus.done and not jobs.resumable(export):
-        after = jobs.last_activity(export) + jobs.STALE_AFTER
-        raise click.ClickException(
-            f"Export {export_id} is {export.status.value}: another process may be issuing its "
-            f"records. If that process is gone, resume it after {clock.datetime_text(after)}."
-        )
+    if export.status == ExportStatus.failed:
+        jobs.retry(export, by=runner or export.created_by)
     return export
 
 
@@ -141,7 +141,8 @@ def _resumable(export_id: int) -> RecordExport:
 def archive_timestamps_command(days: int) -> None:
     """Renew the document time-stamps that keep signed records valid (PAdES B-LTA).
 
-    Safe to run from cron, daily or weekly: only records whose last time-stamp's
+    The job workers run it every day (``jobs.tasks.archive_timestamps``); it is
+    also safe to run from cron, daily or weekly: only records whose last time-stamp's
     certificate expires within --days, or that have no document time-stamp,
     get a new one, each kept as a new version of the record.
     """

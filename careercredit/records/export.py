@@ -1,13 +1,15 @@
 """Bulk export: the official records of every student with posted credit in a term, as one ZIP.
 
-The job is a ``RecordExport`` row; its progress lives in the database, so any
-web worker can answer a poll and a CLI run shows the same numbers. Each
-record is prepared in this process (it reads the database and draws a fresh
-code), built and signed in a pool of worker processes (the CPU-bound part),
-then stored with the job's ``done`` count in one transaction. A run killed
-half-way therefore leaves only whole documents, and running the job again
-issues the students still missing; the unique (export, student) constraint
-makes sure nobody is issued twice.
+The export is a ``RecordExport`` row and each student's record in it a
+``RecordExportItem``: a unit of work for the job engine (``careercredit.jobs``).
+``plan`` lists the items; a worker ``claim``s one (an atomic update from
+waiting to claimed, naming the worker), builds and signs the record, and
+stores the document with the item marked done in one transaction; ``settle``
+then counts the export's progress. A record that fails is tried again
+(``MAX_ATTEMPTS`` in all), then shows its error until a registrar retries it.
+A worker killed half-way leaves only whole documents; the items it held are
+put back by ``requeue_lost`` once its heartbeat stops. The unique (export,
+student) constraint makes sure nobody is issued twice.
 
 Records are issued in the name of the registrar who created the export, and
 nobody issues their own record (separation of duties, ``access.is_own_record``):
@@ -18,22 +20,13 @@ and its page says so (``left_out``); another registrar issues that record.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import multiprocessing.connection
-import os
-import signal
-import threading
 import zipfile
-from collections import deque
-from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import closing
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from tempfile import SpooledTemporaryFile
-from typing import IO
+from typing import IO, NamedTuple
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -41,19 +34,20 @@ from careercredit import clock
 from careercredit.audit import record_event
 from careercredit.extensions import db
 from careercredit.models import (
-    AuditEvent,
     CreditPlan,
     ExportStatus,
+    ItemState,
+    JobWorker,
     PlanState,
     RecordDocument,
     RecordExport,
+    RecordExportItem,
     Term,
     User,
 )
-from careercredit.pdf import RecordData
 from careercredit.records import manifest
 from careercredit.records.services import RecordError, prepare, render, store
-from careercredit.records.signing import SigningSettings, signing_settings
+from careercredit.records.signing import signing_settings
 from careercredit.refusals import Refused
 from careercredit.sql import aware, rows_changed
 
@@ -62,62 +56,12 @@ log = logging.getLogger(__name__)
 #: Called with (records issued, records to issue) when a run starts and after each record.
 Progress = Callable[[int, int], None]
 
-#: Worker processes start fresh ("spawn"): the web process has threads and
-#: database connections that a forked child must not inherit.
-START_METHOD = "spawn"
-#: Records handed to the pool ahead of the one being stored, per process.
-AHEAD_PER_PROCESS = 2
-#: A running job with no new record for this long has lost its process; it may be resumed.
-STALE_AFTER = timedelta(minutes=10)
+#: Runs of one record that may end in an error before it shows as failed.
+MAX_ATTEMPTS = 3
 #: ZIPs up to this size are built in memory, larger ones in a temporary file.
 ZIP_IN_MEMORY = 32 * 1024 * 1024
 #: Each file in the ZIP is a regular file, rw-r--r--, on every download.
 ENTRY_MODE = 0o100644
-
-
-def render_in_processes(
-    datas: Iterable[RecordData], signing: SigningSettings | None, processes: int
-) -> Generator[bytes, None, None]:
-    """Build (and sign) each record in ``processes`` worker processes; yield the PDFs in order.
-
-    ``datas`` is read lazily, a few records ahead of the PDF last yielded.
-    With one process the records are built here, without a pool.
-    """
-    if processes <= 1:
-        for data in datas:
-            yield render(data, signing)
-        return
-    context = multiprocessing.get_context(START_METHOD)
-    pool = ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_start_worker)
-    pending: deque[Future[bytes]] = deque()
-    try:
-        for data in datas:
-            pending.append(pool.submit(render, data, signing))
-            if len(pending) >= processes * AHEAD_PER_PROCESS:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _start_worker() -> None:
-    """In a worker: leave Ctrl-C to the parent, and end when the parent ends.
-
-    The parent stops the pool on Ctrl-C and marks the job failed. A worker
-    would otherwise wait for work forever once its parent is killed
-    (``kill -9``, out of memory), since each worker holds the work queue open.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        multiprocessing.connection.wait([parent.sentinel])
-        os._exit(1)
-
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def terms_with_posted_credit() -> list[Term]:
@@ -200,69 +144,34 @@ def create_export_of(term_id: int, *, by: User) -> RecordExport:
     return create_export(term, by=by)
 
 
-def last_activity(export: RecordExport) -> datetime:
-    """When the job last showed life: created, (re)started, or a record issued."""
-    started = db.session.scalar(
-        select(func.max(AuditEvent.created_at)).where(
-            AuditEvent.object_type == "record_export",
-            AuditEvent.object_id == str(export.id),
-        )
-    )
-    issued = db.session.scalar(
-        select(func.max(RecordDocument.issued_at)).where(RecordDocument.export_id == export.id)
-    )
-    moments = [aware(moment) for moment in (export.created_at, started, issued) if moment]
-    return max(moments)
+def plan(export_id: int, *, runner: User | None = None) -> list[int]:
+    """Give the export an item per student still to issue and mark it running; commit.
 
-
-def resumable(export: RecordExport, *, now: datetime | None = None) -> bool:
-    """Whether the job may be run again: it failed, or its process is gone (no life for a while)."""
-    if export.status == ExportStatus.done:
-        return False
-    if export.status == ExportStatus.failed:
-        return True
-    return last_activity(export) < (now or clock.now()) - STALE_AFTER
-
-
-def requeue(export: RecordExport, *, by: User) -> bool:
-    """Queue a resumable job again so its page polls at once; False if another run took it.
-
-    Commits. The caller then starts the run (``start_in_background``).
+    Returns the ids of its waiting items, for the engine to queue. Safe to
+    run again (a retry, a lost message): it adds only the items missing.
     """
-    if not resumable(export):
-        return False
-    queued = rows_changed(
-        update(RecordExport)
-        .where(
-            RecordExport.id == export.id,
-            RecordExport.status == export.status,
-            RecordExport.done == export.done,
-        )
-        .values(status=ExportStatus.queued, error=None, finished_at=None)
+    export = db.session.get(RecordExport, export_id, populate_existing=True)
+    if export is None:
+        raise RecordError(f"There is no export {export_id}.")
+    if export.status == ExportStatus.done:
+        return []
+    listed = select(RecordExportItem.student_id).where(RecordExportItem.export_id == export_id)
+    issued = select(RecordDocument.student_id).where(RecordDocument.export_id == export_id)
+    missing = _students_to_issue(export.term_id, export.created_by_id).where(
+        User.id.not_in(listed), User.id.not_in(issued)
     )
-    if queued != 1:
-        db.session.rollback()
-        return False
-    record_event("record.export.resume", actor=by, object_type="record_export", object_id=export.id)
-    db.session.commit()
-    return True
-
-
-def _claim(export: RecordExport, runner: User | None) -> bool:
-    """Mark the job running unless another run changed it since it was read; commit."""
-    resumed = export.status != ExportStatus.queued
-    claimed = rows_changed(
-        update(RecordExport)
-        .where(
-            RecordExport.id == export.id,
-            RecordExport.status == export.status,
-            RecordExport.done == export.done,
+    for student_id in db.session.scalars(missing.with_only_columns(User.id).order_by(User.id)):
+        db.session.add(RecordExportItem(export_id=export_id, student_id=student_id))
+    # Records issued before items existed (an export older than the job engine) count as done.
+    for student_id in db.session.scalars(issued.where(RecordDocument.student_id.not_in(listed))):
+        db.session.add(
+            RecordExportItem(export_id=export_id, student_id=student_id, state=ItemState.done)
         )
-        .values(status=ExportStatus.running, error=None, finished_at=None)
-    )
-    if claimed != 1:
-        db.session.rollback()
-        return False
+    db.session.flush()
+    resumed = export.status != ExportStatus.queued or export.total > 0
+    export.status = ExportStatus.running
+    export.error = None
+    export.finished_at = None
     record_event(
         "record.export.run",
         actor=runner,
@@ -270,125 +179,273 @@ def _claim(export: RecordExport, runner: User | None) -> bool:
         object_id=export.id,
         details={"resumed": resumed},
     )
+    if not _count(export)[ItemState.waiting] and not export.total:
+        export.status = ExportStatus.done  # nobody left to issue for (plans unposted since)
+        export.finished_at = clock.now()
+    db.session.commit()
+    settle(export_id)
+    return list(
+        db.session.scalars(
+            select(RecordExportItem.id)
+            .where(
+                RecordExportItem.export_id == export_id,
+                RecordExportItem.state == ItemState.waiting,
+            )
+            .order_by(RecordExportItem.id)
+        )
+    )
+
+
+def claim(item_id: int, worker: str) -> bool:
+    """Take a waiting item for ``worker``; False if another worker has it or it is finished."""
+    claimed = rows_changed(
+        update(RecordExportItem)
+        .where(RecordExportItem.id == item_id, RecordExportItem.state == ItemState.waiting)
+        .values(state=ItemState.claimed, claimed_by=worker, claimed_at=clock.now())
+    )
+    db.session.commit()
+    return claimed == 1
+
+
+def issue_item(item_id: int, worker: str) -> ItemState | None:
+    """Claim the item and issue its record; its state afterwards, or None if not claimed.
+
+    The document and the item's ``done`` are one transaction: a worker killed
+    before it commits leaves the item claimed (put back by ``requeue_lost``),
+    never a document without its item or an item without its document. An
+    error puts the item back to waiting (the caller retries it later) until
+    ``MAX_ATTEMPTS``, then marks it failed with the reason.
+    """
+    if not claim(item_id, worker):
+        return None
+    item = db.session.get(RecordExportItem, item_id, populate_existing=True)
+    assert item is not None  # claimed a moment ago; items are never deleted
+    export_id = item.export_id
+    try:
+        _issue(item)
+        item.state = ItemState.done
+    except IntegrityError:
+        # Another run stored this student's record in this export first: it is issued.
+        db.session.rollback()
+        item.state = ItemState.done
+    except Exception as exc:
+        db.session.rollback()
+        log.warning("record export %s: record of user %s failed", export_id, item.student_id)
+        item.attempts += 1
+        item.error = _reason(exc)
+        item.state = ItemState.waiting if item.attempts < MAX_ATTEMPTS else ItemState.failed
+    item.claimed_by = None
+    db.session.commit()
+    settle(export_id)
+    return item.state
+
+
+def _issue(item: RecordExportItem) -> None:
+    export = db.session.get(RecordExport, item.export_id)
+    student = db.session.get(User, item.student_id)
+    assert export is not None
+    assert student is not None
+    already = select(RecordDocument.id).where(
+        RecordDocument.export_id == export.id, RecordDocument.student_id == student.id
+    )
+    if db.session.scalar(already) is not None:
+        return
+    signing = signing_settings(current_app.config)
+    data = prepare(student, by=export.created_by)
+    pdf = render(data, signing)
+    store(student, data, pdf, by=export.created_by, signed=signing is not None, export=export)
+
+
+def _count(export: RecordExport) -> dict[ItemState, int]:
+    rows = db.session.execute(
+        select(RecordExportItem.state, func.count(RecordExportItem.id))
+        .where(RecordExportItem.export_id == export.id)
+        .group_by(RecordExportItem.state)
+    ).all()
+    counts: dict[ItemState, int] = {state: count for state, count in rows}
+    states = {state: counts.get(state, 0) for state in ItemState}
+    export.total = sum(states.values())
+    export.done = states[ItemState.done]
+    return states
+
+
+def settle(export_id: int) -> RecordExport | None:
+    """Count the export's progress; once no item waits or runs, mark it done or failed. Commits.
+
+    Run after each item's own commit, so the last worker to finish sees every item finished.
+    """
+    export = db.session.get(RecordExport, export_id, populate_existing=True)
+    if export is None or export.status in (ExportStatus.queued, ExportStatus.done):
+        return export
+    states = _count(export)
+    if export.total == 0:
+        # Not listed yet: an export older than the job engine, planned by the sweep.
+        db.session.commit()
+        return export
+    if not states[ItemState.waiting] and not states[ItemState.claimed]:
+        failed = states[ItemState.failed]
+        export.status = ExportStatus.failed if failed else ExportStatus.done
+        export.finished_at = clock.now()
+        export.error = (
+            f"{failed} of {export.total} records could not be issued; each shows its error "
+            "below. Retry them once the cause is fixed; records issued stay as they are."
+            if failed
+            else None
+        )
+    db.session.commit()
+    return export
+
+
+class FailedRecord(NamedTuple):
+    student: User
+    error: str
+    attempts: int
+
+
+def failed_records(export: RecordExport) -> list[FailedRecord]:
+    """The export's records that failed for good, with their last error."""
+    rows = db.session.execute(
+        select(User, RecordExportItem.error, RecordExportItem.attempts)
+        .join(RecordExportItem, RecordExportItem.student_id == User.id)
+        .where(RecordExportItem.export_id == export.id, RecordExportItem.state == ItemState.failed)
+        .order_by(User.display_name, User.id)
+    ).all()
+    return [FailedRecord(user, error or "", attempts) for user, error, attempts in rows]
+
+
+def retryable(export: RecordExport) -> bool:
+    """Whether a registrar may retry the export: it stopped with records not issued."""
+    return export.status == ExportStatus.failed
+
+
+def retry(export: RecordExport, *, by: User) -> bool:
+    """Put the export's failed records back in the queue; False if it has none. Commits.
+
+    The caller then queues ``plan`` for it, which queues every waiting record.
+    """
+    if not retryable(export):
+        return False
+    queued = rows_changed(
+        update(RecordExport)
+        .where(RecordExport.id == export.id, RecordExport.status == ExportStatus.failed)
+        .values(status=ExportStatus.queued, error=None, finished_at=None)
+    )
+    if queued != 1:
+        db.session.rollback()
+        return False
+    db.session.execute(
+        update(RecordExportItem)
+        .where(RecordExportItem.export_id == export.id, RecordExportItem.state == ItemState.failed)
+        .values(state=ItemState.waiting, attempts=0, error=None)
+    )
+    record_event("record.export.resume", actor=by, object_type="record_export", object_id=export.id)
     db.session.commit()
     return True
 
 
-def run_export(
-    export_id: int,
-    *,
-    processes: int | None = None,
-    progress: Progress | None = None,
-    runner: User | None = None,
-) -> RecordExport:
-    """Issue the records the export still lacks, then mark it done.
+class Lost(NamedTuple):
+    """Work whose message is gone, put back for the engine to queue again."""
 
-    Starts a queued job or resumes a failed or stale one. On an error the job
-    is marked failed with a message and the error raised again; what was
-    issued stays issued. ``runner`` is who started this run (for the audit
-    log); the records are issued in the name of the export's creator.
+    items: list[int]
+    exports: list[int]
+
+
+def requeue_lost(lost_after: timedelta, *, queue_empty: bool) -> Lost:
+    """Put back the items of workers not seen for ``lost_after``; list the work to queue again.
+
+    An item claimed by such a worker goes back to waiting. While the queue is
+    empty, items left waiting that long and exports still queued that long
+    have lost their message (a worker killed between taking it and claiming
+    the item) and are listed too, with exports still running that have no
+    items (started before the job engine, by the web process's thread).
+    Each item is taken by one sweep only (an atomic update), however many
+    workers sweep at once. Commits.
     """
+    now = clock.now()
+    cutoff = now - lost_after
+    alive = select(JobWorker.name).where(JobWorker.seen_at >= cutoff)
+    dead = db.session.scalars(
+        select(RecordExportItem.id).where(
+            RecordExportItem.state == ItemState.claimed,
+            RecordExportItem.claimed_at < cutoff,
+            RecordExportItem.claimed_by.not_in(alive),
+        )
+    ).all()
+    items = []
+    for item_id in dead:
+        if rows_changed(
+            update(RecordExportItem)
+            .where(RecordExportItem.id == item_id, RecordExportItem.state == ItemState.claimed)
+            .values(state=ItemState.waiting, claimed_by=None, claimed_at=None)
+        ):
+            items.append(item_id)
+    exports: list[int] = []
+    if queue_empty:
+        for item_id in db.session.scalars(
+            select(RecordExportItem.id).where(
+                RecordExportItem.state == ItemState.waiting, RecordExportItem.updated_at < cutoff
+            )
+        ).all():
+            if item_id not in items and rows_changed(
+                update(RecordExportItem)
+                .where(RecordExportItem.id == item_id, RecordExportItem.updated_at < cutoff)
+                .values(updated_at=now)
+            ):
+                items.append(item_id)
+        listed = select(RecordExportItem.export_id).distinct()
+        exports = list(
+            db.session.scalars(
+                select(RecordExport.id).where(
+                    RecordExport.created_at < cutoff,
+                    (RecordExport.status == ExportStatus.queued)
+                    | (
+                        (RecordExport.status == ExportStatus.running)
+                        & RecordExport.id.not_in(listed)
+                    ),
+                )
+            )
+        )
+    db.session.commit()
+    if items:
+        log.warning("record exports: %d record(s) of stopped workers queued again", len(items))
+    return Lost(items, exports)
+
+
+def run_export(
+    export_id: int, *, progress: Progress | None = None, runner: User | None = None
+) -> RecordExport:
+    """Issue the export's records here, in this process, as a worker would; then settle it.
+
+    For the command line and tests: the same claims as the workers', so a
+    worker running beside it never issues a record twice. A failing record
+    is tried ``MAX_ATTEMPTS`` times; the export then ends failed, its error
+    saying how many records failed.
+    """
+    report = progress or (lambda done, total: None)
+    worker = f"cli:{export_id}:{id(report)}"
+    item_ids = plan(export_id, runner=runner)
+    export = _reload(export_id)
+    report(export.done, export.total)
+    for item_id in item_ids:
+        while issue_item(item_id, worker) == ItemState.waiting:
+            pass
+        export = _reload(export_id)
+        report(export.done, export.total)
+    settled = settle(export_id)
+    assert settled is not None
+    return settled
+
+
+def _reload(export_id: int) -> RecordExport:
     export = db.session.get(RecordExport, export_id, populate_existing=True)
-    if export is None:
-        raise RecordError(f"There is no export {export_id}.")
-    if export.status == ExportStatus.done:
-        return export
-    if not _claim(export, runner):
-        raise RecordError(f"Export {export_id} was started by someone else a moment ago.")
-    processes = max(1, processes or current_app.config["RECORDS_EXPORT_PROCESSES"])
-    try:
-        _issue_pending(export, processes, progress or (lambda done, total: None))
-    except _LostRace:
-        log.warning("record export %s: another run issues these records; this one stops", export_id)
-        db.session.rollback()
-    except BaseException as exc:
-        db.session.rollback()
-        _mark_failed(export_id, exc)
-        raise
+    assert export is not None
     return export
-
-
-class _LostRace(Exception):
-    """Another run of the same export issued a record first."""
-
-
-def _issue_pending(export: RecordExport, processes: int, progress: Progress) -> None:
-    students = pending_students(export)
-    export.done = issued_count(export.id)
-    export.total = export.done + len(students)
-    db.session.commit()
-    progress(export.done, export.total)
-    issuer = export.created_by
-    signing = signing_settings(current_app.config)
-    prepared: deque[tuple[User, RecordData]] = deque()
-
-    def datas() -> Iterator[RecordData]:
-        for student in students:
-            data = prepare(student, by=issuer)
-            prepared.append((student, data))
-            yield data
-
-    with closing(render_in_processes(datas(), signing, processes)) as pdfs:
-        for pdf in pdfs:
-            student, data = prepared.popleft()
-            try:
-                store(student, data, pdf, by=issuer, signed=signing is not None, export=export)
-            except IntegrityError:
-                raise _LostRace from None
-            # The document and the count are one transaction: never one without the other.
-            export.done = issued_count(export.id)
-            db.session.commit()
-            progress(export.done, export.total)
-    export.status = ExportStatus.done
-    export.finished_at = clock.now()
-    db.session.commit()
-
-
-def _mark_failed(export_id: int, exc: BaseException) -> None:
-    export = db.session.get(RecordExport, export_id)
-    if export is None:
-        return
-    export.status = ExportStatus.failed
-    export.finished_at = clock.now()
-    export.error = (
-        f"Stopped after {export.done} of {export.total} records: {_reason(exc)} "
-        "Resume the export to issue the rest; records already issued stay as they are."
-    )
-    db.session.commit()
 
 
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, Refused):
         return " ".join(exc.messages)
-    if isinstance(exc, KeyboardInterrupt):
-        return "the run was interrupted."
-    if isinstance(exc, BrokenProcessPool):
-        return "a worker process ended unexpectedly (out of memory?)."
     return f"{type(exc).__name__}: {exc}".rstrip(": ") + "."
-
-
-def start_in_background(export_id: int, *, runner_id: int | None = None) -> threading.Thread:
-    """Run the export in a thread of this process with its own app context; return at once."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    thread = threading.Thread(
-        target=_run_in_thread,
-        args=(app, export_id, runner_id),
-        name=f"record-export-{export_id}",
-        daemon=True,  # a run cut short by shutdown is resumed later
-    )
-    thread.start()
-    return thread
-
-
-def _run_in_thread(app: Flask, export_id: int, runner_id: int | None) -> None:
-    with app.app_context():
-        try:
-            runner = db.session.get(User, runner_id) if runner_id else None
-            run_export(export_id, runner=runner)
-        except Exception:
-            log.exception("record export %s failed", export_id)
-        finally:
-            db.session.remove()
 
 
 def _entry(name: str, moment: datetime) -> zipfile.ZipInfo:

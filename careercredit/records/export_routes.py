@@ -1,10 +1,13 @@
 """The registrar's bulk exports of official records: start one, watch it, download the ZIP.
 
-The work runs in a thread of the web process (``export.start_in_background``);
-its progress is in the database, so the page's poll may reach any worker.
+The work runs on the job engine's workers (``flask worker``), never in the
+web process: a request only queues it. Its progress is in the database, so
+the page's poll may reach any app server.
 """
 
 from __future__ import annotations
+
+import logging
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
@@ -12,11 +15,14 @@ from flask_login import current_user
 
 from careercredit.access import get_or_404, roles_required
 from careercredit.audit import record_event
+from careercredit.jobs.tasks import start_export
 from careercredit.models import ExportStatus, RecordExport, Role
 from careercredit.records import export as jobs
 from careercredit.records import manifest, queries
 from careercredit.records.forms import ResumeForm, StartExportForm
 from careercredit.refusals import Refused, show_on_form, unit_of_work
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("record_exports", __name__, url_prefix="/records/exports")
 
@@ -64,9 +70,24 @@ def start() -> ResponseReturnValue:
         show_on_form(form, refused)
         return _index_page(form, refused.status)
     code = export.term.code
-    jobs.start_in_background(export.id, runner_id=current_user.id)
-    flash(f"Issuing the records of {code}. You may leave this page; the work goes on.", "info")
+    if _queue(export.id):
+        flash(f"Issuing the records of {code}. You may leave this page; the work goes on.", "info")
     return redirect(url_for(".show", export_id=export.id))
+
+
+def _queue(export_id: int) -> bool:
+    """Hand the export to the workers; if the queue does not answer, say it starts later."""
+    try:
+        start_export(export_id)
+    except Exception as exc:  # the queue (Redis) is away: the workers' sweep queues it later
+        log.error("record export %s: job queue unavailable (%s)", export_id, type(exc).__name__)
+        flash(
+            "The export is saved, but the job queue does not answer: it starts as soon as "
+            "the queue is back.",
+            "error",
+        )
+        return False
+    return True
 
 
 @bp.get("/<int:export_id>")
@@ -78,7 +99,8 @@ def show(export_id: int) -> ResponseReturnValue:
     return render_template(
         "records/exports_detail.html",
         export=export,
-        resumable=jobs.resumable(export),
+        resumable=jobs.retryable(export),
+        failed=jobs.failed_records(export),
         form=ResumeForm(),
         left_out=jobs.left_out_text(creator) if creator is not None else "",
         flagged=manifest.flagged(export),
@@ -102,15 +124,15 @@ def progress(export_id: int) -> ResponseReturnValue:
 @bp.post("/<int:export_id>/resume")
 @roles_required(Role.registrar)
 def resume(export_id: int) -> ResponseReturnValue:
-    """Run a failed or stalled export again: it issues only the records still missing."""
+    """Retry the records of an export that failed: it issues only the records still missing."""
     export = get_or_404(RecordExport, export_id)
     if not ResumeForm().validate_on_submit():
         abort(400)
-    if jobs.requeue(export, by=current_user):
-        jobs.start_in_background(export_id, runner_id=current_user.id)
-        flash("Resumed: the records still missing are being issued.", "info")
+    if jobs.retry(export, by=current_user):
+        if _queue(export_id):
+            flash("Retrying: the records still missing are being issued.", "info")
     else:
-        flash("This export is running or finished; there is nothing to resume.", "error")
+        flash("This export is running or finished; there is nothing to retry.", "error")
     return redirect(url_for(".show", export_id=export_id))
 
 

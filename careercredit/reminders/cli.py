@@ -1,4 +1,8 @@
-"""``flask reminders ...``: chase supervisors who have not answered."""
+"""``flask reminders ...``: chase supervisors who have not answered.
+
+The job workers run the same every hour (``jobs.tasks.send_reminders``); the
+command stays for cron or a run by hand.
+"""
 
 from __future__ import annotations
 

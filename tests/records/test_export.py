@@ -1,14 +1,13 @@
-"""Bulk export of a term's official records: the job, its page, its CLI, and resuming it."""
+"""Bulk export of a term's official records: the jobs, its page, its CLI, failures and retries."""
 
 from __future__ import annotations
 
 import hashlib
 import io
-import threading
 import time
 import zipfile
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,33 +20,29 @@ from careercredit.extensions import db
 from careercredit.models import (
     AuditEvent,
     ExportStatus,
+    ItemState,
     PlanState,
     RecordDocument,
     RecordExport,
+    RecordExportItem,
     Role,
     Term,
     User,
 )
-from careercredit.pdf import Student
 from careercredit.records.democa import make_demo_ca
-from careercredit.records.export import (
-    STALE_AFTER,
-    create_export,
-    render_in_processes,
-    resumable,
-    run_export,
-)
+from careercredit.records.export import MAX_ATTEMPTS, create_export, run_export
 from careercredit.records.signing import FIELD_NAME
 from tests.access import LOGIN, assert_answer, uncovered_routes
+from tests.conftest import PEOPLE as CAMPUS_PEOPLE
 from tests.conftest import csrf_token, login, user_id
 from tests.factories import Factory
-from tests.pdf.sample import make_record
+from tests.jobs.running import drain
 from tests.plans.conftest import post_form
 from tests.records.test_services import text_of
 
 TERM = "2026FA"
 EARLIER = "2025FA"
-#: How long a test waits for a background export before giving up.
+#: How long a test waits for an export before giving up.
 WAIT_SECONDS = 180
 
 
@@ -113,7 +108,9 @@ def assert_whole_and_unique(app: Flask, docs: list[RecordDocument]) -> None:
 
 
 def wait_for(client: FlaskClient, export_id: int, status: str = "done") -> dict:
-    """Poll the page's progress JSON until the job reaches ``status``; join its thread."""
+    """Run the queued jobs here, then poll the page's progress JSON until ``status``."""
+    assert client.application.extensions  # the test app, whose memory queue holds the jobs
+    drain(client.application)
     deadline = time.monotonic() + WAIT_SECONDS
     seen: dict = {}
     while time.monotonic() < deadline:
@@ -125,9 +122,6 @@ def wait_for(client: FlaskClient, export_id: int, status: str = "done") -> dict:
             break
         assert seen["status"] in {"queued", "running"}, seen
         time.sleep(0.2)
-    for thread in threading.enumerate():
-        if thread.name == f"record-export-{export_id}":
-            thread.join(WAIT_SECONDS)
     assert seen.get("status") == status, seen
     return seen
 
@@ -138,9 +132,7 @@ def test_every_student_with_posted_credit_gets_one_record(app: Flask, make: Fact
     export_id = new_export(app, people["term"], registrar)
     reports: list[tuple[int, int]] = []
     with app.app_context():
-        run_export(
-            export_id, processes=1, progress=lambda done, total: reports.append((done, total))
-        )
+        run_export(export_id, progress=lambda done, total: reports.append((done, total)))
     assert reports == [(0, 3), (1, 3), (2, 3), (3, 3)]
     export = job(app, export_id)
     assert (export.status, export.done, export.total) == (ExportStatus.done, 3, 3)
@@ -157,20 +149,11 @@ def test_every_student_with_posted_credit_gets_one_record(app: Flask, make: Fact
     assert "Rita López" in text
 
 
-def test_records_built_in_processes_come_back_in_order() -> None:
-    names = [f"Student {i}" for i in range(5)]
-    datas = [make_record(student=Student(name, f"S{i}", "")) for i, name in enumerate(names)]
-    pdfs = list(render_in_processes(iter(datas), None, 2))
-    texts = [text_of(pdf) for pdf in pdfs]
-    assert [[name for name in names if name in text] for text in texts] == [[n] for n in names]
-
-
 def test_registrar_exports_a_term_from_the_page_and_downloads_the_zip(
     app: Flask, make: Factory, login_as
 ) -> None:
     client = login_as("registrar")
     people = cohort(app, make)
-    assert app.config["RECORDS_EXPORT_PROCESSES"] == 2
     page = client.get("/records/exports/").get_data(as_text=True)
     assert f"{TERM} · Fall 2026" in page
     assert f"{EARLIER} · Fall 2025" in page
@@ -182,6 +165,8 @@ def test_registrar_exports_a_term_from_the_page_and_downloads_the_zip(
     assert "<progress" in page
     assert "/static/js/export-progress.js" in page
     assert "<script>" not in page  # the CSP allows only script files
+    assert "Waiting to start." in page  # queued for a worker, not run by the web request
+    assert job(app, export_id).done == 0
     assert wait_for(client, export_id) == {"status": "done", "done": 3, "total": 3, "error": None}
 
     with client.get(f"/records/exports/{export_id}/download") as response:
@@ -229,7 +214,7 @@ def test_cli_shows_a_progress_bar_and_issues_the_same_records(app: Flask, make: 
     people = cohort(app, make)
     make.user("rlopez", Role.registrar)
     runner = app.test_cli_runner()
-    args = ["records", "export", "--term", TERM, "--by", "rlopez", "--processes", "1"]
+    args = ["records", "export", "--term", TERM, "--by", "rlopez"]
     result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
     assert f"Issuing records of {TERM}" in result.output  # the bar, as printed off a terminal
@@ -246,15 +231,13 @@ def test_cli_shows_a_progress_bar_and_issues_the_same_records(app: Flask, make: 
     assert [doc.id for doc in documents(app, export_id)] == [doc.id for doc in docs]
 
 
-def test_records_are_signed_in_the_worker_processes(
-    make_app: Callable[..., Flask], tmp_path: Path
-) -> None:
+def test_records_are_signed(make_app: Callable[..., Flask], tmp_path: Path) -> None:
     ca = make_demo_ca(tmp_path / "ca")
     app = make_app(SIGNING_CERT=str(ca.cert), SIGNING_KEY=str(ca.key))
     make = Factory(app)
     people = cohort(app, make)
     make.user("rlopez", Role.registrar)
-    args = ["records", "export", "--term", TERM, "--by", "rlopez", "--processes", "2"]
+    args = ["records", "export", "--term", TERM, "--by", "rlopez"]
     result = app.test_cli_runner().invoke(args=args)
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -284,6 +267,12 @@ def test_cli_says_what_is_wrong(app: Flask, make: Factory, args: list[str], mess
     assert message in result.output
 
 
+def signed_in(app: Flask, role: str) -> FlaskClient:
+    client = app.test_client()
+    assert login(client, CAMPUS_PEOPLE[role]).status_code == 302
+    return client
+
+
 class Killed(Exception):
     """Stands for the end of the process half-way through an export."""
 
@@ -294,57 +283,110 @@ def stop_after_two(done: int, total: int) -> None:
 
 
 def interrupted_export(app: Flask, make: Factory) -> tuple[dict[str, object], int]:
-    """An export of the cohort stopped after two records."""
+    """An export of the cohort whose command-line run stopped after two records."""
     people = cohort(app, make)
     export_id = new_export(app, people["term"], make.user("rlopez", Role.registrar))
     with app.app_context(), pytest.raises(Killed):
-        run_export(export_id, processes=1, progress=stop_after_two)
+        run_export(export_id, progress=stop_after_two)
     return people, export_id
 
 
-def test_an_interrupted_export_leaves_whole_records_and_resumes_from_the_page(
-    app: Flask, make: Factory, login_as
+def test_an_interrupted_run_leaves_whole_records_and_the_cli_finishes_it(
+    app: Flask, make: Factory
 ) -> None:
-    client = login_as("registrar")
     people, export_id = interrupted_export(app, make)
     export = job(app, export_id)
-    assert (export.status, export.done, export.total) == (ExportStatus.failed, 2, 3)
-    assert export.error.startswith("Stopped after 2 of 3 records: Killed.")
+    assert (export.status, export.done, export.total) == (ExportStatus.running, 2, 3)
     before = documents(app, export_id)
     assert len(before) == 2
     assert_whole_and_unique(app, before)
-
-    show = f"/records/exports/{export_id}"
-    page = client.get(show).get_data(as_text=True)
-    assert "Stopped after 2 of 3 records" in page
-    assert client.get(f"{show}/download").status_code == 302  # no ZIP of a partial export
-    response = post_form(client, show, f"{show}/resume")
-    assert response.status_code == 302
-    assert wait_for(client, export_id)["done"] == 3
+    result = app.test_cli_runner().invoke(args=["records", "export", "--resume", str(export_id)])
+    assert result.exit_code == 0, result.output
+    assert "issued 3 of 3" in result.output
     after = documents(app, export_id)
     assert sorted(doc.student_id for doc in after) == sorted(people["students"])
     assert [(d.id, d.sha256) for d in after[:2]] == [(d.id, d.sha256) for d in before]
     assert_whole_and_unique(app, after)
 
 
-def test_a_killed_export_is_resumed_once_its_process_is_gone(app: Flask, make: Factory) -> None:
+def test_a_record_whose_message_was_lost_is_queued_again_by_the_sweep(
+    make_app: Callable[..., Flask],
+) -> None:
+    app = make_app(JOBS_WORKER_LOST_SECONDS=0)
+    make = Factory(app)
     people, export_id = interrupted_export(app, make)
-    with app.app_context():  # a killed process had no chance to say it failed
-        db.session.get(RecordExport, export_id).status = ExportStatus.running
+    with app.app_context():  # a worker took the third record, then was killed
+        item = db.session.scalar(
+            select(RecordExportItem).where(RecordExportItem.state == ItemState.waiting)
+        )
+        item.state, item.claimed_by = ItemState.claimed, "gone.example.edu:4242"
+        item.claimed_at = clock.now() - timedelta(minutes=5)
         db.session.commit()
-    result = app.test_cli_runner().invoke(args=["records", "export", "--resume", str(export_id)])
-    assert result.exit_code != 0
-    assert "another process may be issuing its records" in result.output
+    from careercredit.jobs.tasks import sweep
+
     with app.app_context():
-        export = db.session.get(RecordExport, export_id)
-        assert not resumable(export)
-        assert resumable(export, now=datetime.now(UTC) + STALE_AFTER + timedelta(minutes=1))
-        run_export(export_id, processes=1)
-    export = job(app, export_id)
-    assert (export.status, export.done, export.total) == (ExportStatus.done, 3, 3)
+        lost = sweep()
+    assert len(lost.items) == 1
+    client = signed_in(app, "registrar")
+    assert wait_for(client, export_id)["done"] == 3
     docs = documents(app, export_id)
     assert sorted(doc.student_id for doc in docs) == sorted(people["students"])
     assert_whole_and_unique(app, docs)
+
+
+def test_an_export_left_running_by_the_old_web_thread_is_finished_by_the_workers(
+    make_app: Callable[..., Flask],
+) -> None:
+    app = make_app(JOBS_WORKER_LOST_SECONDS=0)
+    make = Factory(app)
+    people = cohort(app, make)
+    export_id = new_export(app, people["term"], make.user("rlopez", Role.registrar))
+    with app.app_context():  # as the thread of a recycled web worker left it: no items
+        db.session.get(RecordExport, export_id).status = ExportStatus.running
+        db.session.commit()
+    from careercredit.jobs.tasks import sweep
+
+    with app.app_context():
+        assert sweep().exports == [export_id]
+    client = signed_in(app, "registrar")
+    assert wait_for(client, export_id) == {"status": "done", "done": 3, "total": 3, "error": None}
+    assert_whole_and_unique(app, documents(app, export_id))
+
+
+def test_a_failing_record_shows_its_error_and_a_retry(
+    make_app: Callable[..., Flask], tmp_path: Path
+) -> None:
+    ca = make_demo_ca(tmp_path / "ca")
+    app = make_app(SIGNING_CERT=str(ca.cert), SIGNING_KEY=str(ca.key))
+    make = Factory(app)
+    people = cohort(app, make)
+    client = signed_in(app, "registrar")
+    key = ca.key.read_bytes()
+    ca.key.write_text("not a key\n")  # the key file broken after the app started
+    response = post_form(client, "/records/exports/", "/records/exports/", term=people["term"])
+    show = response.headers["Location"]
+    export_id = int(show.rsplit("/", 1)[1])
+    with app.app_context():  # the workers' retries, without their waits
+        run_export(export_id)
+    seen = client.get(f"{show}/progress").get_json()
+    assert (seen["status"], seen["done"], seen["total"]) == ("failed", 0, 3)
+    assert seen["error"].startswith("3 of 3 records could not be issued")
+    page = client.get(show).get_data(as_text=True)
+    assert "Records not issued" in page
+    assert "Student 0" in page
+    assert f"<td>{MAX_ATTEMPTS}</td>" in page
+    assert ">Retry</button>" in page
+    assert documents(app, export_id) == []
+
+    ca.key.write_bytes(key)  # the cause fixed
+    response = post_form(client, show, f"{show}/resume")
+    assert response.status_code == 302
+    assert wait_for(client, export_id) == {"status": "done", "done": 3, "total": 3, "error": None}
+    docs = documents(app, export_id)
+    assert sorted(doc.student_id for doc in docs) == sorted(people["students"])
+    assert all(doc.signed for doc in docs)
+    assert_whole_and_unique(app, docs)
+    assert "Records not issued" not in client.get(show).get_data(as_text=True)
 
 
 # -- who may reach the pages ---------------------------------------------------
@@ -368,7 +410,7 @@ MATRIX: list[tuple[str, str, dict[str, object]]] = [
     ("GET", "/records/exports/{export}", _answers(200)),
     ("GET", "/records/exports/{export}/progress", _answers(200)),
     ("GET", "/records/exports/{export}/download", _answers(200)),
-    ("POST", "/records/exports/{export}/resume", _answers(302)),  # done: nothing to resume
+    ("POST", "/records/exports/{export}/resume", _answers(302)),  # done: nothing to retry
 ]
 
 

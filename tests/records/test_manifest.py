@@ -31,7 +31,7 @@ def finished_export(app: Flask, make: Factory) -> int:
     people = cohort(app, make)
     export_id = new_export(app, people["term"], user_id(app, "rlopez"))
     with app.app_context():
-        run_export(export_id, processes=1)
+        run_export(export_id)
     return export_id
 
 
