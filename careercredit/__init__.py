@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from careercredit.reminders import routes as reminders_routes
     from careercredit.reminders.cli import reminders_cli
     from careercredit.reports import routes as reports_routes
+    from careercredit.reports.cli import reports_cli
     from careercredit.signoff import routes as signoff_routes
     from careercredit.supervisors import routes as supervisors_routes
     from careercredit.terms import routes as terms_routes
@@ -146,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
     app.cli.add_command(reminders_cli)
     app.cli.add_command(uploads_cli)
     app.cli.add_command(notices_cli)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(worker_command)
     app.context_processor(lambda: {"menu": navigation.menu})
     app.add_template_filter(hours_text, "hours")

@@ -83,7 +83,16 @@ def prepare_command() -> None:
 
 
 def after_seeding() -> None:
-    """What a seeded database needs besides its rows (a seed writes rows in bulk)."""
+    """What a seeded database needs besides its rows (a seed writes rows in bulk).
+
+    The seed writes plans, hours and links past the services, so the reports'
+    summaries are recomputed from them (and the time each plan was sent for
+    sign-off taken from its audit events).
+    """
+    from careercredit.reports import summaries
+
+    summaries.fill_sent_for_signoff()
+    summaries.rebuild()
     db.session.commit()
 
 

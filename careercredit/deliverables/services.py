@@ -34,6 +34,7 @@ from careercredit.models import (
 )
 from careercredit.notices.events import deliverable_reviewed
 from careercredit.refusals import Refused
+from careercredit.reports import summaries
 from careercredit.supervisors.links import ACTIVE_STATES, NotOnThisLink
 
 #: Plans whose students add deliverables: those whose supervisor links work.
@@ -274,7 +275,7 @@ def review(link: SupervisorLink, deliverable: Deliverable, accept: bool, comment
     deliverable.review_comment = comment or None
     deliverable.reviewed_at = clock.now()
     deliverable.reviewed_via_id = link.id
-    link.answered_at = clock.now()
+    summaries.answer_link(link, clock.now())
     record_event(
         "deliverable.accept" if accept else "deliverable.request_revision",
         object_type="deliverable",

@@ -44,6 +44,7 @@ from careercredit.models import (
 )
 from careercredit.plans.workflow import Action, max_awardable, perform
 from careercredit.records.services import issue_record
+from careercredit.reports import summaries
 
 #: Staff who sign in to the demo and should exist before anyone does.
 STAFF = ("dwhitfield", "mbell", "tguzman", "mlindqvist", "soduya", "jreyes")
@@ -104,6 +105,7 @@ def seed_demo(directory: Directory, today: date | None = None) -> DemoSummary | 
                 projects[p.key].status = ProjectStatus.closed
     student, registrar = RECORD
     issue_record(people[student], by=people[registrar])
+    summaries.rebuild()  # the plans were made and backdated past the services
     db.session.commit()
     return DemoSummary(
         terms=[term.code for term in terms.values()],

@@ -25,6 +25,7 @@ from careercredit.models import CreditPlan, HourEntry, HourStatus, Placement, Pl
 from careercredit.models.hours import hours_text
 from careercredit.notices.events import entries_corrected
 from careercredit.refusals import Refused
+from careercredit.reports import summaries
 from careercredit.sql import rows_changed
 
 #: Plan states in which the student logs, corrects and deletes hours.
@@ -279,6 +280,7 @@ def log_hours(
     )
     db.session.add(entry)
     db.session.flush()
+    summaries.hours_logged(entry)
     record_event(
         "hour_entry.log",
         actor=by,
@@ -329,7 +331,8 @@ def update_entry(
     _claim(entry)
     _checked(placement, entry, work_date=work_date, hours=hours, description=description)
     before = _snapshot(entry)
-    entry.work_date, entry.hours, entry.description = work_date, hours, description.strip()
+    with summaries.hours_changed(entry):
+        entry.work_date, entry.hours, entry.description = work_date, hours, description.strip()
     after = _snapshot(entry)
     disputed = entry.is_disputed
     if before == after and not disputed:
@@ -382,6 +385,7 @@ def delete_entry(entry: HourEntry, *, by: User) -> None:
     record_event(
         "hour_entry.delete", actor=by, object_type="hour_entry", object_id=entry.id, details=details
     )
+    summaries.hours_removed(entry)
     placement.hour_entries.remove(entry)
     db.session.delete(entry)
 

@@ -28,6 +28,15 @@ from careercredit.models.outbox import MessageStatus, OutboxMessage
 from careercredit.models.people import Role, User, UserRole
 from careercredit.models.plans import CommentKind, CreditPlan, Placement, PlanComment, PlanState
 from careercredit.models.records import Amendment, GradeExport, GradingScheme, Posting, SignOff
+from careercredit.models.reports import (
+    ReportDuration,
+    ReportEmployerStart,
+    ReportPlanCount,
+    ReportTerm,
+    ReportTermDay,
+    ReportTermEmployer,
+    ReportTermStudent,
+)
 from careercredit.models.supervision import (
     Disclosure,
     Evaluation,
@@ -78,6 +87,13 @@ __all__ = [
     "RecordExport",
     "RecordExportItem",
     "RecordRequest",
+    "ReportDuration",
+    "ReportEmployerStart",
+    "ReportPlanCount",
+    "ReportTerm",
+    "ReportTermDay",
+    "ReportTermEmployer",
+    "ReportTermStudent",
     "RequestStatus",
     "Role",
     "RubricCriterion",

@@ -116,6 +116,8 @@ class CreditPlan(Model):
     #: When the plan last entered the advisors' queue (orders the queue).
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When the student last sent it for sign-off (the reports' sign-off times start here).
+    sent_for_signoff_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     student: Mapped[User] = relationship(foreign_keys=[student_id])
     sponsor: Mapped[User | None] = relationship(foreign_keys=[sponsor_id])

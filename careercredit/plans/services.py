@@ -36,6 +36,7 @@ from careercredit.models.people import UserRole
 from careercredit.pagination import paginate_ids
 from careercredit.plans.workflow import OWN_SPONSOR, TransitionError
 from careercredit.refusals import Refused
+from careercredit.reports import summaries
 from careercredit.sql import contains_ignoring_case
 
 # -- one plan -----------------------------------------------------------------
@@ -126,6 +127,7 @@ def create_plan(
     )
     db.session.add(plan)
     db.session.flush()
+    summaries.plan_added(plan)
     record_event(
         "plan.create",
         actor=student,
@@ -151,12 +153,13 @@ def update_plan(plan: CreditPlan, by: User, **values: Any) -> None:
         term_id = values.get("term_id", plan.term_id)
         values["section_id"] = section_for(term_id, values["section_id"])
     changes: dict[str, dict[str, Any]] = {}
-    for key, value in values.items():
-        if key == "objectives":
-            value = value.strip()
-        if getattr(plan, key) != value:
-            changes[key] = {"before": getattr(plan, key), "after": value}
-            setattr(plan, key, value)
+    with summaries.plan_changes(plan):  # the term or the section may change
+        for key, value in values.items():
+            if key == "objectives":
+                value = value.strip()
+            if getattr(plan, key) != value:
+                changes[key] = {"before": getattr(plan, key), "after": value}
+                setattr(plan, key, value)
     if changes:
         record_event(
             "plan.edit", actor=by, object_type="credit_plan", object_id=plan.id, details=changes
@@ -174,6 +177,7 @@ def delete_draft(plan: CreditPlan, by: User) -> None:
         object_id=plan.id,
         details={"term_id": plan.term_id},
     )
+    summaries.plan_removed(plan)
     db.session.delete(plan)
 
 
@@ -247,7 +251,9 @@ def choose_sponsor(plan: CreditPlan, by: User, uid: str) -> User:
     plan.sponsor = sponsor
     details: dict[str, Any] = {"before": before, "after": sponsor.id}
     if plan.section_id is None and person is not None:
-        plan.section_id = details["section"] = department_section(plan.term_id, person.department)
+        with summaries.plan_changes(plan):
+            section = department_section(plan.term_id, person.department)
+            plan.section_id = details["section"] = section
     record_event(
         "plan.sponsor", actor=by, object_type="credit_plan", object_id=plan.id, details=details
     )

@@ -42,6 +42,7 @@ from careercredit.models.records import SignOff
 from careercredit.models.supervision import LinkPurpose
 from careercredit.notices.events import plan_event, plan_submitted
 from careercredit.refusals import OwnRecord, Refused, Stale
+from careercredit.reports import summaries
 
 S = PlanState
 MIN_OBJECTIVES = 50
@@ -441,13 +442,14 @@ def perform(
         raise TransitionError(*problems)
 
     before = plan.state
-    _apply(plan, transition, credits=credits)
-    if action == Action.complete:
-        plan.reflection = reflection.strip()
-    if action == Action.sign_off and by is not None:
-        plan.sign_off = SignOff(
-            grade=grade, credits_awarded=credits, comment=comment.strip(), signed_by_id=by.id
-        )
+    with summaries.plan_changes(plan):
+        _apply(plan, transition, credits=credits)
+        if action == Action.complete:
+            plan.reflection = reflection.strip()
+        if action == Action.sign_off and by is not None:
+            plan.sign_off = SignOff(
+                grade=grade, credits_awarded=credits, comment=comment.strip(), signed_by_id=by.id
+            )
     if comment.strip() and by is not None and action != Action.sign_off:
         kind = COMMENT_KINDS.get(action, CommentKind.note)
         db.session.add(PlanComment(plan=plan, author_id=by.id, kind=kind, body=comment.strip()))
@@ -470,6 +472,8 @@ def _apply(plan: CreditPlan, transition: Transition, credits: int | None) -> Non
     if transition.target == S.submitted:
         plan.submitted_at = now
         plan.credits_approved = None
+    elif transition.target == S.awaiting_signoff:
+        plan.sent_for_signoff_at = now
     elif transition.name in DECISIONS:
         plan.decided_at = now
         if transition.name == Action.approve:

@@ -13,6 +13,7 @@ from careercredit.audit import record_event
 from careercredit.badges import services as badges
 from careercredit.models import Amendment, CreditPlan, PlanState, Role, User
 from careercredit.refusals import Refused
+from careercredit.reports import summaries
 
 MAX_CREDITS = 12
 MAX_REASON = 2000
@@ -78,7 +79,8 @@ def amend_plan(
         credits_before=plan.final_credits,
         credits_after=credits,
     )
-    plan.amendments.append(amendment)
+    with summaries.plan_changes(plan):
+        plan.amendments.append(amendment)
     badges.replace_for_plan(plan, by=by, reason=f"Credit amended: {amendment.reason}")
     # Touching the plan bumps its version: two registrars amending at once cannot both win.
     plan.updated_at = clock.now()

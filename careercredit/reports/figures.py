@@ -1,56 +1,45 @@
-"""The reports' figures: one SQL aggregate each, grouped in the database, never rows in Python.
+"""The reports' figures: one SQL aggregate each, over the summary tables, never rows in Python.
 
 Every function takes the chosen terms' ids and answers with a few rows per
-term (or per employer, week, department): the database does the counting
-over its indexes (``ix_credit_plan_term`` for a term's plans, the foreign-key
-indexes of placements, hour entries and links), so a report costs the same
-dozen queries at ten years of data as at one term.
+term (or per employer, week, department). The counting was done when the
+counted rows changed (``summaries.py`` keeps the tables of
+``models/reports.py`` current in the same transaction), so a figure reads a
+few rows per term and employer, and a report costs the same dozen small
+queries at ten years of data as at one term.
 
 Percentiles are nearest-rank (the smallest duration with at least p % of the
-durations at or below it), computed by window functions in one query: the
-same SQL and the same figures on SQLite, which has no ``percentile_cont``,
-and on PostgreSQL. Durations are in hours.
+durations at or below it), read off each histogram's running count by a
+window function in one query: the same SQL and the same figures on SQLite,
+which has no ``percentile_cont``, and on PostgreSQL. Durations are in hours,
+rounded down to two significant figures (to the tenth of an hour below 10
+hours, to the hour below 100): the histograms' buckets (``summaries.bucket``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    Integer,
-    Select,
-    String,
-    and_,
-    case,
-    cast,
-    distinct,
-    func,
-    or_,
-    select,
-)
+from sqlalchemy import ColumnElement, Integer, Select, case, cast, func, or_, select
 
 from careercredit.extensions import db
 from careercredit.models import (
-    Amendment,
-    AuditEvent,
     Course,
     CourseSection,
-    CreditPlan,
     Employer,
-    HourEntry,
-    HourStatus,
-    Placement,
     PlanState,
-    Project,
-    SignOff,
-    SupervisorLink,
+    ReportDuration,
+    ReportEmployerStart,
+    ReportPlanCount,
+    ReportTerm,
+    ReportTermDay,
+    ReportTermEmployer,
     Term,
 )
+from careercredit.reports import summaries
 
 S = PlanState
 
@@ -95,15 +84,6 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def _hours_between(start: Any, end: Any) -> ColumnElement[Any]:
-    """Hours from ``start`` to ``end``, two stored times, as a number."""
-    if _dialect() == "sqlite":
-        hours: ColumnElement[Any] = (func.julianday(end) - func.julianday(start)) * 24
-        return hours
-    hours_pg: ColumnElement[Any] = func.extract("epoch", end - start) / 3600
-    return hours_pg
-
-
 def _days_between(start: Any, end: Any) -> ColumnElement[Any]:
     """Whole days from ``start`` to ``end``, two calendar dates."""
     if _dialect() == "sqlite":
@@ -114,15 +94,12 @@ def _days_between(start: Any, end: Any) -> ColumnElement[Any]:
 
 # -- plans ---------------------------------------------------------------------
 
+P = ReportPlanCount
 
-def states_by_term(term_ids: Sequence[int]) -> dict[tuple[int, PlanState], int]:
-    """How many plans each term has in each state."""
-    rows = db.session.execute(
-        select(CreditPlan.term_id, CreditPlan.state, func.count())
-        .where(CreditPlan.term_id.in_(term_ids))
-        .group_by(CreditPlan.term_id, CreditPlan.state)
-    )
-    return {(term_id, PlanState(state)): count for term_id, state, count in rows}
+
+def _plans_in(*states: PlanState) -> ColumnElement[Any]:
+    """The plans of a summary row if its state is one of ``states``, else 0."""
+    return func.coalesce(func.sum(case((P.state.in_([s.value for s in states]), P.plans))), 0)
 
 
 @dataclass(frozen=True)
@@ -143,32 +120,61 @@ class Funnel:
         return (Decimal(100 * count) / self.submitted).quantize(Decimal("0.1"))
 
 
-def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+@dataclass(frozen=True)
+class TermPlans:
+    """One term's plans: how many in each state, the funnel, the credits approved and posted."""
+
+    states: dict[PlanState, int] = field(default_factory=dict)
+    funnel: Funnel = Funnel()
+    credits_approved: int = 0
+    credits_posted: int = 0
 
 
-def funnel_by_term(term_ids: Sequence[int]) -> dict[int, Funnel]:
-    """Per term: plans ever submitted, approved, signed off, posted; rejected and withdrawn.
+def plans_by_term(term_ids: Sequence[int]) -> dict[int, TermPlans]:
+    """Per term: plans by state, the funnel, and credits — one query, a row per term and state.
 
     Approved counts plans whose approval stands (approval sets the credits,
-    a resubmission clears them), including those withdrawn later.
+    a resubmission clears them), including those withdrawn later; withdrawn
+    counts the plans withdrawn after being submitted.
     """
-    p = CreditPlan
-    submitted = p.submitted_at.is_not(None)
     rows = db.session.execute(
         select(
-            p.term_id,
-            _count_if(submitted),
-            _count_if(p.credits_approved.is_not(None)),
-            _count_if(p.state.in_([S.signed_off, S.posted])),
-            _count_if(p.state == S.posted),
-            _count_if(p.state == S.rejected),
-            _count_if(and_(p.state == S.withdrawn, submitted)),
+            P.term_id,
+            P.state,
+            func.sum(P.plans),
+            func.sum(P.submitted),
+            func.sum(P.approved),
+            func.sum(P.credits_approved),
+            func.sum(P.credits_posted),
         )
-        .where(p.term_id.in_(term_ids))
-        .group_by(p.term_id)
+        .where(P.term_id.in_(term_ids))
+        .group_by(P.term_id, P.state)
     )
-    return {term_id: Funnel(*map(int, counts)) for term_id, *counts in rows}
+    per_term: dict[int, list[tuple[PlanState, int, int, int, int, int]]] = {}
+    for term_id, state, *sums in rows:
+        plans, submitted, approved, credits, posted = map(int, sums)
+        row = (PlanState(state), plans, submitted, approved, credits, posted)
+        per_term.setdefault(term_id, []).append(row)
+    return {term_id: _term_plans(states) for term_id, states in per_term.items()}
+
+
+def _term_plans(rows: list[tuple[PlanState, int, int, int, int, int]]) -> TermPlans:
+    plans = {state: n for state, n, *_ in rows}
+    submitted = {state: n for state, _, n, *_ in rows}
+    funnel = Funnel(
+        submitted=sum(submitted.values()),
+        approved=sum(row[3] for row in rows),
+        signed_off=plans.get(S.signed_off, 0) + plans.get(S.posted, 0),
+        posted=plans.get(S.posted, 0),
+        rejected=plans.get(S.rejected, 0),
+        withdrawn=submitted.get(S.withdrawn, 0),
+    )
+    return TermPlans(
+        states=plans,
+        funnel=funnel,
+        credits_approved=sum(row[4] for row in rows),
+        credits_posted=sum(row[5] for row in rows),
+    )
 
 
 # -- credits -------------------------------------------------------------------
@@ -185,28 +191,14 @@ class Credits:
 
 def credits_by_term(term_ids: Sequence[int]) -> dict[int, Credits]:
     """Per term: credits approved, credits posted (after amendments), students earning credit."""
-    p = CreditPlan
-    amended = (
-        select(Amendment.credits_after)
-        .where(Amendment.plan_id == p.id)
-        .order_by(Amendment.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    final = func.coalesce(amended, SignOff.credits_awarded, 0)
-    posted = p.state == S.posted
     rows = db.session.execute(
-        select(
-            p.term_id,
-            func.coalesce(func.sum(p.credits_approved), 0),
-            func.coalesce(func.sum(case((posted, final), else_=0)), 0),
-            func.count(distinct(case((and_(posted, final > 0), p.student_id)))),
-        )
-        .outerjoin(SignOff, SignOff.plan_id == p.id)
-        .where(p.term_id.in_(term_ids))
-        .group_by(p.term_id)
+        select(ReportTerm.term_id, ReportTerm.students).where(ReportTerm.term_id.in_(term_ids))
     )
-    return {term_id: Credits(*map(int, figures)) for term_id, *figures in rows}
+    students: dict[int, int] = {term_id: int(n) for term_id, n in rows}
+    return {
+        term_id: Credits(plans.credits_approved, plans.credits_posted, students.get(term_id, 0))
+        for term_id, plans in plans_by_term(term_ids).items()
+    }
 
 
 # -- hours ---------------------------------------------------------------------
@@ -214,13 +206,11 @@ def credits_by_term(term_ids: Sequence[int]) -> dict[int, Credits]:
 
 def hours_by_week(term: TermRow) -> dict[int, tuple[Decimal, Decimal]]:
     """Week of the term (1 = its first seven days) → (hours logged, hours verified)."""
-    week = _days_between(term.starts_on, HourEntry.work_date) // 7 + 1
-    verified = case((HourEntry.status == HourStatus.verified, HourEntry.hours), else_=0)
+    day = ReportTermDay
+    week = _days_between(term.starts_on, day.work_date) // 7 + 1
     rows = db.session.execute(
-        select(week.label("week"), func.sum(HourEntry.hours), func.sum(verified))
-        .join(Placement, Placement.id == HourEntry.placement_id)
-        .join(CreditPlan, CreditPlan.id == Placement.plan_id)
-        .where(CreditPlan.term_id == term.id)
+        select(week.label("week"), func.sum(day.hours_logged), func.sum(day.hours_verified))
+        .where(day.term_id == term.id)
         .group_by("week")
         .order_by("week")
     )
@@ -230,61 +220,48 @@ def hours_by_week(term: TermRow) -> dict[int, tuple[Decimal, Decimal]]:
 # -- employers -----------------------------------------------------------------
 
 
-def _placements_in(term_ids: Sequence[int]) -> Select[Any]:
-    """Placements of approved plans (those an employer actually took on) in the terms."""
+def _employers_in(term_ids: Sequence[int], column: Any) -> Select[Any]:
+    """The top employers by the sum of ``column`` over their summary rows in the terms.
+
+    The sums are ranked by employer id and only the top rows are joined to
+    their names (ties broken by name, as the list shows them).
+    """
+    employer = ReportTermEmployer
+    total = func.sum(column)
+    sums = (
+        select(employer.employer_id.label("employer_id"), total.label("total"))
+        .where(employer.term_id.in_(term_ids))
+        .group_by(employer.employer_id)
+        .having(total > 0)
+        .subquery()
+    )
     return (
-        select(Employer.id, Employer.name)
-        .join(Project, Project.employer_id == Employer.id)
-        .join(Placement, Placement.project_id == Project.id)
-        .join(CreditPlan, CreditPlan.id == Placement.plan_id)
-        .where(CreditPlan.term_id.in_(term_ids), CreditPlan.credits_approved.is_not(None))
+        select(Employer.name, sums.c.total)
+        .join(Employer, Employer.id == sums.c.employer_id)
+        .order_by(sums.c.total.desc(), Employer.name)
+        .limit(TOP)
     )
 
 
 def top_employers_by_placements(term_ids: Sequence[int]) -> list[tuple[str, int]]:
-    """The employers with the most placements in the terms, most first."""
-    count = func.count(Placement.id)
-    query = (
-        _placements_in(term_ids)
-        .with_only_columns(Employer.name, count)
-        .group_by(Employer.id, Employer.name)
-        .order_by(count.desc(), Employer.name)
-        .limit(TOP)
-    )
+    """The employers with the most placements in approved plans of the terms, most first."""
+    query = _employers_in(term_ids, ReportTermEmployer.placements)
     return [(name, int(n)) for name, n in db.session.execute(query)]
 
 
 def top_employers_by_hours(term_ids: Sequence[int]) -> list[tuple[str, Decimal]]:
     """The employers whose placements in the terms have the most verified hours."""
-    total = func.sum(HourEntry.hours)
-    query = (
-        _placements_in(term_ids)
-        .join(HourEntry, HourEntry.placement_id == Placement.id)
-        .where(HourEntry.status == HourStatus.verified)
-        .with_only_columns(Employer.name, total)
-        .group_by(Employer.id, Employer.name)
-        .order_by(total.desc(), Employer.name)
-        .limit(TOP)
-    )
+    query = _employers_in(term_ids, ReportTermEmployer.hours_verified)
     return [(name, Decimal(hours)) for name, hours in db.session.execute(query)]
 
 
 def new_employers_by_term(term_ids: Sequence[int]) -> dict[int, int]:
     """Per term: employers whose first approved placement (in any term) was in it."""
-    first = (
-        select(Project.employer_id, func.min(Term.starts_on).label("first_start"))
-        .join(Placement, Placement.project_id == Project.id)
-        .join(CreditPlan, CreditPlan.id == Placement.plan_id)
-        .join(Term, Term.id == CreditPlan.term_id)
-        .where(CreditPlan.credits_approved.is_not(None))
-        .group_by(Project.employer_id)
-        .subquery()
-    )
+    start = ReportEmployerStart
     rows = db.session.execute(
-        select(Term.id, func.count(first.c.employer_id))
-        .join(first, first.c.first_start == Term.starts_on)
-        .where(Term.id.in_(term_ids))
-        .group_by(Term.id)
+        select(start.term_id, func.count())
+        .where(start.term_id.in_(term_ids))
+        .group_by(start.term_id)
     )
     return {term_id: int(n) for term_id, n in rows}
 
@@ -301,96 +278,74 @@ class Spread:
     p90: Decimal
 
 
-def _percentiles(durations: Select[Any]) -> dict[Any, Spread]:
-    """Per group: nearest-rank median and 90th percentile of ``durations`` (group, hours)."""
-    rows = db.session.execute(_percentile_query(durations))
-    return {grp: Spread(int(n), _hours(med), _hours(top)) for grp, n, med, top in rows}
+def _percentile_query(groups: Sequence[Any], *where: ColumnElement[bool]) -> Select[Any]:
+    """(groups…, count, median, p90) of the durations of ``ReportDuration`` rows ``where``.
 
-
-def _percentile_query(durations: Select[Any]) -> Select[Any]:
-    """(group, count, median, p90) of ``durations``, a query of (group, hours).
-
-    One query: each duration is ranked within its group, and the ranks
-    ceil(n/2) and ceil(9n/10) are picked out (integer arithmetic, alike on
-    both databases).
+    One query: the histogram is summed per group and length, each length
+    gets the running count up to it, and the median (p90) is the shortest
+    length whose running count reaches half (nine tenths) of the group's —
+    the nearest rank, compared in integers alike on both databases.
     """
-    inner = durations.subquery()
-    group, hours = inner.c[0], inner.c[1]
-    ranked = select(
-        group.label("grp"),
-        hours.label("hours"),
-        func.row_number().over(partition_by=group, order_by=hours).label("rank"),
-        func.count().over(partition_by=group).label("n"),
+    d = ReportDuration
+    n = func.sum(d.count)
+    keys = [group.label(f"g{i}") for i, group in enumerate(groups)]
+    lengths = (
+        select(*keys, d.tenths.label("tenths"), n.label("n"))
+        .where(*where)
+        .group_by(*groups, d.tenths)
+        .having(n > 0)
+        .subquery()
+    )
+    group = [lengths.c[f"g{i}"] for i in range(len(groups))]
+    running = select(
+        *group,
+        lengths.c.tenths,
+        func.sum(lengths.c.n).over(partition_by=group, order_by=lengths.c.tenths).label("upto"),
+        func.sum(lengths.c.n).over(partition_by=group).label("total"),
     ).subquery()
-    median = func.max(case((ranked.c.rank == (ranked.c.n + 1) // 2, ranked.c.hours)))
-    p90 = func.max(case((ranked.c.rank == (ranked.c.n * 9 + 9) // 10, ranked.c.hours)))
-    return select(
-        ranked.c.grp, func.max(ranked.c.n), median.label("median"), p90.label("p90")
-    ).group_by(ranked.c.grp)
-
-
-def _hours(value: Any) -> Decimal:
-    """A duration in hours, to one decimal."""
-    return Decimal(str(value or 0)).quantize(Decimal("0.1"))
-
-
-def decision_times(term_ids: Sequence[int]) -> dict[int, Spread]:
-    """Per term: hours from (last) submission to the advisor's decision."""
-    p = CreditPlan
-    return _percentiles(
-        select(p.term_id, _hours_between(p.submitted_at, p.decided_at)).where(
-            p.term_id.in_(term_ids),
-            p.decided_at.is_not(None),
-            p.submitted_at.is_not(None),
-            p.decided_at >= p.submitted_at,
-        )
+    upto, total, tenths = running.c.upto, running.c.total, running.c.tenths
+    median = func.min(case((upto * 2 >= total, tenths)))
+    p90 = func.min(case((upto * 10 >= total * 9, tenths)))
+    outer = [running.c[f"g{i}"] for i in range(len(groups))]
+    return select(*outer, func.max(total), median.label("median"), p90.label("p90")).group_by(
+        *outer
     )
 
 
-def signoff_times(term_ids: Sequence[int]) -> dict[int, Spread]:
-    """Per term: hours from the (last) "sent for sign-off" to the sponsor's sign-off."""
-    p = CreditPlan
-    sent = (
-        select(func.max(AuditEvent.created_at))
-        .where(
-            AuditEvent.object_type == "credit_plan",
-            AuditEvent.object_id == cast(p.id, String),
-            AuditEvent.action == "plan.complete",
-        )
-        .scalar_subquery()
-    )
-    return _percentiles(
-        select(p.term_id, _hours_between(sent, SignOff.signed_at))
-        .join(SignOff, SignOff.plan_id == p.id)
-        .where(p.term_id.in_(term_ids), sent.is_not(None))
-    )
+def _spread(n: Any, median: Any, p90: Any) -> Spread:
+    return Spread(int(n), _hours(median), _hours(p90))
 
 
-def _answered_links(term_ids: Sequence[int]) -> Select[Any]:
-    link = SupervisorLink
-    return (
-        select(CreditPlan.term_id, _hours_between(link.created_at, link.answered_at))
-        .join(Placement, Placement.id == link.placement_id)
-        .join(CreditPlan, CreditPlan.id == Placement.plan_id)
-        .where(CreditPlan.term_id.in_(term_ids), link.answered_at.is_not(None))
-    )
+def _hours(tenths: Any) -> Decimal:
+    """A duration bucket (in tenths of an hour), in hours to one decimal."""
+    return (Decimal(int(tenths or 0)) / 10).quantize(Decimal("0.1"))
 
 
-def response_times(term_ids: Sequence[int]) -> dict[int, Spread]:
-    """Per term: supervisors' hours from a link being sent to its first answer."""
-    return _percentiles(_answered_links(term_ids))
+#: The durations per term: from submission to the advisor's decision, from the (last)
+#: "sent for sign-off" to the sponsor's sign-off, from a link sent to the supervisor's
+#: (latest) answer.
+MEASURES = (summaries.DECISION, summaries.SIGNOFF, summaries.RESPONSE)
+
+
+def durations_by_term(term_ids: Sequence[int]) -> dict[str, dict[int, Spread]]:
+    """Measure (``MEASURES``) → term → how many, median and 90th percentile hours."""
+    d = ReportDuration
+    rows = db.session.execute(_percentile_query([d.measure, d.term_id], d.term_id.in_(term_ids)))
+    spreads: dict[str, dict[int, Spread]] = {measure: {} for measure in MEASURES}
+    for measure, term_id, *figures in rows:
+        spreads.setdefault(measure, {})[term_id] = _spread(*figures)
+    return spreads
 
 
 def slowest_supervisors(term_ids: Sequence[int]) -> list[tuple[str, Spread]]:
     """The supervisors (by the address links went to) with the slowest median answer."""
-    link = SupervisorLink
-    answered = _answered_links(term_ids).with_only_columns(
-        link.recipient_email, _hours_between(link.created_at, link.answered_at)
+    d = ReportDuration
+    query = _percentile_query(
+        [d.supervisor], d.measure == summaries.RESPONSE, d.term_id.in_(term_ids)
     )
-    query = _percentile_query(answered)
     slowest = query.order_by(query.selected_columns.median.desc(), query.selected_columns[0])
     rows = db.session.execute(slowest.limit(SLOWEST))
-    return [(email, Spread(int(n), _hours(med), _hours(top))) for email, n, med, top in rows]
+    return [(email, _spread(*figures)) for email, *figures in rows]
 
 
 # -- departments ---------------------------------------------------------------
@@ -401,18 +356,15 @@ NO_DEPARTMENT = "Department not known"
 
 def by_department(term_ids: Sequence[int]) -> list[tuple[str, int, int]]:
     """Per department of the plans' course sections: plans submitted, and plans posted."""
-    p = CreditPlan
     department = func.coalesce(func.nullif(Course.department, ""), NO_DEPARTMENT)
+    submitted, posted = func.sum(P.submitted), _plans_in(S.posted)
     rows = db.session.execute(
-        select(
-            department.label("department"),
-            _count_if(p.submitted_at.is_not(None)),
-            _count_if(p.state == S.posted),
-        )
-        .outerjoin(CourseSection, CourseSection.id == p.section_id)
+        select(department.label("department"), submitted, posted)
+        .outerjoin(CourseSection, CourseSection.id == P.section_id)
         .outerjoin(Course, Course.id == CourseSection.course_id)
-        .where(p.term_id.in_(term_ids), or_(p.submitted_at.is_not(None), p.state == S.posted))
+        .where(P.term_id.in_(term_ids))
         .group_by("department")
+        .having(or_(submitted > 0, posted > 0))
         .order_by("department")
     )
-    return [(name, int(submitted), int(posted)) for name, submitted, posted in rows]
+    return [(name, int(n_submitted), int(n_posted)) for name, n_submitted, n_posted in rows]

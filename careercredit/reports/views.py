@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from careercredit.reports import figures
 from careercredit.reports.charts import Chart, Kind
 from careercredit.reports.figures import TermRow
+from careercredit.reports.summaries import DECISION, RESPONSE, SIGNOFF
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,10 @@ def _ids(terms: Sequence[TermRow]) -> list[int]:
 
 def plans_view(terms: Sequence[TermRow]) -> list[Chart]:
     """Plans by state per term, the funnel, and the rates of leaving it."""
-    counts = figures.states_by_term(_ids(terms))
+    plans = figures.plans_by_term(_ids(terms))
+    counts = {
+        (t.id, s): n for t in terms for s, n in plans.get(t.id, figures.TermPlans()).states.items()
+    }
     groups = figures.STATE_GROUPS
     states = Chart(
         "states",
@@ -51,9 +55,8 @@ def plans_view(terms: Sequence[TermRow]) -> list[Chart]:
         ),
         unit="plans",
     )
-    funnels = figures.funnel_by_term(_ids(terms))
     steps = ("Submitted", "Approved", "Signed off", "Posted")
-    each = [(t, funnels.get(t.id, figures.Funnel())) for t in terms]
+    each = [(t, plans.get(t.id, figures.TermPlans()).funnel) for t in terms]
     funnel = Chart(
         "funnel",
         "From submitted to posted",
@@ -206,27 +209,28 @@ def _spread_chart(
 def times_view(terms: Sequence[TermRow]) -> list[Chart]:
     """How long decisions, sign-offs and supervisors' answers take."""
     ids = _ids(terms)
+    durations = figures.durations_by_term(ids)
     return [
         _spread_chart(
             "decision",
             "Submission to decision",
             "from a plan's submission to the advisor's decision",
             terms,
-            figures.decision_times(ids),
+            durations[DECISION],
         ),
         _spread_chart(
             "signoff",
             "Sent for sign-off to sign-off",
             "from the student sending a plan for sign-off to the sponsor's sign-off",
             terms,
-            figures.signoff_times(ids),
+            durations[SIGNOFF],
         ),
         _spread_chart(
             "response",
             "Supervisors' response",
             "from a link being sent to a supervisor to their first answer",
             terms,
-            figures.response_times(ids),
+            durations[RESPONSE],
         ),
         Chart(
             "slowest",

@@ -30,6 +30,7 @@ from careercredit.models import (
 )
 from careercredit.notices.events import evaluation_received, hours_disputed
 from careercredit.plans.workflow import Action, perform
+from careercredit.reports import summaries
 from careercredit.sql import rows_changed
 from careercredit.supervisors.links import NotOnThisLink
 
@@ -171,7 +172,8 @@ def _decide(
             "That entry was answered a moment ago; see its status below.", entry_id=entry.id
         )
     db.session.expire(entry, ["status", "dispute_comment", "decided_at", "decided_via_id"])
-    link.answered_at = decided_at
+    summaries.hours_answered(entry, before, status)
+    summaries.answer_link(link, decided_at)
     details = {
         "link_id": link.id,
         "entry_id": entry.id,
@@ -232,7 +234,7 @@ def submit_evaluation(
         link_id=link.id,
     )
     db.session.add(evaluation)
-    link.answered_at = clock.now()
+    summaries.answer_link(link, clock.now())
     db.session.flush()
     record_event(
         "evaluation.submit",

@@ -18,6 +18,10 @@ p7     approved          3        Acme; 4 h logged in week 2, not verified;
                                   decided after 48 h
 =====  ================  =======  ===========================================
 
+The rows are written by the factories, past the services, so the fixture
+rebuilds the reports' summaries from them, as ``flask reports
+rebuild-summaries`` does after a bulk load.
+
 Supervisors' links: slow@ answered after 72 h; quick@ after 2 h and 4 h.
 2026FA, an older term, holds one posted plan of 1 credit at Birch, so Birch
 is not a new employer in 2027SP and Acme is.
@@ -44,6 +48,7 @@ from careercredit.models import (
     SignOff,
     SupervisorLink,
 )
+from careercredit.reports import summaries
 from careercredit.sql import aware
 from tests.courses.schemes import course, section
 from tests.factories import Factory
@@ -146,6 +151,7 @@ def known(app: Flask, make: Factory) -> KnownTerm:
         # Sign-offs are never changed: the plan was sent for sign-off 5 days before it.
         sign_off = db.session.query(SignOff).filter_by(plan_id=plans["p1"]).one()
         sent = aware(sign_off.signed_at) - timedelta(days=5)
+        sign_off.plan.sent_for_signoff_at = sent
         db.session.add(
             AuditEvent(
                 created_at=sent,
@@ -160,4 +166,8 @@ def known(app: Flask, make: Factory) -> KnownTerm:
     _link(app, _placement(app, plans["p1"]), advisor, "slow@acme.example", 72)
     _link(app, _placement(app, plans["p2"]), advisor, "quick@birch.example", 2)
     _link(app, _placement(app, plans["p2"]), advisor, "quick@birch.example", 4)
+    # The factories write rows as a bulk load does, past the services: count them afresh.
+    with app.app_context():
+        summaries.rebuild()
+        db.session.commit()
     return KnownTerm(term, older, plans)

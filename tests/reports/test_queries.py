@@ -1,4 +1,4 @@
-"""Each report view is a dozen aggregate queries at most, however many plans there are."""
+"""Each report view, and the term report PDF, is a dozen queries at most, however many plans."""
 
 from __future__ import annotations
 
@@ -23,5 +23,16 @@ def test_a_report_view_stays_within_its_query_budget(
     client = make_app().test_client()
     login(client, "rlopez")
     response = client.get(f"/reports/?view={view}&first=2026FA&last=2027SP")
+    assert response.status_code == 200
+    assert int(response.headers["X-Query-Count"]) <= MOST
+
+
+def test_the_term_report_pdf_stays_within_the_budget(
+    known: KnownTerm, make_app: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CAREERCREDIT_BENCH_COUNT_QUERIES", "1")
+    client = make_app().test_client()
+    login(client, "rlopez")
+    response = client.get("/reports/term.pdf?first=2027SP&last=2027SP")
     assert response.status_code == 200
     assert int(response.headers["X-Query-Count"]) <= MOST
