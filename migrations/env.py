@@ -17,6 +17,8 @@ logger = logging.getLogger("alembic.env")
 
 #: Indexes whose names end so are PostgreSQL's trigram search indexes (migration 0010).
 SEARCH_INDEX_SUFFIX = "_trgm"
+#: SQLite's FTS5 table of people's names (migration 0021) and its shadow tables' prefix.
+SEARCH_TABLE = "user_search"
 
 
 def include_object(
@@ -25,9 +27,17 @@ def include_object(
     """Alembic's filter for comparing the models with a database: skip the search indexes.
 
     They exist on PostgreSQL only (SQLite has no trigram indexes), so the
-    models leave them out and autogenerate must not offer to drop them.
+    models leave them out and autogenerate must not offer to drop them; so is
+    SQLite's own (FTS5 table ``user_search`` and the tables FTS5 keeps for it).
     """
-    return not (type_ == "index" and reflected and (name or "").endswith(SEARCH_INDEX_SUFFIX))
+    name = name or ""
+    if (
+        type_ == "table"
+        and reflected
+        and (name == SEARCH_TABLE or name.startswith(SEARCH_TABLE + "_"))
+    ):
+        return False  # SQLite's full-text index of people (migration 0021)
+    return not (type_ == "index" and reflected and name.endswith(SEARCH_INDEX_SUFFIX))
 
 
 def run_migrations_offline(config: Any, target_db: Any) -> None:

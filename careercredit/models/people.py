@@ -1,16 +1,52 @@
-"""People who sign in: the local mirror of campus directory entries."""
+"""People who sign in: the local mirror of campus directory entries.
+
+Staff find a student by part of a name or username, or by the student number
+(``User.found_by``). A part of a name is no prefix, so no B-tree index helps:
+PostgreSQL answers it from pg_trgm's GIN indexes, SQLite from an FTS5 table
+with the trigram tokenizer (``user_search``, kept by triggers; migration
+0021). A list that pages and counts finds the people once
+(``User.id_found_by``) and hands both statements their ids.
+"""
 
 from __future__ import annotations
 
 import enum
+import json
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import ColumnElement, DateTime, Enum, ForeignKey, Integer, String, func, or_
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    CompoundSelect,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    any_,
+    column,
+    func,
+    literal,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import Select
 
-from careercredit.extensions import Model
+from careercredit.extensions import Model, db
 from careercredit.sql import contains_ignoring_case
+
+#: SQLite's trigram index of people's names and usernames (migration 0021): ``rowid`` is
+#: ``user.id``; the column named like the table is FTS5's handle for a MATCH on every column.
+USER_SEARCH = table("user_search", column("rowid"), column("user_search"))
+#: The trigram tokenizer matches texts of three characters or more; shorter ones are LIKE's.
+TRIGRAM = 3
+#: People a search hands over as a list of ids, at most; beyond, lists find them again.
+MAX_FOUND_IDS = 2_000
 
 
 class Role(enum.StrEnum):
@@ -72,12 +108,61 @@ class User(UserMixin, Model):
         """The person's name or username holds ``text``, or ``text`` is their student number.
 
         How staff find a student (the advisors' queue, the registrar's search).
+        Case is ignored, as ``contains_ignoring_case`` does; accents are not.
         """
+        if _trigram_search(text):
+            return User.id.in_(User.ids_found_by(text))
         return or_(
             contains_ignoring_case(User.display_name, text),
             contains_ignoring_case(User.uid, text),
             User.student_number == text,
         )
+
+    @staticmethod
+    def ids_found_by(text: str) -> Select[tuple[int]] | CompoundSelect:
+        """The ids of the people ``found_by(text)`` finds.
+
+        On SQLite a text of three characters or more is looked up in
+        ``user_search`` (whose trigrams fold the case of every letter; LIKE,
+        for shorter texts, folds only ASCII's), and its ids are taken from the
+        index as they are, without reading a person's row.
+        """
+        if not _trigram_search(text):
+            return select(User.id).where(User.found_by(text))
+        phrase = '"' + text.replace('"', '""') + '"'  # every character taken literally
+        named = select(USER_SEARCH.c.rowid).where(USER_SEARCH.c.user_search.match(phrase))
+        return named.union(select(User.id).where(User.student_number == text))
+
+    @staticmethod
+    def id_found_by(key: Any, text: str) -> ColumnElement[bool]:
+        """``key`` (a person's id column) is someone ``found_by(text)`` finds, asked once, now.
+
+        A list's page and its count then carry the same ids instead of running
+        the search twice. A search finding more than ``MAX_FOUND_IDS`` people
+        (two letters) stays a subquery: so many ids are dearer to send than to find.
+        """
+        found = User.ids_found_by(text)
+        ids = db.session.scalars(found.limit(MAX_FOUND_IDS + 1)).all()
+        if len(ids) > MAX_FOUND_IDS:
+            return key.in_(found)
+        return _one_of(key, ids)
+
+
+def _one_of(key: Any, ids: Sequence[int]) -> ColumnElement[bool]:
+    """``key`` is one of ``ids``, sent as one value: a JSON array to SQLite, an array to
+    PostgreSQL (a thousand bound parameters cost more to expand than the search did)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "sqlite":
+        each = func.json_each(json.dumps(list(ids))).table_valued("value")
+        return key.in_(select(each.c.value))
+    if dialect == "postgresql":
+        return key == any_(literal(list(ids), ARRAY(Integer)))
+    return key.in_(ids)
+
+
+def _trigram_search(text: str) -> bool:
+    """Whether ``text`` is looked up in SQLite's trigram index of people (``user_search``)."""
+    return len(text) >= TRIGRAM and db.session.get_bind().dialect.name == "sqlite"
 
 
 class UserRole(Model):

@@ -84,6 +84,10 @@ class CreditPlan(Model):
         Index("ix_credit_plan_sponsor", "sponsor_id", "state", "updated_at", "id"),
         Index("ix_credit_plan_term", "term_id", "state", "submitted_at", "id"),
         Index("ix_credit_plan_updated", "updated_at", "id"),
+        # Counted from the index alone (migration 0021): the queue's plans of the students
+        # a search found, and a term's plans by state with the student its roster sorts by.
+        Index("ix_credit_plan_student_state", "student_id", "state"),
+        Index("ix_credit_plan_term_student", "term_id", "state", "student_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

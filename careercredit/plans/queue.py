@@ -20,21 +20,21 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, cast
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from careercredit import clock
 from careercredit.csvexport import batches, in_batches
 from careercredit.extensions import db
 from careercredit.ids import MAX_ID
-from careercredit.models import CreditPlan, Placement, PlanState, Project, User
+from careercredit.models import CreditPlan, Employer, Placement, PlanState, Project, Term, User
 from careercredit.models.hours import HourEntry, hours_text
-from careercredit.pagination import paginate_ids
+from careercredit.pagination import IdPagination
 from careercredit.plans.services import PlanFilters, apply_filters
-from careercredit.plans.workflow import DECISIONS, TRANSITIONS, Action, perform
+from careercredit.plans.workflow import DECISIONS, TRANSITIONS, Action, decision_note, perform
 from careercredit.refusals import Refused, unit_of_work
 from careercredit.sql import aware
 
@@ -76,12 +76,17 @@ def queue_ids(filters: QueueFilters) -> Select[Any]:
     ids = apply_filters(ids, filters.plans)
     text = " ".join(filters.student.split())[:MAX_SEARCH]
     if text:
-        ids = ids.where(CreditPlan.student_id.in_(select(User.id).where(User.found_by(text))))
+        # The people are found once: the page and its count get their ids.
+        ids = ids.where(User.id_found_by(CreditPlan.student_id, text))
     if filters.mine:
         ids = ids.where(CreditPlan.assigned_advisor_id == filters.advisor_id)
-    if filters.sort == Sort.newest:
-        return ids.order_by(CreditPlan.submitted_at.desc(), CreditPlan.id.desc())
-    return ids.order_by(CreditPlan.submitted_at, CreditPlan.id)
+    return ids.order_by(*_order(filters.sort))
+
+
+def _order(sort: Sort) -> list[Any]:
+    if sort == Sort.newest:
+        return [CreditPlan.submitted_at.desc(), CreditPlan.id.desc()]
+    return [CreditPlan.submitted_at, CreditPlan.id]
 
 
 def _load() -> Select[Any]:
@@ -98,10 +103,100 @@ def _load() -> Select[Any]:
     )
 
 
+# -- the page: rows of the columns shown ---------------------------------------------
+
+_sponsor = aliased(User, name="sponsor")
+_advisor = aliased(User, name="advisor")
+
+
+def _rows(page_ids: Select[Any], *order: Any) -> Select[Any]:
+    """What a queue row shows, for the plans ``page_ids`` selects, in ``order``: one statement.
+
+    The hours logged (every entry, whatever its state) are summed in SQL.
+    """
+    page = page_ids.subquery("page")
+    logged = (
+        select(func.coalesce(func.sum(HourEntry.hours), 0))
+        .join(Placement, Placement.id == HourEntry.placement_id)
+        .where(Placement.plan_id == CreditPlan.id)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            CreditPlan.id,
+            CreditPlan.state,
+            CreditPlan.student_id,
+            CreditPlan.sponsor_id,
+            CreditPlan.credits_requested,
+            CreditPlan.submitted_at,
+            User.display_name.label("student_name"),
+            User.uid,
+            User.student_number,
+            Term.code.label("term_code"),
+            (CreditPlan.credits_requested * Term.hours_per_credit).label("hours_needed"),
+            _sponsor.display_name.label("sponsor_name"),
+            _advisor.display_name.label("advisor_name"),
+            logged.label("hours_logged"),
+        )
+        .select_from(page)
+        .join(CreditPlan, CreditPlan.id == page.c.id)
+        .join(User, User.id == CreditPlan.student_id)
+        .join(Term, Term.id == CreditPlan.term_id)
+        .outerjoin(_sponsor, _sponsor.id == CreditPlan.sponsor_id)
+        .outerjoin(_advisor, _advisor.id == CreditPlan.assigned_advisor_id)
+        .order_by(*order)
+    )
+
+
+class QueuePagination(IdPagination):
+    """The queue's page as rows (``_rows``) rather than plans; counted as ``IdPagination`` does."""
+
+    def _query_items(self) -> list[Any]:
+        ids: Select[Any] = self._query_args["ids"]
+        page = ids.limit(self.per_page + 1).offset(self._query_offset)
+        rows = list(db.session.execute(_rows(page, *self._query_args["order"])))
+        self._more = len(rows) > self.per_page
+        return rows[: self.per_page]
+
+
 def queue_page(filters: QueueFilters, *, page: int, per_page: int) -> Pagination:
-    """One page of the queue matching ``filters``."""
-    ids = queue_ids(filters)
-    return paginate_ids(ids, _load(), page=page, per_page=per_page)
+    """One page of the queue matching ``filters``, as rows of what the page shows."""
+    return QueuePagination(
+        page=max(page, 1), per_page=per_page, max_per_page=per_page, error_out=False,
+        ids=queue_ids(filters), order=_order(filters.sort), load=None, count_seen=False,
+        counted=None,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ProjectShown:
+    """A project of a plan as the queue shows it."""
+
+    title: str
+    employer: str
+
+
+def projects_of(plan_ids: Collection[int]) -> dict[int, list[ProjectShown]]:
+    """The projects of each plan (in the order they were added), with their employers' names."""
+    found: dict[int, list[ProjectShown]] = {plan_id: [] for plan_id in plan_ids}
+    if not found:
+        return found
+    rows = db.session.execute(
+        select(Placement.plan_id, Project.title, Employer.name)
+        .join(Project, Project.id == Placement.project_id)
+        .join(Employer, Employer.id == Project.employer_id)
+        .where(Placement.plan_id.in_(found))
+        .order_by(Placement.plan_id, Placement.id)
+    )
+    for plan_id, title, employer in rows:
+        found[plan_id].append(ProjectShown(title, employer))
+    return found
+
+
+def decision_notes(rows: Iterable[Any], user: User) -> dict[int, str | None]:
+    """Why ``user`` is not offered the decision on each row's plan (``decision_note``)."""
+    # A row has what the rule reads of a plan: its state, student and sponsor.
+    return {row.id: decision_note(cast(CreditPlan, row), user) for row in rows}
 
 
 def hours_logged(plan_ids: Collection[int]) -> dict[int, Decimal]:
@@ -118,7 +213,14 @@ def hours_logged(plan_ids: Collection[int]) -> dict[int, Decimal]:
     return {plan_id: found.get(plan_id, Decimal(0)) for plan_id in plan_ids}
 
 
-def days_waiting(plan: CreditPlan, today: date | None = None) -> int:
+class Submitted(Protocol):
+    """A plan, or a queue row: what ``days_waiting`` reads."""
+
+    @property
+    def submitted_at(self) -> datetime | None: ...
+
+
+def days_waiting(plan: Submitted, today: date | None = None) -> int:
     """Whole days since the plan was (last) submitted, on the institution's calendar."""
     if plan.submitted_at is None:
         return 0

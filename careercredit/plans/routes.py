@@ -120,15 +120,14 @@ def _queue_filters() -> queue_lists.QueueFilters:
 def _queue_page(choice: BulkChoiceForm, status: int = 200) -> ResponseReturnValue:
     filters = _queue_filters()
     pagination = queue_lists.queue_page(filters, page=requested_page(), per_page=PER_PAGE)
-    # Plans this advisor may not decide (their own, or one they sponsor) are marked.
-    notes = {plan.id: decision_note(plan, current_user) for plan in pagination.items}
     page = render_template(
         "plans/queue.html",
         pagination=pagination,
         filters=filters,
         terms=services.filter_terms(),
-        notes=notes,
-        logged=queue_lists.hours_logged([plan.id for plan in pagination.items]),
+        # Plans this advisor may not decide (their own, or one they sponsor) are marked.
+        notes=queue_lists.decision_notes(pagination.items, current_user),
+        projects=queue_lists.projects_of([row.id for row in pagination.items]),
         days_waiting=queue_lists.days_waiting,
         choice=choice,
     )

@@ -21,7 +21,6 @@ from typing import ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
 from careercredit import clock
 from careercredit.access import is_own_record
@@ -133,19 +132,6 @@ def statuses(
         if row.plan in plans
         and (found := row_status(export, row, plans[row.plan], rejected.get(row.plan)))
     }
-
-
-def latest_rejections(plan_ids: Collection[int]) -> dict[int, SisRejection]:
-    """The SIS's latest refusal of each plan, with the export it refused."""
-    if not plan_ids:
-        return {}
-    found = db.session.scalars(
-        select(SisRejection)
-        .where(SisRejection.plan_id.in_(plan_ids))
-        .options(joinedload(SisRejection.export).load_only(GradeExport.filename))
-        .order_by(SisRejection.id)
-    ).all()
-    return {rejection.plan_id: rejection for rejection in found}
 
 
 def waiting(

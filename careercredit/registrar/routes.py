@@ -103,12 +103,14 @@ def _chosen_state() -> tuple[bool, PlanState | None]:
 
 def _roster_page(term: Term, problems: list[str] | None = None) -> ResponseReturnValue:
     every, state = _chosen_state()
+    summary = term_plans.summary(term)  # the counts are also the lists' totals
     if every:
-        plans = term_plans.plans_page(term, state, page=requested_page(), per_page=PER_PAGE)
+        plans = term_plans.plans_page(
+            term, state, summary, page=requested_page(), per_page=PER_PAGE
+        )
     else:
-        plans = services.roster_page(term, page=requested_page(), per_page=PER_PAGE)
-    exports = services.recent_exports(term.id, limit=RECENT_EXPORTS)
-    summary = term_plans.summary(term)
+        plans = term_plans.roster_page(term, summary, page=requested_page(), per_page=PER_PAGE)
+    exports, posted = services.recent_exports_posted(term.id, limit=RECENT_EXPORTS)
     page = render_template(
         "registrar/roster.html",
         term=term,
@@ -117,10 +119,9 @@ def _roster_page(term: Term, problems: list[str] | None = None) -> ResponseRetur
         state=state,
         state_counts=summary.states,
         roster_action=services.roster_action,
-        rejections=posting.latest_rejections([plan.id for plan in plans.items]),
         counts=summary.waiting,
         exports=exports,
-        posted=services.posted_counts([e.id for e in exports]),
+        posted=posted,
         form=ExportForm(),
         problems=problems or [],
     )

@@ -37,7 +37,6 @@ from careercredit.models import (
 )
 from careercredit.models.courses import Scheme, SchemeKind
 from careercredit.models.records import GradingScheme
-from careercredit.pagination import paginate_ids
 from careercredit.refusals import Refused
 from careercredit.registrar.csvexport import GradeRow, RowAction, neutralise, read_csv
 from careercredit.registrar.profiles import Profile, profile_named
@@ -102,44 +101,6 @@ def roster_query(term: Term) -> Select:
     )
 
 
-def roster_page(term: Term, *, page: int, per_page: int) -> Pagination:
-    """One page of ``term``'s roster, in ``roster_query``'s order, found by id first.
-
-    The few amended plans are looked up first, so the database sees a plain
-    "signed off, or one of these" and estimates the roster's size well
-    (PostgreSQL otherwise joins every person to sort a roster by name).
-    """
-    amended = db.session.scalars(
-        select(Amendment.plan_id)
-        .join(CreditPlan, CreditPlan.id == Amendment.plan_id)
-        .where(
-            CreditPlan.term_id == term.id,
-            CreditPlan.state == PlanState.posted,
-            Amendment.exported_in_id.is_(None),
-        )
-        .distinct()
-    ).all()
-    on_roster = and_(
-        CreditPlan.term_id == term.id,
-        or_(CreditPlan.state == PlanState.signed_off, CreditPlan.id.in_(amended)),
-    )
-    to_post_first = case((CreditPlan.state == PlanState.signed_off, 0), else_=1)
-    ids = (
-        select(CreditPlan.id)
-        .join(CreditPlan.student)
-        .where(on_roster)
-        .order_by(to_post_first, User.display_name, CreditPlan.id)
-    )
-    load = select(CreditPlan).options(
-        joinedload(CreditPlan.student).lazyload(User.role_rows),
-        joinedload(CreditPlan.sponsor).lazyload(User.role_rows),
-        joinedload(CreditPlan.sign_off),
-        selectinload(CreditPlan.amendments),
-    )
-    counted = select(CreditPlan.id).where(on_roster)
-    return paginate_ids(ids, load, page=page, per_page=per_page, counted=counted)
-
-
 @dataclass(frozen=True)
 class TermCounts:
     """What waits for the registrar in one term."""
@@ -180,6 +141,20 @@ def _counts_by_term(query: Select[tuple[int, int]]) -> dict[int, int]:
 def recent_exports(term_id: int | None = None, *, limit: int) -> Sequence[GradeExport]:
     """The latest ``limit`` grade exports (of one term, if given), newest first."""
     return db.session.scalars(exports_query(term_id).limit(limit)).all()
+
+
+def recent_exports_posted(
+    term_id: int, *, limit: int
+) -> tuple[Sequence[GradeExport], dict[int, int]]:
+    """``recent_exports`` of a term and how many plans each posted (``posted_counts``), at once."""
+    posted = (
+        select(func.count())
+        .where(Posting.export_id == GradeExport.id)
+        .correlate(GradeExport)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(exports_query(term_id).add_columns(posted).limit(limit)).all()
+    return [export for export, _ in rows], {export.id: count for export, count in rows if count}
 
 
 def exports_query(term_id: int | None = None) -> Select:
