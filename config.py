@@ -174,9 +174,14 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "careercredit_session"
+    #: The cookie is re-signed and sent only when the session changes (auth/session.py).
+    SESSION_REFRESH_EACH_REQUEST = False
     WTF_CSRF_TIME_LIMIT = None  # the session's own lifetime bounds the token
     RATELIMIT_HEADERS_ENABLED = True
     HSTS = True
+    #: Flask-Compress: pages, style, CSV files, JSON and charts are sent compressed to
+    #: browsers that ask; PDFs, ZIPs and images are compressed already and sent as they are.
+    COMPRESS_MIMETYPES = ("text/html", "text/css", "text/csv", "application/json", "image/svg+xml")
     #: Show queued e-mail at /dev/outbox (never in production).
     DEV_OUTBOX = False
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024

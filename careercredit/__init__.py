@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, Response
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import joinedload
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from careercredit import templating
 from careercredit.ids import BoundedIntegerConverter
 from config import Config, load_config
 
@@ -39,6 +41,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__, template_folder=str(ROOT / "templates"), instance_path=str(ROOT / "instance")
     )
+    app.jinja_environment = templating.Environment  # HTML drops its block tags' lines
     app.config.from_mapping(settings.as_dict())
     for warning in settings.warnings():
         app.logger.warning("%s", warning)
@@ -59,7 +62,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from careercredit import models  # registers the tables
-    from careercredit.extensions import csrf, db, limiter, login_manager, migrate
+    from careercredit.extensions import compress, csrf, db, limiter, login_manager, migrate
     from careercredit.jobs import engine as jobs_engine
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
@@ -68,6 +71,8 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
+    app.after_request(_close_streamed_files)  # runs before Flask-Compress's own hook
     login_manager.init_app(app)
     jobs_engine.init_app(app)
     login_manager.login_view = "auth.login"
@@ -82,6 +87,18 @@ def _init_extensions(app: Flask) -> None:
         return db.session.get(
             models.User, int(user_id), options=[joinedload(models.User.role_rows)]
         )
+
+
+def _close_streamed_files(response: Response) -> Response:
+    """Close a streamed file (a static file) with its response.
+
+    Flask-Compress sends a compressor over the file in the file's place, and
+    the server then closes only the compressor: the file would stay open
+    until garbage collection.
+    """
+    if response.is_streamed and hasattr(response.response, "close"):
+        response.call_on_close(response.response.close)
+    return response
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -162,10 +179,36 @@ def _register_blueprints(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    """Make SQLite enforce foreign keys and wait for locks instead of failing at once."""
+    """Make SQLite enforce foreign keys, wait for locks and write ahead to a log.
+
+    A database file is put in WAL mode (it stays so): readers no longer wait
+    behind a writer, and with ``synchronous=NORMAL`` a commit is an append to
+    the ``-wal`` file rather than two syncs of the database (a commit can be
+    lost to a power cut, never half-applied). ``flask backup create`` copies
+    the log's commits too. An in-memory database keeps its own journal.
+    """
     module = type(dbapi_connection).__module__
     if module.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
+        if _is_file(cursor):
+            _write_ahead(cursor)
         cursor.close()
+
+
+def _write_ahead(cursor: Any) -> None:
+    """Put the database file in WAL mode; if another process holds it, the next connection will."""
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError:
+        return  # a writer of the old journal kept it past the busy timeout, or it is read-only
+    cursor.execute("PRAGMA synchronous=NORMAL")
+
+
+def _is_file(cursor: Any) -> bool:
+    """Whether the connection's main database is a file (not ``:memory:`` or a temporary one)."""
+    for _seq, name, file in cursor.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return bool(file)
+    return False

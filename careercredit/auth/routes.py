@@ -11,7 +11,7 @@ from flask_login import current_user
 from careercredit.auth.forms import LoginForm, LogoutForm
 from careercredit.auth.ldap import DirectoryUnavailable
 from careercredit.auth.lockout import Attempt, Locked
-from careercredit.auth.services import SignInRefused, sign_in
+from careercredit.auth.services import SignInRefused, commit_sign_in, sign_in
 from careercredit.auth.session import end_every_session, start_session
 from careercredit.errors import TOO_MANY
 from careercredit.extensions import db, limiter
@@ -69,7 +69,7 @@ def login() -> ResponseReturnValue:
     except DirectoryUnavailable:
         db.session.rollback()  # nothing was written; the directory did not answer
         return _refuse(form, UNAVAILABLE, 503)
-    db.session.commit()
+    commit_sign_in()
     start_session(user)
     response = redirect(safe_next(form.next.data))
     attempt.remember_device(response, user.directory_id)

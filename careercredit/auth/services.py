@@ -100,6 +100,20 @@ def sign_in(username: str, password: str, attempt: Attempt) -> User:
     return user
 
 
+def commit_sign_in() -> None:
+    """Commit a sign-in and keep the person and their roles as loaded.
+
+    The session cookie is made from them right after (``start_session``):
+    expiring them at the commit would load both again for nothing.
+    """
+    session = db.session()
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
+
+
 def refresh_roles(user: User) -> bool:
     """Re-check the user's roles against the directory; return whether any role is left.
 

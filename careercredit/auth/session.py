@@ -14,8 +14,10 @@ from careercredit.extensions import db
 from careercredit.models import User
 from careercredit.refusals import unit_of_work
 
-#: How often the "last seen" stamp is rewritten (it changes the cookie).
-_SEEN_RESOLUTION = 30
+#: The "last seen" stamp is rewritten at most once a minute (and at least ten times per
+#: idle period): a rewrite changes the cookie, which is otherwise sent only when it changes
+#: (``SESSION_REFRESH_EACH_REQUEST`` is off). A stale stamp only ends a session early.
+_SEEN_RESOLUTION = 60
 _EXEMPT_ENDPOINTS = {"static", "main.healthz", "auth.login"}
 
 
@@ -58,7 +60,7 @@ def enforce_session() -> ResponseReturnValue | None:
         end_session()
         flash("Your session expired. Please sign in again.", "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    if now - session.get("seen_at", 0) >= _SEEN_RESOLUTION:
+    if now - session.get("seen_at", 0) >= min(_SEEN_RESOLUTION, idle / 10):
         session["seen_at"] = now
     if roles_due_for_check(current_user):
         return _recheck_roles(current_user)
