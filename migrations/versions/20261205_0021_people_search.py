@@ -67,6 +67,10 @@ def upgrade():
     if bind.dialect.name == "sqlite":
         for statement in SQLITE_UP:
             op.execute(statement)
+        # The planner weighs indexes by their statistics: a new index without any looks
+        # more selective than it is, and the queue would sort a whole term in place of
+        # reading ix_credit_plan_term in order. PostgreSQL's autovacuum analyses by itself.
+        op.execute("ANALYZE credit_plan")
     elif bind.dialect.name == "postgresql":
         _trigram_indexes(bind)
 
