@@ -11,6 +11,7 @@ forbids the change.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -20,7 +21,7 @@ from flask_login import current_user, login_required
 
 from careercredit import clock
 from careercredit.access import is_plan_student, on_plan_or_404, placement_or_404, plan_or_404
-from careercredit.hours import services, timesheet
+from careercredit.hours import log, services, timesheet
 from careercredit.hours.forms import ConfirmForm, HourEntryForm, WeekForm
 from careercredit.hours.services import HourProblems, SentTwice
 from careercredit.models import CreditPlan, HourEntry, Placement
@@ -37,13 +38,12 @@ LOCKING = ("plan", "entry")
 # -- for the plan page (templates/hours/_plan_hours.html) -----------------------
 
 
-@bp.app_template_global("plan_hours")
-def _plan_hours(plan: CreditPlan) -> services.PlanHours:
-    """The plan's verified, pending and required hours, with its entries loaded."""
-    return services.plan_hours(plan)
+@bp.app_template_global("hour_log")
+def _hour_log(plan: CreditPlan) -> log.HourLog:
+    """The plan's verified, pending and required hours, and each placement's entries."""
+    return log.hour_log(plan)
 
 
-bp.add_app_template_global(services.placement_hours, "placement_hours")
 # Also read by the deliverables section of the plan page: the same wait for approval.
 bp.add_app_template_global(services.awaits_approval, "plan_awaits_approval")
 
@@ -55,9 +55,29 @@ def _can_log_hours(plan: CreditPlan) -> bool:
 
 
 @bp.app_template_global("can_change_hour_entry")
-def _can_change_hour_entry(entry: HourEntry) -> bool:
-    """Whether the signed-in person may correct or delete ``entry`` now."""
-    return services.can_change_entry(entry, current_user)
+def _can_change_hour_entry(entry: services.Lockable, can_log: bool) -> bool:
+    """Whether the signed-in person may correct or delete ``entry`` (an entry or a row) now.
+
+    ``can_log`` is ``can_log_hours`` of the entries' plan, asked once for the
+    whole list: per row only the entry's status is read.
+    """
+    return services.may_change_entry(entry, can_log=can_log)
+
+
+@bp.app_template_global("hour_entry_url")
+def _hour_entry_url(endpoint: str, plan_id: int) -> Callable[[int], str]:
+    """``url_for(endpoint, plan_id=plan_id, entry_id=…)`` built once, for every row of a list.
+
+    Call the answer with each entry's id: the id goes where a placeholder was.
+    """
+    before, _, after = url_for(endpoint, plan_id=plan_id, entry_id=_PLACEHOLDER).rpartition(
+        str(_PLACEHOLDER)
+    )
+    return lambda entry_id: f"{before}{entry_id}{after}"
+
+
+#: An entry id no row has, stood in for each row's own by ``hour_entry_url``.
+_PLACEHOLDER = 9_223_372_036_854_775_807
 
 
 # -- loading --------------------------------------------------------------------

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
-from sqlalchemy import inspect, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -72,9 +72,25 @@ def can_log_hours(plan: CreditPlan, user: User) -> bool:
     return user.id == plan.student_id and plan.state in LOGGING_STATES
 
 
+class Lockable(Protocol):
+    """An hour entry, or a row read for a list of them: whether it is final."""
+
+    @property
+    def is_locked(self) -> bool: ...
+
+
 def can_change_entry(entry: HourEntry, user: User) -> bool:
     """The student may correct or delete an entry until it is verified."""
-    return can_log_hours(entry.placement.plan, user) and not entry.is_locked
+    return may_change_entry(entry, can_log=can_log_hours(entry.placement.plan, user))
+
+
+def may_change_entry(entry: Lockable, *, can_log: bool) -> bool:
+    """``can_change_entry`` with the plan's part given: ``can_log_hours`` of the entry's plan.
+
+    A list of a plan's entries asks the plan once and each row only this:
+    nothing per row is loaded.
+    """
+    return can_log and not entry.is_locked
 
 
 def awaits_approval(plan: CreditPlan) -> bool:
@@ -398,21 +414,6 @@ def plan_hours_options() -> LoaderOption:
     return selectinload(CreditPlan.placements).selectinload(Placement.hour_entries)
 
 
-def load_hour_entries(plan: CreditPlan) -> None:
-    """Load the entries of all the plan's placements in one query, unless already loaded.
-
-    Call it after any commit of the request (a commit expires what was loaded).
-    """
-    placements = plan.placements  # held here: the identity map keeps only referenced objects
-    if all("hour_entries" not in inspect(placement).unloaded for placement in placements):
-        return
-    db.session.scalars(
-        select(Placement)
-        .where(Placement.plan_id == plan.id)
-        .options(selectinload(Placement.hour_entries))
-    ).all()
-
-
 @dataclass(frozen=True)
 class HourTotals:
     """Hours verified, and hours logged but not verified (submitted or disputed)."""
@@ -436,19 +437,3 @@ class PlanHours(HourTotals):
     def missing(self) -> Decimal:
         """Hours still to be logged to reach the requirement."""
         return max(Decimal(self.required) - self.logged, Decimal(0))
-
-
-def plan_hours(plan: CreditPlan) -> PlanHours:
-    """The plan's figures, after loading its entries without N+1 queries."""
-    load_hour_entries(plan)
-    return PlanHours(
-        verified=plan.verified_hours, pending=plan.pending_hours, required=plan.required_hours
-    )
-
-
-def placement_hours(placement: Placement) -> HourTotals:
-    """The hours verified and pending on one placement."""
-    return HourTotals(
-        verified=placement.hours_in(HourStatus.verified),
-        pending=placement.hours_in(*PENDING_STATUSES),
-    )

@@ -16,6 +16,7 @@ from careercredit.ids import whole_number
 from careercredit.models import CreditPlan, PlanState, Role, Term
 from careercredit.models.plans import STAFF_ROLES
 from careercredit.pagination import requested_page
+from careercredit.plans import page as plan_page
 from careercredit.plans import queue as queue_lists
 from careercredit.plans import services
 from careercredit.plans.forms import (
@@ -220,7 +221,7 @@ def _filters(state: str | None = None) -> services.PlanFilters:
 @login_required
 def show(plan_id: int) -> ResponseReturnValue:
     """A plan with its hours, projects, history and the actions the person may take."""
-    plan = services.plan_for_page(plan_id)
+    plan = plan_page.plan_for_page(plan_id, current_user)
     if plan is None or not plan.can_view(current_user):
         abort(404)
     if current_user.id in {plan.student_id, plan.sponsor_id}:

@@ -17,7 +17,6 @@ from careercredit.auth.services import directory, mapped_roles, sync_person
 from careercredit.catalogue.browsing import not_offered_reason
 from careercredit.catalogue.services import offered
 from careercredit.extensions import db
-from careercredit.hours.services import plan_hours_options
 from careercredit.ids import whole_number
 from careercredit.models import (
     Course,
@@ -25,7 +24,6 @@ from careercredit.models import (
     CreditPlan,
     Employer,
     Placement,
-    PlanComment,
     PlanState,
     Project,
     Role,
@@ -40,30 +38,6 @@ from careercredit.reports import summaries
 from careercredit.sql import contains_ignoring_case
 
 # -- one plan -----------------------------------------------------------------
-
-
-def plan_for_page(plan_id: int) -> CreditPlan | None:
-    """The plan with everything its page shows: one query per kind of row, whatever its size."""
-    return db.session.get(
-        CreditPlan,
-        plan_id,
-        options=[
-            joinedload(CreditPlan.student).lazyload(User.role_rows),
-            joinedload(CreditPlan.sponsor).lazyload(User.role_rows),
-            joinedload(CreditPlan.term),
-            joinedload(CreditPlan.sign_off),
-            joinedload(CreditPlan.posting),
-            selectinload(CreditPlan.amendments),
-            plan_hours_options(),
-            selectinload(CreditPlan.placements).selectinload(Placement.evaluations),
-            selectinload(CreditPlan.placements).selectinload(Placement.links),
-            selectinload(CreditPlan.placements).selectinload(Placement.deliverables),
-            selectinload(CreditPlan.comments).joinedload(PlanComment.author),
-            selectinload(CreditPlan.placements)
-            .joinedload(Placement.project)
-            .options(joinedload(Project.employer), joinedload(Project.supervisor)),
-        ],
-    )
 
 
 def record_view(plan: CreditPlan, by: User) -> None:

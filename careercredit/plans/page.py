@@ -1,0 +1,117 @@
+"""Loading a plan for its page: what the page shows, and nothing for a section that is empty.
+
+Each kind of row the page lists (comments, amendments, supervisor links,
+deliverables, evaluations) costs a statement to load even when there is
+none, so the statement that loads the plan also asks which kinds it has;
+only those are then loaded, and the empty ones are set empty without a query.
+The hour entries are loaded as objects only when other parts of the page read
+them so (``_reads_entries``); otherwise the hour log reads them as rows
+(``hours/log.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import joinedload, noload, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
+
+from careercredit.extensions import db
+from careercredit.models import (
+    Amendment,
+    CreditPlan,
+    Deliverable,
+    Evaluation,
+    Placement,
+    PlanComment,
+    Project,
+    SupervisorLink,
+    User,
+)
+from careercredit.plans.workflow import Action
+from careercredit.supervisors.links import ACTIVE_STATES
+from careercredit.supervisors.services import may_manage_links
+
+#: Collections of the plan's placements, and the rows that fill them.
+PARTS: dict[Any, type[Any]] = {
+    Placement.links: SupervisorLink,
+    Placement.deliverables: Deliverable,
+    Placement.evaluations: Evaluation,
+}
+
+
+def plan_for_page(plan_id: int, user: User) -> CreditPlan | None:
+    """The plan with what its page shows for ``user``: one statement per kind it has."""
+    found = db.session.execute(
+        select(
+            CreditPlan,
+            _any(PlanComment, PlanComment.plan_id == plan_id).label("comments"),
+            _any(Amendment, Amendment.plan_id == plan_id).label("amendments"),
+            *(_on_placements(model, plan_id).label(part.key) for part, model in PARTS.items()),
+        )
+        .where(CreditPlan.id == plan_id)
+        .options(
+            joinedload(CreditPlan.student).lazyload(User.role_rows),
+            joinedload(CreditPlan.sponsor).lazyload(User.role_rows),
+            joinedload(CreditPlan.term),
+            joinedload(CreditPlan.sign_off),
+            joinedload(CreditPlan.posting),
+        )
+    ).one_or_none()
+    if found is None:
+        return None
+    plan = found.CreditPlan
+    has = found._mapping
+    # The rest, into the plan just loaded: each collection eager-loaded, or set empty.
+    db.session.execute(
+        select(CreditPlan)
+        .where(CreditPlan.id == plan_id)
+        .options(
+            _placements(has, hours=_reads_entries(plan, user)),
+            _collection(CreditPlan.comments, has["comments"]).joinedload(PlanComment.author),
+            _collection(CreditPlan.amendments, has["amendments"]),
+        )
+    ).all()
+    return plan
+
+
+def _reads_entries(plan: CreditPlan, user: User) -> bool:
+    """Whether other parts of the page read the plan's entries as objects.
+
+    The completion check sums their hours, and the supervisor panel looks for
+    entries waiting for verification before it offers to send the hours link
+    (to those who send links, while they are sent); both read them through
+    the placements, so they are loaded with them, once.
+    """
+    return plan.can(Action.complete, user) or (
+        plan.state in ACTIVE_STATES and may_manage_links(plan, user)
+    )
+
+
+def _any(model: type[Any], *where: Any) -> Any:
+    return exists().where(*where).select_from(model)
+
+
+def _on_placements(model: type[Any], plan_id: int) -> Any:
+    return _any(
+        model,
+        model.placement_id.in_(select(Placement.id).where(Placement.plan_id == plan_id)),
+    )
+
+
+def _collection(relation: Any, present: bool) -> Any:
+    """Eager-load ``relation`` if the plan has rows of it, else set it empty without a query."""
+    return selectinload(relation) if present else noload(relation)
+
+
+def _placements(has: Any, *, hours: bool) -> LoaderOption:
+    parts = [
+        joinedload(Placement.project).options(
+            joinedload(Project.employer), joinedload(Project.supervisor)
+        ),
+        *(_collection(part, has[part.key]) for part in PARTS),
+    ]
+    if hours:
+        parts.append(selectinload(Placement.hour_entries))
+    return selectinload(CreditPlan.placements).options(*parts)
