@@ -57,6 +57,10 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         from careercredit.bench.queries import count_queries
 
         count_queries(app)
+    if os.environ.get("CAREERCREDIT_BENCH_FLOORS"):
+        from careercredit.bench.pages import install
+
+        install(app)  # benchmark only: /bench/layout and the SQL capture
     return app
 
 

@@ -8,9 +8,11 @@ sync workers) on it; then it measures each page at each scale in turn (back
 to back, so the machine's other work weighs on both alike) with a load
 generator in another process (wrk, else a Python client): requests per
 second, median and p95 latency, the median as a multiple of a minimal Flask
-page served the same way, and SQL queries per request. It prints a table
-per scale and the full/small ratio per page, and writes
-bench/results-<database>.json.
+page served the same way, SQL queries per request, and the page's floor
+measured in the same run (its SQL replayed through the raw driver + its rows
+in a plain table + the signed-in layout page; see careercredit/bench/floors.py)
+with the median as a multiple of it. It prints a table per scale and the
+full/small ratio per page, and writes bench/results-<database>.json.
 
     .venv/bin/python scripts/bench.py            # the full run (takes a while)
     .venv/bin/python scripts/bench.py --quick    # small scale, 5 s a page
@@ -51,6 +53,9 @@ BASELINE = "baseline (minimal Flask page)"
 def main() -> int:
     """Seed, serve, measure, report."""
     args = _arguments()
+    global CACHE, RESULTS
+    CACHE = Path(args.cache).resolve() if args.cache else CACHE
+    RESULTS = Path(args.results).resolve() if args.results else RESULTS
     if args.markdown:
         print(markdown())
         return 0
@@ -93,7 +98,7 @@ def main() -> int:
         RESULTS.mkdir(exist_ok=True)
         out = RESULTS / f"results-{kind}.json"
         out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"\nWritten: {out.relative_to(ROOT)}\n")
+        print(f"\nWritten: {_shown(out)}\n")
     return 0
 
 
@@ -112,6 +117,10 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument(
         "--markdown", action="store_true", help="print the last run's tables for the README"
     )
+    parser.add_argument(
+        "--cache", metavar="DIR", help="where the seeded SQLite databases are kept (instance/bench)"
+    )
+    parser.add_argument("--results", metavar="DIR", help="where the JSON goes (bench)")
     return parser.parse_args()
 
 
@@ -199,24 +208,40 @@ def _lines(path: str) -> list[str]:
 
 
 def print_table(kind: str, scale: float, pages: dict[str, dict]) -> None:
-    """One run's table: throughput, latency, ratio to the baseline, queries."""
+    """One run's table: throughput, latency, ratios to the baseline and to the floor, queries."""
     base = pages[BASELINE]["p50_ms"]
     print(f"\n{kind}, scale {scale:g}")
-    print(f"{'page':<32} {'req/s':>8} {'median ms':>10} {'p95 ms':>8} {'x base':>7} {'queries':>8}")
+    print(
+        f"{'page':<44} {'req/s':>8} {'median ms':>10} {'p95 ms':>8} {'x base':>7} "
+        f"{'queries':>8} {'floor ms':>9} {'x floor':>8}"
+    )
     for name, page in pages.items():
         ratio = page["p50_ms"] / base if base else 0
+        floor = page.get("floor") or {}
         flags = ""
         if name != BASELINE and ratio > MAX_BASELINE_RATIO:
             flags += " slow"
         if (page.get("queries") or 0) > MAX_QUERIES:
             flags += " queries"
+        if page.get("floor_ratio") and page["floor_ratio"] > floor["target"]:
+            flags += f" over floor (target {floor['target']:g})"
+        if "error" in floor:
+            flags += f" no floor: {floor['error'][:60]}"
+        if page.get("session_changed"):
+            flags += " changes the session"
         if page.get("failed"):
             flags += f" {page['failed']} failed"
+        queries = page.get("queries")
         print(
-            f"{name:<32} {page['rps']:>8.1f} {page['p50_ms']:>10.2f} {page['p95_ms']:>8.2f} "
-            f"{ratio:>7.1f} {page.get('queries', '') if page.get('queries') is not None else '':>8}"
+            f"{name:<44} {page['rps']:>8.1f} {page['p50_ms']:>10.2f} {page['p95_ms']:>8.2f} "
+            f"{ratio:>7.1f} {'' if queries is None else queries:>8} "
+            f"{_number(floor.get('ms'), '.2f'):>9} {_number(page.get('floor_ratio'), '.2f'):>8}"
             f"{flags}"
         )
+
+
+def _number(value: float | None, spec: str) -> str:
+    return "" if value is None else format(value, spec)
 
 
 def print_ratios(kind: str, scales: dict[str, dict]) -> dict[str, float]:
@@ -238,26 +263,37 @@ def markdown() -> str:
     for path in sorted(RESULTS.glob("results-*.json")):
         report = json.loads(path.read_text(encoding="utf-8"))
         scales = report["scales"]
-        small, full = scales.get(str(SMALL), {}).get("pages", {}), scales[str(FULL)]["pages"]
+        largest = str(FULL) if str(FULL) in scales else str(SMALL)  # a --quick run: small only
+        small, full = scales.get(str(SMALL), {}).get("pages", {}), scales[largest]["pages"]
         base = full[BASELINE]["p50_ms"]
         ratios = report.get("full_over_small", {})
         out += [
             f"**{report['machine'].get('database_version', report['database'])}**, "
-            f"full scale, {report['generated_at'][:10]} ({path.relative_to(ROOT)}):",
+            f"{'full' if largest == str(FULL) else 'small'} scale, "
+            f"{report['generated_at'][:10]} ({_shown(path)}):",
             "",
-            "| page | req/s | median ms | p95 ms | x baseline | queries | full/small |",
-            "|---|---:|---:|---:|---:|---:|---:|",
+            "| page | req/s | median ms | p95 ms | x baseline | queries | floor ms | x floor "
+            "| full/small |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for name, page in full.items():
             queries = page.get("queries")
             ratio = ratios.get(name)
+            floor = page.get("floor") or {}
+            over = page.get("floor_ratio") and page["floor_ratio"] > floor["target"]
+            x_floor = _number(page.get("floor_ratio"), ".2f")
             out.append(
                 f"| {name} | {page['rps']:,.0f} | {page['p50_ms']:.1f} | {page['p95_ms']:.1f} "
                 f"| {page['p50_ms'] / base:.1f} | {'' if queries is None else queries} "
+                f"| {_number(floor.get('ms'), '.1f')} | {f'**{x_floor}**' if over else x_floor} "
                 f"| {'' if ratio is None or name not in small else f'{ratio:.2f}'} |"
             )
         out.append("")
     return "\n".join(out)
+
+
+def _shown(path: Path) -> Path:
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
 
 
 if __name__ == "__main__":

@@ -1,8 +1,26 @@
-"""Serving and measuring for ``scripts/bench.py``: databases, directory, gunicorn, pages."""
+"""Serving and measuring for ``scripts/bench.py``: databases, directory, gunicorn, pages.
+
+The sessions are a browser's: each bench person signs in through the login
+form, then opens a page once and keeps the cookie the app sends back, which
+holds the session's CSRF secret (the sign-in's own cookie has none, so every
+page replaying it made and signed a new one). The app re-stamps a session's
+"last seen" time once it is older than a set period (30 s or more, see
+careercredit/auth/session.py), which changes the cookie; a browser follows
+that Set-Cookie, wrk does not. So the cookie is renewed the same way (one
+page, keep what comes back) just before each measured slice, and no slice
+lasts longer than ``MAX_SLICE_SECONDS``: the cookie wrk replays is never one
+a browser would no longer send. The probe of each page says whether the page
+itself changed the session (``session_changed``).
+
+Each page's floor (``careercredit.bench.floors``) is measured in the same
+run: its SQL is recorded from the probe request, then replayed and its rows
+rendered while the server is idle; its layout page is measured like any page.
+"""
 
 from __future__ import annotations
 
 import http.client
+import math
 import os
 import re
 import secrets
@@ -14,9 +32,10 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import bench_load
@@ -24,6 +43,8 @@ from sqlalchemy import create_engine, inspect, make_url, text
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "baseline (minimal Flask page)"
+#: The longest a measured slice may last: the app re-stamps a session 30 s old or older.
+MAX_SLICE_SECONDS = 25
 _CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -141,12 +162,20 @@ def _wait_until_up(port: int, process: subprocess.Popen) -> None:
 
 
 def request(
-    base: str, method: str, path: str, *, body: str = "", cookie: str = ""
+    base: str,
+    method: str,
+    path: str,
+    *,
+    body: str = "",
+    cookie: str = "",
+    headers: dict[str, str] | None = None,
 ) -> tuple[int, http.client.HTTPResponse, bytes]:
     """One request; return the status, the response (for headers) and the body."""
     host, port = base.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=60)
-    headers = {"Cookie": cookie} if cookie else {}
+    headers = dict(headers or {})
+    if cookie:
+        headers["Cookie"] = cookie
     if body:
         headers["Content-Type"] = "application/x-www-form-urlencoded"
     conn.request(method, path, body=body or None, headers=headers)
@@ -156,11 +185,35 @@ def request(
     return response.status, response, data
 
 
-def _cookie(response: http.client.HTTPResponse) -> str:
+def _cookie(response: http.client.HTTPResponse, sent: str = "") -> str:
+    """The cookies a browser holds after ``response``, having sent ``sent``."""
     jar = SimpleCookie()
+    jar.load(sent)
     for header in response.msg.get_all("Set-Cookie") or []:
         jar.load(header)
     return "; ".join(f"{key}={morsel.value}" for key, morsel in jar.items())
+
+
+def session_data(cookie: str) -> str:
+    """The signed session's data in ``cookie``, without its time stamp and signature."""
+    jar = SimpleCookie()
+    jar.load(cookie)
+    morsel = jar.get("careercredit_session")
+    return morsel.value.rsplit(".", 2)[0] if morsel else ""
+
+
+def browse(base: str, cookie: str) -> str:
+    """Open the layout page with ``cookie``; return the cookie a browser would then hold.
+
+    After signing in, this is the cookie with the session's CSRF secret in it;
+    later, the one with a fresh "last seen" stamp.
+    """
+    from careercredit.bench.pages import LAYOUT_PATH
+
+    status, response, page = request(base, "GET", LAYOUT_PATH, cookie=cookie)
+    if status != 200:
+        raise RuntimeError(f"the layout page answered {status}: {page[:300]!r}")
+    return _cookie(response, cookie)
 
 
 def login_form(base: str) -> tuple[str, str]:
@@ -184,14 +237,16 @@ def sign_in(base: str, uid: str, password: str) -> str:
     )
     if status != 302:
         raise RuntimeError(f"signing in as {uid} answered {status}: {page[:300]!r}")
-    return _cookie(response)
+    return browse(base, _cookie(response, cookie))
 
 
 # -- one round: a seeded database, served and measured --------------------------------------
 
 
-def _app_settings(url: str) -> dict[str, str]:
+def _app_settings(url: str, captures: Path | None = None) -> dict[str, str]:
+    floors = {"CAREERCREDIT_BENCH_FLOORS": str(captures)} if captures else {}
     return {
+        **floors,
         "CAREERCREDIT_ENV": "production",
         "CAREERCREDIT_SECRET_KEY": secrets.token_hex(32),
         "CAREERCREDIT_DATABASE_URL": url,
@@ -232,6 +287,9 @@ class Served:
     people: list
     pages: dict
     cookies: dict[str, str]
+    url: str = ""
+    captures: Path = Path()
+    directory: dict[str, str] = field(default_factory=dict)
 
 
 def _serve(stack: ExitStack, url: str, label: str) -> Served:
@@ -242,19 +300,24 @@ def _serve(stack: ExitStack, url: str, label: str) -> Served:
     work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix=f"cc-bench-{label}-")))
     directory, ldap = start_directory(people, work)
     stack.callback(directory.stop)
-    env = {**os.environ, **_app_settings(url), **ldap}
+    captures = work / "captures"
+    env = {**os.environ, **_app_settings(url, captures), **ldap}
     app = stack.enter_context(gunicorn("wsgi:app", ROOT, env, work / "app.log"))
     cookies = {p.uid: sign_in(app, p.uid, PASSWORD) for p in people}
-    return Served(app, people, {page.name: page for page in pages}, cookies)
+    pages_by_name = {page.name: page for page in pages}
+    return Served(app, people, pages_by_name, cookies, url, captures, ldap)
 
 
 def measure_scales(urls: dict[float, str], settings: dict) -> dict[float, dict[str, dict]]:
     """Serve every scale's database at once and measure each page at every scale in turn.
 
-    Each page's time is cut in ``settings["slices"]`` slices, measured at the
-    small and the full scale alternately, and each figure is the median of
-    its slices: a burst of the machine's other work then weighs on both
-    scales alike and on one slice, not on the whole measurement.
+    Each page's time is cut in slices (``settings["slices"]``, more if a slice
+    would outlast ``MAX_SLICE_SECONDS``), measured at the small and the full
+    scale alternately, and each figure is the median of its slices: a burst of
+    the machine's other work then weighs on both scales alike and on one
+    slice, not on the whole measurement. Before each slice the person's cookie
+    is renewed as a browser's would be. Each page's floor is measured with its
+    probe, and completed with its layout page's median at the end.
     """
     results: dict[float, dict[str, dict]] = {scale: {} for scale in urls}
     with ExitStack() as stack:
@@ -264,62 +327,168 @@ def measure_scales(urls: dict[float, str], settings: dict) -> dict[float, dict[s
         base = stack.enter_context(
             gunicorn("bench_baseline:app", ROOT / "scripts", base_env, work / "base.log")
         )
-        names = [BASELINE, *next(iter(served.values())).pages]
-        if settings.get("pages"):
-            names = [BASELINE, *(n for n in names[1:] if any(t in n for t in settings["pages"]))]
+        names = _names(next(iter(served.values())).pages, settings.get("pages"))
+        count = max(settings["slices"], math.ceil(settings["seconds"] / MAX_SLICE_SECONDS))
+        every = settings["seconds"] / count
         for name in names:
             print(f"  measuring {name} …", flush=True)
             requests = {scale: _request_of(name, one, base) for scale, one in served.items()}
             requests = {scale: r for scale, r in requests.items() if r is not None}
-            probes = {scale: _probe(*r) for scale, r in requests.items()}
+            probes = {
+                scale: _probe(_renewed(r, served[scale]), served[scale])
+                for scale, r in requests.items()
+            }
             slices: dict[float, list[bench_load.Load]] = {scale: [] for scale in requests}
-            for r in requests.values():
-                _load(*r, settings, settings["warmup"])
-            every = settings["seconds"] / settings["slices"]
-            for _ in range(settings["slices"]):
+            for scale, r in requests.items():
+                _load(_renewed(r, served[scale]), settings, settings["warmup"])
+            for _ in range(count):
                 for scale, r in requests.items():
-                    slices[scale].append(_load(*r, settings, every))
+                    slices[scale].append(_load(_renewed(r, served[scale]), settings, every))
             for scale in requests:
                 results[scale][name] = {**probes[scale], **_combined(slices[scale])}
+        for scale, one in served.items():
+            add_floors(results[scale], one.pages)
     return results
 
 
-def _request_of(name: str, one: Served, base: str) -> tuple[str, str, str, str, str] | None:
-    """(server, method, path, body, cookie) of page ``name`` as served by ``one``."""
+def _names(pages: dict, wanted: list[str] | None) -> list[str]:
+    """The pages to measure: all, or those named by ``--pages`` and their layout pages."""
+    if not wanted:
+        return [BASELINE, *pages]
+    chosen = {name for name in pages if any(text in name for text in wanted)}
+    chosen |= {pages[name].layout for name in chosen if pages[name].layout}
+    return [BASELINE, *(name for name in pages if name in chosen)]
+
+
+@dataclass(frozen=True)
+class Request:
+    """One page's request as the load generator replays it."""
+
+    server: str
+    method: str
+    path: str
+    body: str = ""
+    cookie: str = ""
+    #: The bench person whose session it is (none: signed out).
+    who: str | None = None
+    #: The page (``careercredit.bench.targets.Page``); none for the baseline.
+    page: Any = None
+
+
+def _request_of(name: str, one: Served, base: str) -> Request | None:
+    """The request of page ``name`` as served by ``one``."""
     from careercredit.bench.directory import PASSWORD
 
     if name == BASELINE:
-        return base, "GET", "/", "", ""
+        return Request(base, "GET", "/")
     page = one.pages.get(name)
     if page is None:
         return None
-    body, cookie = "", one.cookies.get(page.who or "", "")
     if page.method == "POST":
         cookie, token = login_form(one.app)
         body = login_body(token, one.people[0].uid, PASSWORD)
-    return one.app, page.method, page.path, body, cookie
+        return Request(one.app, page.method, page.path, body, cookie, page=page)
+    cookie = one.cookies.get(page.who or "", "")
+    return Request(one.app, page.method, page.path, "", cookie, page.who, page)
 
 
-def _probe(base: str, method: str, path: str, body: str, cookie: str) -> dict:
-    """One request: the page must answer, and tells its size and SQL queries."""
-    status, response, page = request(base, method, path, body=body, cookie=cookie)
+def _renewed(r: Request, one: Served) -> Request:
+    """``r`` with its person's cookie as a browser holds it now (see the module's docstring)."""
+    if r.who is None:
+        return r
+    one.cookies[r.who] = browse(one.app, one.cookies[r.who])
+    return replace(r, cookie=one.cookies[r.who])
+
+
+def _probe(r: Request, one: Served) -> dict:
+    """One request: the page must answer, and tells its size, SQL queries and floor."""
+    from careercredit.bench.pages import HEADER
+
+    capture = secrets.token_hex(8)
+    headers = {"Accept-Encoding": bench_load.ACCEPT_ENCODING}
+    if r.page is not None:
+        headers[HEADER] = capture
+    status, response, page = request(
+        r.server, r.method, r.path, body=r.body, cookie=r.cookie, headers=headers
+    )
     if status not in {200, 302}:
-        raise RuntimeError(f"{method} {path} answered {status}: {page[:300]!r}")
+        raise RuntimeError(f"{r.method} {r.path} answered {status}: {page[:300]!r}")
     queries = response.getheader("X-Query-Count")
-    return {
-        "path": path,
-        "method": method,
+    figures: dict[str, Any] = {
+        "path": r.path,
+        "method": r.method,
         "status": status,
-        "bytes": len(page),
+        "bytes": len(page),  # as sent: compressed when the app compresses
+        "encoding": response.getheader("Content-Encoding"),
         "queries": int(queries) if queries is not None else None,
     }
+    if r.who is not None:
+        # A page that changes the session makes every browser take a new cookie.
+        figures["session_changed"] = session_data(r.cookie) != session_data(
+            _cookie(response, r.cookie)
+        )
+    if r.page is not None and (r.page.layout or r.page.method == "POST"):
+        figures["floor"] = _floor_parts(one, r.page, one.captures / f"{capture}.pickle")
+    return figures
 
 
-def _load(
-    base: str, method: str, path: str, body: str, cookie: str, settings: dict, seconds: float
-) -> bench_load.Load:
-    options = {"connections": settings["connections"], "method": method, "body": body}
-    return bench_load.run(base + path, seconds=seconds, cookie=cookie, **options)
+def _floor_parts(one: Served, page: Any, capture: Path) -> dict[str, Any]:
+    """The parts of ``page``'s floor measured here: its SQL, its rows' table, the directory."""
+    from careercredit.bench import floors
+    from careercredit.bench.directory import PASSWORD
+
+    try:
+        sql = floors.sql_floor(one.url, floors.read_capture(capture))
+    except (OSError, floors.NotReplayable) as exc:
+        return {"error": str(exc)}
+    parts: dict[str, Any] = {
+        "statements": sql.statements,
+        "rows": sql.rows,
+        "sql_ms": round(sql.ms, 3),
+    }
+    if page.method == "POST":
+        settings = _directory_settings(one.directory)
+        ms = floors.directory_ms(settings, one.people[0].uid, PASSWORD)
+        parts["directory_ms"] = round(ms, 3)
+    else:
+        parts["table_ms"] = round(floors.table_ms(sql.results), 3)
+    return parts
+
+
+def _directory_settings(env: dict[str, str]) -> Any:
+    """The bench directory's settings, from the app's ``CAREERCREDIT_LDAP_*`` variables."""
+    from careercredit.auth.ldap import DirectorySettings
+
+    return DirectorySettings(
+        uri=env["CAREERCREDIT_LDAP_URI"],
+        bind_dn=env["CAREERCREDIT_LDAP_BIND_DN"],
+        bind_password=env["CAREERCREDIT_LDAP_BIND_PASSWORD"],
+        user_base=env["CAREERCREDIT_LDAP_USER_BASE"],
+        group_base=env["CAREERCREDIT_LDAP_GROUP_BASE"],
+    )
+
+
+def add_floors(figures: dict[str, dict], pages: dict) -> None:
+    """Complete each page's floor with its layout page's median; divide the page by it."""
+    from careercredit.bench.floors import floor_ms
+
+    for name, page in figures.items():
+        floor = page.get("floor")
+        if not floor or "error" in floor:
+            continue
+        layout = pages[name].layout
+        if layout:
+            if layout not in figures:
+                continue
+            floor["layout_ms"] = figures[layout]["p50_ms"]
+        floor["ms"] = round(floor_ms(floor), 3)
+        floor["target"] = pages[name].target
+        page["floor_ratio"] = round(page["p50_ms"] / floor["ms"], 2) if floor["ms"] else None
+
+
+def _load(r: Request, settings: dict, seconds: float) -> bench_load.Load:
+    options = {"connections": settings["connections"], "method": r.method, "body": r.body}
+    return bench_load.run(r.server + r.path, seconds=seconds, cookie=r.cookie, **options)
 
 
 def _combined(slices: list[bench_load.Load]) -> dict:

@@ -3,16 +3,21 @@
 Each page names who looks at it (a bench person's uid, or nobody) and the
 path; what "the term with the longest queue" or "the plan with 200 hour
 entries" is, is asked of the database, not assumed from the seed.
+
+Each page also names the layout page its floor counts (the empty layout of
+the same person, ``/bench/layout``; see ``careercredit.bench.floors``) and
+the most it may cost as a multiple of that floor.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 from sqlalchemy import func, select
 
 from careercredit.bench.directory import BenchPerson
+from careercredit.bench.pages import LAYOUT_PATH
 from careercredit.extensions import db
 from careercredit.models import (
     CreditPlan,
@@ -31,6 +36,10 @@ DEEP_PAGE = 500
 QUEUE_PAGE_SIZE = 25
 #: The report views measured (each over the reports' default six terms).
 REPORT_VIEWS = ("plans", "credits", "hours", "employers", "times", "departments")
+#: The issue's targets: a page's median at most this many times its floor …
+FLOOR_TARGET = 2.0
+#: … the plan page with 200 hour entries, and the sign-in POST (directory and SQL).
+PLAN_FLOOR_TARGET, SIGN_IN_FLOOR_TARGET = 2.5, 3.0
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,11 @@ class Page:
     path: str
     who: str | None
     method: str = "GET"
+    #: The name of the layout page in this page's floor (none: the page is a floor's part,
+    #: or the sign-in POST, whose floor is its directory work and its SQL).
+    layout: str | None = None
+    #: The most this page's median may be, as a multiple of its floor.
+    target: float = FLOOR_TARGET
 
 
 def bench_pages(people: list[BenchPerson]) -> list[Page]:
@@ -52,11 +66,16 @@ def bench_pages(people: list[BenchPerson]) -> list[Page]:
     queue_term = _term_with_most(PlanState.submitted)
     deep = min(DEEP_PAGE, _pages_of_queue(queue_term))
     pages = [
-        Page("sign-in (LDAP bind)", "/login", None, "POST"),
+        Page("sign-in (LDAP bind)", "/login", None, "POST", target=SIGN_IN_FLOOR_TARGET),
         Page("student dashboard", "/", student),
         Page("advisor home page", "/", advisor),
         Page("student's plans", "/plans/", student),
-        Page("plan with 200 hour entries", f"/plans/{_biggest_plan(student)}", student),
+        Page(
+            "plan with 200 hour entries",
+            f"/plans/{_biggest_plan(student)}",
+            student,
+            target=PLAN_FLOOR_TARGET,
+        ),
         Page("advisor queue, page 1", f"/plans/queue?term={queue_term}", advisor),
         Page("advisor queue, deep page", f"/plans/queue?term={queue_term}&page={deep}", advisor),
         Page(
@@ -83,7 +102,22 @@ def bench_pages(people: list[BenchPerson]) -> list[Page]:
     )
     if code:
         pages.append(Page("verification page", f"/verify/{code}", None))
-    return pages
+    return with_layouts(pages, {person.uid: person.why for person in people})
+
+
+def layout_name(who: str | None, whys: dict[str, str]) -> str:
+    """The name of the layout page as ``who`` sees it (signed out for nobody)."""
+    return f"layout page ({whys.get(who, who) if who else 'signed out'})"
+
+
+def with_layouts(pages: list[Page], whys: dict[str, str]) -> list[Page]:
+    """The layout pages the floors of ``pages`` need, then ``pages`` naming theirs."""
+    pages = [
+        page if page.method == "POST" else replace(page, layout=layout_name(page.who, whys))
+        for page in pages
+    ]
+    layouts = {page.layout: page.who for page in pages if page.layout}
+    return [*(Page(name, LAYOUT_PATH, who) for name, who in layouts.items()), *pages]
 
 
 def _term_with_most(state: PlanState) -> int:

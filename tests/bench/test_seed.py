@@ -22,6 +22,8 @@ from careercredit.bench.directory import (
     bench_ldif,
     bench_people,
 )
+from careercredit.bench.pages import ENV as FLOORS
+from careercredit.bench.pages import LAYOUT_PATH
 from careercredit.bench.plans import ROSTER, SIGN_OFF_QUEUE
 from careercredit.bench.seed import seed_university
 from careercredit.bench.shape import Sizes, calendar
@@ -162,9 +164,16 @@ def test_the_last_term_has_a_roster_waiting_to_be_posted(seeded: Flask) -> None:
 
 @pytest.fixture
 def bench_app(
-    seeded: Flask, make_app: Callable[..., Flask], tmp_path: Path
+    seeded: Flask,
+    make_app: Callable[..., Flask],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[tuple[Flask, list[BenchPerson]]]:
-    """An app signing in against a slapd that holds the seeded bench people, and the people."""
+    """An app signing in against a slapd that holds the seeded bench people, and the people.
+
+    It has the floor hooks, as ``make bench`` serves it (the layout page is measured).
+    """
+    monkeypatch.setenv(FLOORS, str(tmp_path / "captures"))
     with seeded.app_context():
         people = bench_people()
     ldif = tmp_path / "bench.ldif"
@@ -215,6 +224,11 @@ def test_every_measured_page_answers_the_person_it_is_measured_as(
     names = [page.name for page in pages]
     assert "advisor queue, deep page" in names
     assert "verification page" in names
+    # Every page's floor counts the layout page of the same person, which is measured too.
+    layouts = {page.name: page for page in pages if page.path == LAYOUT_PATH}
+    for page in pages:
+        if page.layout:
+            assert layouts[page.layout].who == page.who, page.name
     for page in pages:
         if page.method != "GET":
             continue

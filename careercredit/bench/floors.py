@@ -1,0 +1,192 @@
+"""A page's floor: the least the page could cost, measured piece by piece in the same run.
+
+``scripts/bench.py`` divides each page's median by its floor. For a page
+the floor is the sum of three parts:
+
+- **SQL**: the statements the page ran (recorded by
+  ``careercredit.bench.pages`` from one real request), replayed through the
+  raw driver (``sqlite3``, ``psycopg``) on a connection of its own: the same
+  statements and parameters, every row fetched, committed where the page
+  committed. No ORM, no statement building.
+- **table**: the rows those statements returned, rendered into a plain Jinja
+  ``<table>`` (one per statement). No macros, no ``url_for``, no logic.
+- **layout**: the median of ``/bench/layout``, the signed-in layout around
+  an empty body, measured under load like any page by the same person. It is
+  what every page pays for HTTP, gunicorn, Flask, the session and the menu.
+
+The sign-in POST's floor is its SQL plus the directory part of a sign-in done
+with python-ldap alone: connect, bind as the service account, search for
+the person and their groups, bind as the person.
+
+The SQL and the table are timed here, in the bench's process, while the
+server is idle: the median of as many repetitions as fit in about a second.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ldap
+import ldap.filter
+from jinja2 import Environment
+from sqlalchemy import make_url
+
+from careercredit.auth.ldap import DirectorySettings
+from careercredit.bench.pages import COMMIT
+
+#: The plain table of a page's rows: what showing them costs at the least.
+TABLE = Environment(autoescape=True).from_string(
+    "{% for rows in results %}<table>{% for row in rows %}<tr>"
+    "{% for value in row %}<td>{{ value }}</td>{% endfor %}"
+    "</tr>{% endfor %}</table>{% endfor %}"
+)
+
+
+class NotReplayable(Exception):
+    """The request's statements could not be recorded or replayed."""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement as the driver received it."""
+
+    sql: str
+    parameters: Any
+    many: bool = False
+
+
+#: A request's SQL in order: statements, and ``COMMIT`` where it committed.
+Capture = list[Statement | str]
+
+
+@dataclass(frozen=True)
+class SqlFloor:
+    """The SQL part of a floor: its median time, and what it returned."""
+
+    ms: float
+    statements: int
+    rows: int
+    results: list[list[tuple[Any, ...]]]
+
+
+def read_capture(path: Path) -> Capture:
+    """The statements recorded in ``path`` (written by the app the bench started)."""
+    # The file was written moments ago by the gunicorn this bench started, in a
+    # directory of its own: it is not input from anyone else.
+    recorded = pickle.loads(path.read_bytes())  # noqa: S301
+    if isinstance(recorded, str):
+        raise NotReplayable(recorded)
+    return [item if item == COMMIT else Statement(*item) for item in recorded]
+
+
+def median_ms(
+    work: Callable[[], object], *, budget: float = 1.0, least: int = 3, most: int = 200
+) -> float:
+    """The median time of ``work`` in ms, over as many runs as fit in ``budget`` seconds."""
+    times: list[float] = []
+    started = time.perf_counter()
+    while len(times) < most and (len(times) < least or time.perf_counter() - started < budget):
+        before = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - before) * 1000)
+    return statistics.median(times)
+
+
+def connect(url: str) -> Any:
+    """A raw DB-API connection to the database of SQLAlchemy URL ``url``, set up as the app's."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        from careercredit import _sqlite_pragmas
+
+        conn = sqlite3.connect(parsed.database or ":memory:")
+        _sqlite_pragmas(conn, None)  # the app's own connection settings, whatever they are
+        return conn
+    import psycopg
+
+    return psycopg.connect(parsed.set(drivername="postgresql").render_as_string(False))
+
+
+def replay(conn: Any, capture: Capture) -> list[list[tuple[Any, ...]]]:
+    """Run ``capture`` once on ``conn``; return the rows of each statement that returned some."""
+    results: list[list[tuple[Any, ...]]] = []
+    cursor = conn.cursor()
+    try:
+        for item in capture:
+            if isinstance(item, str):
+                conn.commit()
+                continue
+            if item.many:
+                cursor.executemany(item.sql, item.parameters)
+            else:
+                cursor.execute(item.sql, item.parameters)
+            if cursor.description is not None:
+                results.append([tuple(row) for row in cursor.fetchall()])
+    finally:
+        cursor.close()
+        conn.rollback()  # what the page did not commit it did not keep
+    return results
+
+
+def sql_floor(url: str, capture: Capture, *, budget: float = 1.0) -> SqlFloor:
+    """Replay ``capture`` through the raw driver; its median time and its rows."""
+    conn = connect(url)
+    try:
+        try:
+            results = replay(conn, capture)
+        except Exception as exc:  # any driver's error: this page gets no SQL floor
+            raise NotReplayable(f"{type(exc).__name__}: {exc}") from None
+        ms = median_ms(lambda: replay(conn, capture), budget=budget)
+    finally:
+        conn.close()
+    statements = sum(1 for item in capture if isinstance(item, Statement))
+    return SqlFloor(ms, statements, sum(len(rows) for rows in results), results)
+
+
+def render_table(results: Sequence[Sequence[tuple[Any, ...]]]) -> str:
+    """The rows of ``results`` as plain HTML tables."""
+    return TABLE.render(results=results)
+
+
+def table_ms(results: Sequence[Sequence[tuple[Any, ...]]], *, budget: float = 0.5) -> float:
+    """The median time of rendering ``results`` into plain tables."""
+    return median_ms(lambda: render_table(results), budget=budget)
+
+
+def sign_in_directory(settings: DirectorySettings, uid: str, password: str) -> None:
+    """Sign ``uid`` in with python-ldap alone: connect, bind, search the person and groups, bind."""
+    conn = ldap.initialize(settings.uri)
+    conn.set_option(ldap.OPT_PROTOCOL_VERSION, ldap.VERSION3)
+    conn.set_option(ldap.OPT_REFERRALS, 0)
+    try:
+        conn.simple_bind_s(settings.bind_dn or "", settings.bind_password or "")
+        query = ldap.filter.filter_format(settings.user_filter, [uid])
+        found = conn.search_s(settings.user_base, ldap.SCOPE_SUBTREE, query)
+        dn = found[0][0]
+        groups = ldap.filter.filter_format(settings.group_filter, [dn])
+        conn.search_s(settings.group_base, ldap.SCOPE_SUBTREE, groups, ["1.1"])
+        conn.simple_bind_s(dn, password)
+    finally:
+        conn.unbind_s()
+
+
+def directory_ms(
+    settings: DirectorySettings, uid: str, password: str, *, budget: float = 1.0
+) -> float:
+    """The median time of the raw directory sign-in of ``uid``."""
+    return median_ms(lambda: sign_in_directory(settings, uid, password), budget=budget)
+
+
+#: The parts a floor adds up (a sign-in has no table and no layout; a page no directory).
+PARTS = ("sql_ms", "table_ms", "layout_ms", "directory_ms")
+
+
+def floor_ms(parts: dict[str, Any]) -> float:
+    """A floor: the sum of the parts measured."""
+    return float(sum(parts.get(part) or 0.0 for part in PARTS))

@@ -1,0 +1,96 @@
+"""The benchmark's floor hooks: the signed-in layout page and the SQL of one request.
+
+``create_app`` installs them only when ``CAREERCREDIT_BENCH_FLOORS`` names a
+directory (``make bench`` sets it on the gunicorn it measures; nothing else
+does). Without it neither exists: ``/bench/layout`` answers 404 and no
+request is recorded, whatever its headers say.
+
+- ``GET /bench/layout``: the layout every page is drawn in (menu, the
+  person's name, the sign-out form and its CSRF token) around an empty body,
+  after the same session checks as any page. Its time is the part of a
+  page's floor that no page can avoid.
+- A request carrying ``X-Bench-Capture: <name>`` writes the SQL statements it
+  ran, with their parameters as the driver received them and where it
+  committed, to ``<directory>/<name>.pickle``, for
+  ``careercredit.bench.floors`` to replay through the raw driver.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Flask, Response, g, has_request_context, render_template, request
+from sqlalchemy import event
+
+from careercredit.extensions import db
+
+ENV = "CAREERCREDIT_BENCH_FLOORS"
+HEADER = "X-Bench-Capture"
+LAYOUT_PATH = "/bench/layout"
+#: What the header may name: a file name of the bench's own making, nothing else.
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+#: The mark a capture holds where the request committed.
+COMMIT = "COMMIT"
+
+bp = Blueprint("bench", __name__)
+
+
+@bp.get("/bench/layout")
+def layout() -> str:
+    """Show the layout around an empty body."""
+    return render_template("bench/layout.html")
+
+
+def add_floor_hooks(app: Flask, directory: Path) -> None:
+    """Serve ``/bench/layout`` and record the SQL of requests that ask, into ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    app.register_blueprint(bp)
+
+    def capturing() -> list[Any] | None:
+        if not has_request_context():
+            return None
+        if "bench_capture" not in g:
+            name = request.headers.get(HEADER, "")
+            g.bench_capture = [] if _NAME.fullmatch(name) else None
+        captured: list[Any] | None = g.bench_capture
+        return captured
+
+    def statement(
+        conn: Any, cursor: Any, sql: str, parameters: Any, context: Any, executemany: bool
+    ) -> None:
+        captured = capturing()
+        if captured is not None:
+            captured.append((sql, parameters, executemany))
+
+    def commit(conn: Any) -> None:
+        captured = capturing()
+        if captured is not None:
+            captured.append(COMMIT)
+
+    def write(response: Response) -> Response:
+        captured = g.get("bench_capture")
+        if captured is not None:
+            path = directory / f"{request.headers[HEADER]}.pickle"
+            try:
+                path.write_bytes(pickle.dumps(captured))
+            except (pickle.PicklingError, TypeError, AttributeError) as exc:
+                path.write_bytes(pickle.dumps(f"not replayable: {exc}"))
+        return response
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", statement)
+        event.listen(db.engine, "commit", commit)
+    app.after_request(write)
+
+
+def install(app: Flask) -> None:
+    """Add the floor hooks to ``app`` when ``CAREERCREDIT_BENCH_FLOORS`` is set."""
+    directory = os.environ.get(ENV)
+    if directory:
+        # The captures hold the SQL parameters of real requests: never on a live system.
+        app.logger.warning("%s is set: benchmark hooks are on; never set it in production", ENV)
+        add_floor_hooks(app, Path(directory))
