@@ -80,6 +80,8 @@ def prepare_command() -> None:
     upgrade()
     db.session.remove()
     after_seeding()
+    with db.engine.begin() as connection:  # the planner's statistics, after so many rows moved
+        connection.exec_driver_sql("ANALYZE")
 
 
 def after_seeding() -> None:

@@ -77,7 +77,7 @@ class CreditPlan(Model):
             "AND credits_approved <= credits_requested)",
             name="credits_approved_range",
         ),
-        Index("ix_credit_plan_queue", "state", "submitted_at"),
+        Index("ix_credit_plan_queue", "state", "submitted_at", "id"),
         # A student's plans and a sponsor's, newest change first (the sponsor's also by
         # state: the sign-off queue); a term's queue and roster; every plan by last change.
         Index("ix_credit_plan_student", "student_id", "updated_at", "id"),
