@@ -80,7 +80,7 @@ def read_capture(path: Path) -> Capture:
     """The statements recorded in ``path`` (written by the app the bench started)."""
     # The file was written moments ago by the gunicorn this bench started, in a
     # directory of its own: it is not input from anyone else.
-    recorded = pickle.loads(path.read_bytes())  # noqa: S301
+    recorded = pickle.loads(path.read_bytes())  # noqa: S301  # nosec B301
     if isinstance(recorded, str):
         raise NotReplayable(recorded)
     return [item if item == COMMIT else Statement(*item) for item in recorded]
