@@ -193,8 +193,8 @@ def admin_part(admin: User) -> Part:
         since = f"since {clock.datetime_text(last_sent)}" if last_sent else "yet"
         part.warnings.append(
             f"No e-mail has been sent {since} while {plural(waiting, 'message')} "
-            f"{'waits' if waiting == 1 else 'wait'}: check that “flask outbox send” runs "
-            "(cron) and that the mail server answers."
+            f"{'waits' if waiting == 1 else 'wait'}: check that a job worker runs "
+            "(“flask worker” sends the outbox every minute) and that the mail server answers."
         )
     if oldest is not None:
         hours = int((now - oldest).total_seconds() // 3600)
