@@ -119,6 +119,8 @@ def _add(model: type[Model], key: dict[str, Any], values: dict[str, Any]) -> Any
     Answers the first counter's new value (read in the same statement).
     """
     table: Any = model.__table__
+    if _dialect() == "postgresql":
+        _serialize()
     insert: Any = sqlite.insert if _dialect() == "sqlite" else postgresql.insert
     statement = insert(table).values(**key, **values)
     statement = statement.on_conflict_do_update(
@@ -126,6 +128,21 @@ def _add(model: type[Model], key: dict[str, Any], values: dict[str, Any]) -> Any
         set_={name: table.c[name] + statement.excluded[name] for name in values},
     )
     return db.session.scalar(statement.returning(table.c[next(iter(values))]))
+
+
+#: The advisory lock every change of the summaries takes first, on PostgreSQL.
+SUMMARY_LOCK = 0x43435253  # "CCRS"
+
+
+def _serialize() -> None:
+    """Take the summaries' transaction lock (re-entrant; released at commit or rollback).
+
+    Concurrent transactions add to the same few counter rows (a term's day, an
+    employer's term) in whatever order their entries come; two that meet in
+    opposite orders deadlock. Taken before the first row, this lock makes them
+    wait in turn instead. SQLite has one writer at a time already.
+    """
+    db.session.execute(select(func.pg_advisory_xact_lock(SUMMARY_LOCK)))
 
 
 def _students(term_id: int, before: int, after: int) -> None:
@@ -250,6 +267,8 @@ def plan_changes(plan: CreditPlan) -> Iterator[None]:
 
 def _first_terms(employer_ids: set[int]) -> None:
     """Set each employer's first term: the earliest with an approved placement, if any."""
+    if employer_ids and _dialect() == "postgresql":
+        _serialize()
     for employer_id in sorted(employer_ids):
         first = db.session.scalar(
             select(ReportTermEmployer.term_id)
