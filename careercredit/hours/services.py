@@ -249,9 +249,13 @@ def entry_problems(
 
 
 def lock_student_day(placement: Placement) -> None:
-    """Serialise a student's hour writes, so two at once cannot both pass the day limit."""
+    """Serialise a student's hour writes, so two at once cannot both pass the day limit.
+
+    ``FOR NO KEY UPDATE``: rows that only refer to the student (an audit event,
+    a notice) are written meanwhile without waiting.
+    """
     db.session.execute(
-        select(User.id).where(User.id == placement.plan.student_id).with_for_update()
+        select(User.id).where(User.id == placement.plan.student_id).with_for_update(key_share=True)
     )
 
 

@@ -13,9 +13,15 @@ rolled-back action moves nothing:
 - ``answer_link`` — a supervisor answering through a link.
 
 Every change is written as "take away what the row counted before, add what
-it counts now" (its *facts*), an upsert that adds to the counter
-(``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n``): two
+it counts now" (its *facts*). The facts are worked out when the service
+calls, from the rows as they are then, and kept with the session; they are
+written when the transaction commits, as upserts that add to the counters
+(``INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n``), so two
 transactions moving one counter are serialised by the database, never lost.
+Writing them last keeps the counters out of the service's own locking: a
+transaction holding the counters only waits for counters (``_apply``). A
+savepoint rolled back takes its facts with it; a transaction rolled back
+writes none.
 
 ``rebuild`` recomputes every table from the live rows (``flask reports
 rebuild-summaries``): after a bulk load that bypassed the services (the
@@ -48,6 +54,7 @@ from sqlalchemy import (
     case,
     cast,
     delete,
+    event,
     func,
     literal,
     literal_column,
@@ -55,7 +62,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, SessionTransaction, aliased
 
 from careercredit.extensions import Model, db
 from careercredit.models import (
@@ -98,19 +105,51 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def _move(taken: list[Fact], added: list[Fact]) -> None:
-    """Subtract the ``taken`` facts, add the ``added`` ones (merged per row; zeros skipped)."""
-    rows: dict[tuple[type[Model], tuple[Any, ...]], tuple[dict[str, Any], dict[str, Any]]] = {}
-    for sign, facts in ((-1, taken), (1, added)):
-        for model, key, values in facts:
-            _, sums = rows.setdefault((model, tuple(sorted(key.items()))), (key, {}))
-            for name, value in values.items():
-                sums[name] = sums.get(name, 0) + sign * value
-    for (model, _), (key, sums) in rows.items():
-        if any(sums.values()):
-            after = _add(model, key, sums)
-            if model is ReportTermStudent:
-                _students(key["term_id"], after - sums["credits"], after)
+def _move(taken: list[Fact], added: list[Fact], employers: set[int] | None = None) -> None:
+    """Subtract the ``taken`` facts and add the ``added`` ones when the transaction commits.
+
+    ``employers``: employers whose first term may have moved (see ``_first_terms``).
+    """
+    session = db.session()
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(PENDING, []).append((transaction, taken, added, employers or set()))
+
+
+#: Where a session keeps the facts of its open transaction: (transaction, taken, added, employers).
+PENDING = "careercredit.summary_facts"
+
+
+def _apply(session: Session) -> None:
+    """Write the session's pending facts: merged per row, in the rows' order, zeros skipped.
+
+    On PostgreSQL the summaries' lock comes first. Every transaction takes it
+    here, at commit, after whatever else it locked; so one holding it waits
+    only for counter rows, which nobody else holds, and transactions whose
+    counters meet in opposite orders wait in turn instead of deadlocking.
+    SQLite has one writer at a time already.
+    """
+    pending = session.info.pop(PENDING, [])
+    rows: dict[tuple[str, tuple[Any, ...]], tuple[type[Model], dict[str, Any], dict[str, Any]]] = {}
+    employers: set[int] = set()
+    for _, taken, added, moved in pending:
+        employers |= moved
+        for sign, facts in ((-1, taken), (1, added)):
+            for model, key, values in facts:
+                row = (model.__tablename__, tuple(sorted(key.items())))
+                _, _, sums = rows.setdefault(row, (model, key, {}))
+                for name, value in values.items():
+                    sums[name] = sums.get(name, 0) + sign * value
+    changes = [(row, change) for row, change in rows.items() if any(change[2].values())]
+    if not changes and not employers:
+        return
+    session.flush()
+    if _dialect() == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(SUMMARY_LOCK)))
+    for _, (model, key, sums) in sorted(changes, key=lambda item: item[0]):
+        after = _add(model, key, sums)
+        if model is ReportTermStudent:
+            _students(key["term_id"], after - sums["credits"], after)
+    _first_terms(employers)
 
 
 def _add(model: type[Model], key: dict[str, Any], values: dict[str, Any]) -> Any:
@@ -119,8 +158,6 @@ def _add(model: type[Model], key: dict[str, Any], values: dict[str, Any]) -> Any
     Answers the first counter's new value (read in the same statement).
     """
     table: Any = model.__table__
-    if _dialect() == "postgresql":
-        _serialize()
     insert: Any = sqlite.insert if _dialect() == "sqlite" else postgresql.insert
     statement = insert(table).values(**key, **values)
     statement = statement.on_conflict_do_update(
@@ -130,19 +167,41 @@ def _add(model: type[Model], key: dict[str, Any], values: dict[str, Any]) -> Any
     return db.session.scalar(statement.returning(table.c[next(iter(values))]))
 
 
-#: The advisory lock every change of the summaries takes first, on PostgreSQL.
+#: The advisory lock every commit that moves the summaries takes first, on PostgreSQL.
 SUMMARY_LOCK = 0x43435253  # "CCRS"
 
 
-def _serialize() -> None:
-    """Take the summaries' transaction lock (re-entrant; released at commit or rollback).
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    if PENDING in session.info and not session.in_nested_transaction():
+        _apply(session)
 
-    Concurrent transactions add to the same few counter rows (a term's day, an
-    employer's term) in whatever order their entries come; two that meet in
-    opposite orders deadlock. Taken before the first row, this lock makes them
-    wait in turn instead. SQLite has one writer at a time already.
-    """
-    db.session.execute(select(func.pg_advisory_xact_lock(SUMMARY_LOCK)))
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous: SessionTransaction) -> None:
+    """Forget the facts of a rolled-back savepoint (and of savepoints released inside it)."""
+    pending = session.info.get(PENDING)
+    if not pending:
+        return
+    if previous.parent is None:
+        session.info.pop(PENDING, None)
+        return
+
+    def inside(transaction: SessionTransaction | None) -> bool:
+        while transaction is not None:
+            if transaction is previous:
+                return True
+            transaction = transaction.parent
+        return False
+
+    session.info[PENDING] = [facts for facts in pending if not inside(facts[0])]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_end(session: Session, transaction: SessionTransaction) -> None:
+    """A transaction that ended without committing (closed) writes nothing."""
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
 
 
 def _students(term_id: int, before: int, after: int) -> None:
@@ -258,17 +317,15 @@ def plan_changes(plan: CreditPlan) -> Iterator[None]:
         _move(before, after)
         return
     employers = _employer_facts(plan)
+    ids = {key["employer_id"] for _, key, _ in employers}
     if approved:
-        _move(before + employers, after)
+        _move(before + employers, after, ids)
     else:
-        _move(before, after + employers)
-    _first_terms({key["employer_id"] for _, key, _ in employers})
+        _move(before, after + employers, ids)
 
 
 def _first_terms(employer_ids: set[int]) -> None:
     """Set each employer's first term: the earliest with an approved placement, if any."""
-    if employer_ids and _dialect() == "postgresql":
-        _serialize()
     for employer_id in sorted(employer_ids):
         first = db.session.scalar(
             select(ReportTermEmployer.term_id)
