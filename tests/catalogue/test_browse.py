@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from careercredit import clock
 from careercredit.extensions import db
@@ -22,6 +22,7 @@ from careercredit.models import AuditEvent, CreditPlan, PlanState, Project, Proj
 from tests.catalogue.pages import text
 from tests.conftest import csrf_token, user_id
 from tests.factories import Factory
+from tests.statements import page_statements
 
 TODAY = clock.today()
 
@@ -234,22 +235,6 @@ def test_the_plan_editors_picker_offers_the_same(app, login_as, make, world) -> 
     assert "Winter appeal ended on" in text(student.get(f"/plans/{plan_id}/edit"))
 
 
-def _statements(app: Flask, client: FlaskClient, path: str) -> int:
-    with app.app_context():
-        engine = db.engine
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 def test_the_list_is_paged_with_the_same_queries_for_few_or_many(
     app: Flask, login_as: Callable[..., FlaskClient], make: Factory
 ) -> None:
@@ -259,10 +244,10 @@ def test_the_list_is_paged_with_the_same_queries_for_few_or_many(
     for _ in range(2):
         make.project()
     student.get(path)
-    few = _statements(app, student, path)
+    few = len(page_statements(app, student, path)[0])
     for _ in range(30):
         make.project()
-    assert _statements(app, student, path) == few
+    assert len(page_statements(app, student, path)[0]) == few
     first = text(student.get(path))
     assert len(_titles(first)) == 25
     assert "Page 1 of 2" in first

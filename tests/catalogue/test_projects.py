@@ -9,13 +9,13 @@ from decimal import Decimal
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event
 
 from careercredit.catalogue import services
 from careercredit.extensions import db
 from careercredit.models import Project, ProjectStatus
 from tests.catalogue.pages import counts, events, submit, text
 from tests.factories import Factory
+from tests.statements import page_statements
 
 
 def _project(employer_id: int, supervisor_id: int | str = "", **values: str) -> dict[str, str]:
@@ -201,22 +201,6 @@ def test_a_search_matching_many_employers_finds_their_projects(
     assert "Stock count at Books" not in one
 
 
-def _statements(app: Flask, client: FlaskClient, path: str) -> int:
-    with app.app_context():
-        engine = db.engine
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(seen)
-
-
 @pytest.mark.parametrize(
     "path", ["/catalogue/projects", "/catalogue/employers", "/catalogue/supervisors"]
 )
@@ -227,10 +211,10 @@ def test_list_pages_use_the_same_queries_for_few_or_many_rows(
     for _ in range(2):
         make.project()
     advisor.get(path)
-    few = _statements(app, advisor, path)
+    few = len(page_statements(app, advisor, path)[0])
     for _ in range(20):
         make.project()
-    assert _statements(app, advisor, path) == few
+    assert len(page_statements(app, advisor, path)[0]) == few
 
 
 def test_project_options_offer_open_projects_as_json(

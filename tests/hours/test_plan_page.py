@@ -6,30 +6,13 @@ from datetime import timedelta
 
 from flask import Flask, render_template
 from flask_login import current_user, login_user
-from sqlalchemy import event
 
 from careercredit.extensions import db
 from careercredit.hours.services import plan_hours_options
 from careercredit.models import CreditPlan, HourEntry, HourStatus, PlanState, User
 from tests.conftest import user_id
 from tests.hours.pages import TODAY, add_entry, student_plan
-
-
-def _queries(app: Flask, client, path: str) -> tuple[int, str]:
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(statements), response.get_data(as_text=True)
+from tests.statements import page_statements, statements
 
 
 def _add_entries(app: Flask, placements: list[int], count: int) -> None:
@@ -56,14 +39,16 @@ def test_plan_page_queries_do_not_grow_with_entries(app: Flask, login_as, make) 
     _add_entries(app, placements, 10)
     for client in (student, advisor):
         client.get(f"/plans/{plan_id}")  # the first request re-checks roles
-    few = [_queries(app, client, f"/plans/{plan_id}")[0] for client in (student, advisor)]
+    few = [
+        len(page_statements(app, client, f"/plans/{plan_id}")[0]) for client in (student, advisor)
+    ]
 
     _add_entries(app, placements, 190)
 
     many = []
     for client in (student, advisor):
-        count, page = _queries(app, client, f"/plans/{plan_id}")
-        many.append(count)
+        seen, page = page_statements(app, client, f"/plans/{plan_id}")
+        many.append(len(seen))
         assert page.count('id="hour-entry-') == 200
         assert "100 of 135 required hours verified" in page
     assert many == few
@@ -114,17 +99,9 @@ def _render_hour_log(
     with app.test_request_context(f"/plans/{plan_id}"):
         login_user(db.session.get(User, student_id))
         plan = db.session.get(CreditPlan, plan_id, options=options)
-        statements: list[str] = []
-
-        def count(conn, cursor, statement, *args) -> None:
-            statements.append(statement)
-
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
+        with statements(app) as seen:
             html = render_template("hours/_plan_hours.html", plan=plan, current_user=current_user)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
-        return statements, html
+        return seen, html
 
 
 def test_hour_log_queries_do_not_grow_with_placements(app: Flask, login_as, make) -> None:
@@ -136,10 +113,10 @@ def test_hour_log_queries_do_not_grow_with_placements(app: Flask, login_as, make
         projects = [make.project(employer, supervisor_id=supervisor) for _ in range(size)]
         plan_id, placements = student_plan(app, make, PlanState.in_progress, projects=projects)
         _add_entries(app, placements, 5 * size)
-        statements, html = _render_hour_log(app, plan_id, user_id(app, "alice"))
+        seen, html = _render_hour_log(app, plan_id, user_id(app, "alice"))
         assert html.count('class="placement-hours"') == size
         assert html.count('id="hour-entry-') == 5 * size
-        counts.append(len(statements))
+        counts.append(len(seen))
     assert counts[0] == counts[1]
 
 
@@ -150,8 +127,8 @@ def test_plans_loaded_with_the_loader_option_need_no_hour_queries(
     projects = [make.project(), make.project()]
     plan_id, placements = student_plan(app, make, PlanState.in_progress, projects=projects)
     _add_entries(app, placements, 10)
-    statements, html = _render_hour_log(
+    seen, html = _render_hour_log(
         app, plan_id, user_id(app, "alice"), options=(plan_hours_options(),)
     )
     assert html.count('id="hour-entry-') == 10
-    assert not [s for s in statements if "FROM hour_entry" in s or "FROM placement" in s]
+    assert not [s for s in seen if "FROM hour_entry" in s or "FROM placement" in s]

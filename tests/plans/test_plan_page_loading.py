@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from flask import Flask, render_template, url_for
 from flask_login import current_user, login_user
-from sqlalchemy import event
 
 from careercredit.extensions import db
 from careercredit.hours.log import hour_log
@@ -19,6 +18,7 @@ from careercredit.hours.services import plan_hours_options
 from careercredit.models import CreditPlan, HourStatus, PlanState, User
 from tests.conftest import user_id
 from tests.hours.pages import TODAY, add_entry, student_plan
+from tests.statements import page_statements
 
 
 def _entries(app: Flask, placements: list[int]) -> dict[HourStatus, int]:
@@ -47,23 +47,6 @@ def _hour_log_html(app: Flask, plan_id: int, student: int, *, as_objects: bool) 
         html = render_template("hours/_plan_hours.html", plan=plan, current_user=current_user)
         db.session.remove()
         return html
-
-
-def _statements(app: Flask, client, path: str) -> tuple[list[str], str]:
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return statements, response.get_data(as_text=True)
 
 
 def test_rows_and_objects_give_the_same_hour_log(app: Flask, login_as, make) -> None:
@@ -126,7 +109,7 @@ def test_page_statements_do_not_grow_with_placements_for_anyone(app: Flask, logi
         _entries(app, placements)
         for role, client in clients.items():
             client.get(f"/plans/{plan_id}")  # the first request re-checks roles
-            statements, page = _statements(app, client, f"/plans/{plan_id}")
+            statements, page = page_statements(app, client, f"/plans/{plan_id}")
             assert page.count('id="hour-entry-') == 3 * size
             assert page.count('class="placement-hours"') == size
             counts[role].append(len(statements))
@@ -143,7 +126,7 @@ def test_empty_sections_cost_no_statement(app: Flask, login_as, make) -> None:
     )
     _entries(app, placements)
     client.get(f"/plans/{plan_id}")
-    statements, page = _statements(app, client, f"/plans/{plan_id}")
+    statements, page = page_statements(app, client, f"/plans/{plan_id}")
     for table in ("plan_comment", "amendment", "deliverable", "evaluation", "supervisor_link"):
         assert not [s for s in statements if s.lstrip().startswith(f"SELECT {table}.")], table
     # The sponsor's page reads the entries as rows: no entry is loaded as an object.

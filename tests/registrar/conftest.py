@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from careercredit.audit import record_event
 from careercredit.extensions import db
@@ -144,25 +144,3 @@ def csv_rows(content: bytes) -> list[dict[str, str]]:
 def text_of(html: str) -> str:
     """The visible text of a page, tags dropped and spaces collapsed."""
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
-
-
-class QueryCounter:
-    """Count the SQL statements a block of code runs."""
-
-    def __init__(self, app: Flask) -> None:
-        with app.app_context():
-            self.engine = db.engine
-        self.statements: list[str] = []
-
-    def _count(self, conn, cursor, statement, *args) -> None:
-        self.statements.append(statement)
-
-    def __enter__(self) -> QueryCounter:
-        event.listen(self.engine, "before_cursor_execute", self._count)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._count)
-
-    def __len__(self) -> int:
-        return len(self.statements)

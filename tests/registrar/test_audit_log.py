@@ -10,7 +10,8 @@ from flask import Flask
 from careercredit.extensions import db
 from careercredit.models import AuditEvent
 from tests.conftest import user_id
-from tests.registrar.conftest import QueryCounter, text_of
+from tests.registrar.conftest import text_of
+from tests.statements import statements
 
 
 def add_event(app: Flask, action: str, when: str, actor: int | None = None, **values) -> int:
@@ -160,11 +161,11 @@ def test_anonymous_visitors_sign_in_first(client) -> None:
 def test_queries_do_not_grow_with_events(app: Flask, log) -> None:
     people = [user_id(app, uid) for uid in ("alice", "fkim", "rlopez")]
     log.get("/admin/audit")
-    with QueryCounter(app) as few:
+    with statements(app) as few:
         log.get("/admin/audit")
     for n in range(60):
         add_event(app, f"test.e{n % 7}", f"2026-05-{n % 28 + 1:02d} 10:00", people[n % 3])
-    with QueryCounter(app) as many:
+    with statements(app) as many:
         page = log.get("/admin/audit").get_data(as_text=True)
     assert "Page 1 of 2" in page
     assert len(many) == len(few)

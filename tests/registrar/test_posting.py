@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from careercredit.extensions import db
 from careercredit.models import OutboxMessage, PlanState, Posting, Role
 from tests.plans.conftest import actions
-from tests.registrar.conftest import ALICE_ID, Desk, QueryCounter, csv_rows, text_of
+from tests.registrar.conftest import ALICE_ID, Desk, csv_rows, text_of
+from tests.statements import statements
 
 
 def test_export_then_post_then_the_student_sees_grade_and_credits(desk: Desk) -> None:
@@ -180,11 +181,11 @@ def test_roster_queries_do_not_grow_with_plans(desk: Desk) -> None:
 
     add(5)
     desk.registrar.get(f"/registrar/terms/{desk.term_id}")
-    with QueryCounter(desk.app) as five:
+    with statements(desk.app) as five:
         page = desk.registrar.get(f"/registrar/terms/{desk.term_id}").get_data(as_text=True)
     assert page.count("badge action-post") == 5
     add(25)
-    with QueryCounter(desk.app) as thirty:
+    with statements(desk.app) as thirty:
         page = desk.registrar.get(f"/registrar/terms/{desk.term_id}").get_data(as_text=True)
     assert page.count("badge action-post") == 25
     assert "Page 1 of 2 (30 in all)" in page

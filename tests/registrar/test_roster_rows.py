@@ -7,7 +7,8 @@ import html
 from careercredit.extensions import db
 from careercredit.models import Amendment, GradeExport, PlanState, Role
 from careercredit.models.records import SisRejection
-from tests.registrar.conftest import Desk, QueryCounter, text_of
+from tests.registrar.conftest import Desk, text_of
+from tests.statements import statements
 
 
 def _page(desk: Desk, query: str = "") -> str:
@@ -103,19 +104,19 @@ def test_a_page_past_the_end_lists_nothing_and_says_so(desk: Desk) -> None:
 
 
 def test_the_roster_reads_the_same_few_statements_for_three_plans_or_thirty(desk: Desk) -> None:
-    def statements(query: str) -> int:
-        with QueryCounter(desk.app) as counted:
+    def counted_for(query: str) -> int:
+        with statements(desk.app) as counted:
             _page(desk, query)
         return len(counted)
 
     for n in range(3):
         desk.signed_off(desk.other_student(f"Student {n:02d}"))
-    few = {query: statements(query) for query in ("", "?state=all", "?state=signed_off")}
+    few = {query: counted_for(query) for query in ("", "?state=all", "?state=signed_off")}
     for n in range(3, 30):
         student = desk.make.user(None, Role.student, name=f"Student {n:02d}")
         desk.signed_off(student)
         desk.make.plan(student, PlanState.in_progress, term_id=desk.term_id)
-    many = {query: statements(query) for query in few}
+    many = {query: counted_for(query) for query in few}
 
     assert many == few
     assert few[""] <= 8, "the signed-in person, the term, counts, amended, rows, exports, notices"

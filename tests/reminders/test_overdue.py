@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from careercredit.extensions import db
 from careercredit.models import AuditEvent, HourStatus, LinkPurpose, Placement, PlanState
 from tests.conftest import PEOPLE, csrf_token, login
 from tests.reminders.conftest import Supervision
+from tests.statements import statements
 
 OVERDUE = "/advisor/overdue"
 
@@ -94,12 +94,12 @@ def test_pages_in_sql_without_a_query_per_row(
     first = supervision.placement()
     supervision.link(first, LinkPurpose.final, age=9)
 
-    with count_queries(app) as one_row:
+    with statements(app) as one_row:
         advisor.get(OVERDUE)
     for _ in range(26):
         scene = supervision.placement()
         supervision.link(scene, LinkPurpose.final, age=9)
-    with count_queries(app) as full_page:
+    with statements(app) as full_page:
         page = advisor.get(OVERDUE).get_data(as_text=True)
 
     assert len(rows(page)) == 25
@@ -107,23 +107,6 @@ def test_pages_in_sql_without_a_query_per_row(
     assert len(full_page) == len(one_row), full_page
     second = advisor.get(f"{OVERDUE}?page=2").get_data(as_text=True)
     assert len(rows(second)) == 2
-
-
-@contextmanager
-def count_queries(app: Flask) -> Iterator[list[str]]:
-    """Collect the SQL statements run while the block runs."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_resend_replaces_the_link_and_mails_the_new_one(

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from flask import Flask
-from sqlalchemy import event
 
 from careercredit import clock
 from careercredit.extensions import db
@@ -16,23 +13,7 @@ from careercredit.models import CreditPlan, HourEntry, HourStatus, PlanState, Ro
 from careercredit.signoff.services import awaiting_count, late_count
 from tests.conftest import user_id
 from tests.signoff.pages import finished_plan, sponsor_id, student, text
-
-
-@contextmanager
-def counting_queries(app: Flask) -> Iterator[list[str]]:
-    """Collect the SQL statements the app runs inside the block."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args) -> None:
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.statements import page_statements
 
 
 def test_queue_lists_only_my_plans_waiting_for_sign_off(app: Flask, login_as, make) -> None:
@@ -136,9 +117,7 @@ def test_queue_loads_in_a_fixed_number_of_queries(app: Flask, login_as, make) ->
     me, term = sponsor_id(app), make.term()
 
     def queries_for_queue() -> int:
-        with counting_queries(app) as statements:
-            assert sponsor.get("/signoff/").status_code == 200
-        return len(statements)
+        return len(page_statements(app, sponsor, "/signoff/")[0])
 
     finished_plan(app, make, student(make, "s1"), sponsor=me, term_id=term)
     few = queries_for_queue()
