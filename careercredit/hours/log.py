@@ -38,6 +38,7 @@ class EntryRow:
     is_verified = HourEntry.is_verified
     is_disputed = HourEntry.is_disputed
     is_locked = HourEntry.is_locked
+    is_waiting = HourEntry.is_waiting
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,15 @@ class HourLog:
     def of(self, placement_id: int) -> PlacementLog:
         """The log of one placement of the plan (empty if it has no entries)."""
         return self.placements.get(placement_id, PlacementLog([], NO_HOURS))
+
+    def waiting(self) -> set[int]:
+        """The placements with entries waiting for their supervisor's answer."""
+        return {
+            placement_id
+            for placement_id, log in self.placements.items()
+            # The row borrows the entry's property, which mypy types as the entry's alone.
+            if any(entry.is_waiting for entry in log.entries)  # type: ignore[misc]
+        }
 
 
 def hour_log(plan: CreditPlan) -> HourLog:

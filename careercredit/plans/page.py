@@ -4,9 +4,10 @@ Each kind of row the page lists (comments, amendments, supervisor links,
 deliverables, evaluations) costs a statement to load even when there is
 none, so the statement that loads the plan also asks which kinds it has;
 only those are then loaded, and the empty ones are set empty without a query.
-The hour entries are loaded as objects only when other parts of the page read
-them so (``_reads_entries``); otherwise the hour log reads them as rows
-(``hours/log.py``).
+The hour entries are not loaded as objects: the hour log reads them as rows
+with their sums (``hours/log.py``), and the page's other parts that need the
+verified hours (the completion check) or the entries waiting for their
+supervisor (the supervisor panels) are given them from that log.
 """
 
 from __future__ import annotations
@@ -29,9 +30,6 @@ from careercredit.models import (
     SupervisorLink,
     User,
 )
-from careercredit.plans.workflow import Action
-from careercredit.supervisors.links import ACTIVE_STATES
-from careercredit.supervisors.services import may_manage_links
 
 #: Collections of the plan's placements, and the rows that fill them.
 PARTS: dict[Any, type[Any]] = {
@@ -41,8 +39,8 @@ PARTS: dict[Any, type[Any]] = {
 }
 
 
-def plan_for_page(plan_id: int, user: User) -> CreditPlan | None:
-    """The plan with what its page shows for ``user``: one statement per kind it has."""
+def plan_for_page(plan_id: int) -> CreditPlan | None:
+    """The plan with what its page shows: one statement per kind of row it has."""
     found = db.session.execute(
         select(
             CreditPlan,
@@ -68,25 +66,12 @@ def plan_for_page(plan_id: int, user: User) -> CreditPlan | None:
         select(CreditPlan)
         .where(CreditPlan.id == plan_id)
         .options(
-            _placements(has, hours=_reads_entries(plan, user)),
+            _placements(has),
             _collection(CreditPlan.comments, has["comments"]).joinedload(PlanComment.author),
             _collection(CreditPlan.amendments, has["amendments"]),
         )
     ).all()
     return plan
-
-
-def _reads_entries(plan: CreditPlan, user: User) -> bool:
-    """Whether other parts of the page read the plan's entries as objects.
-
-    The completion check sums their hours, and the supervisor panel looks for
-    entries waiting for verification before it offers to send the hours link
-    (to those who send links, while they are sent); both read them through
-    the placements, so they are loaded with them, once.
-    """
-    return plan.can(Action.complete, user) or (
-        plan.state in ACTIVE_STATES and may_manage_links(plan, user)
-    )
 
 
 def _any(model: type[Any], *where: Any) -> Any:
@@ -105,13 +90,10 @@ def _collection(relation: Any, present: bool) -> Any:
     return selectinload(relation) if present else noload(relation)
 
 
-def _placements(has: Any, *, hours: bool) -> LoaderOption:
-    parts = [
+def _placements(has: Any) -> LoaderOption:
+    return selectinload(CreditPlan.placements).options(
         joinedload(Placement.project).options(
             joinedload(Project.employer), joinedload(Project.supervisor)
         ),
         *(_collection(part, has[part.key]) for part in PARTS),
-    ]
-    if hours:
-        parts.append(selectinload(Placement.hour_entries))
-    return selectinload(CreditPlan.placements).options(*parts)
+    )

@@ -12,6 +12,7 @@ from careercredit import clock
 from careercredit.access import get_or_404, roles_required
 from careercredit.csvexport import csv_response, record_download
 from careercredit.extensions import db
+from careercredit.hours.log import hour_log
 from careercredit.ids import whole_number
 from careercredit.models import CreditPlan, PlanState, Role, Term
 from careercredit.models.plans import STAFF_ROLES
@@ -221,7 +222,7 @@ def _filters(state: str | None = None) -> services.PlanFilters:
 @login_required
 def show(plan_id: int) -> ResponseReturnValue:
     """A plan with its hours, projects, history and the actions the person may take."""
-    plan = plan_page.plan_for_page(plan_id, current_user)
+    plan = plan_page.plan_for_page(plan_id)
     if plan is None or not plan.can_view(current_user):
         abort(404)
     if current_user.id in {plan.student_id, plan.sponsor_id}:
@@ -236,12 +237,16 @@ def show(plan_id: int) -> ResponseReturnValue:
 
 def _show_page(plan: CreditPlan, **forms: object) -> str:
     """The plan page with fresh forms, or the ones given (kept after an error)."""
+    plan_log = hour_log(plan)
     context: dict[str, object] = {
         "form": VersionForm(version=plan.version),
         "review": ReviewForm(version=plan.version, credits=plan.credits_requested),
         "complete": CompleteForm(version=plan.version),
+        "plan_log": plan_log,
         # What still stands between the plan and sign-off, the reflection aside.
-        "missing": completion_problems(plan, reflection="x" * MIN_REFLECTION)
+        "missing": completion_problems(
+            plan, reflection="x" * MIN_REFLECTION, verified=plan_log.figures.verified
+        )
         if plan.can(Action.complete, current_user)
         else [],
         "problems": [],

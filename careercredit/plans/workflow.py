@@ -240,14 +240,20 @@ def comment_required(plan: CreditPlan, comment: str = "", **_: Any) -> list[str]
     return [] if comment.strip() else ["Write a comment for the student."]
 
 
-def completion_problems(plan: CreditPlan, reflection: str = "", **_: Any) -> list[str]:
-    """What keeps an in-progress plan from going to its sponsor for sign-off."""
+def completion_problems(
+    plan: CreditPlan, reflection: str = "", verified: Decimal | None = None, **_: Any
+) -> list[str]:
+    """What keeps an in-progress plan from going to its sponsor for sign-off.
+
+    ``verified`` is the plan's verified hours when the page has summed them in
+    SQL; otherwise they are summed from the plan's hour entries.
+    """
     problems = []
     required = plan.required_hours
-    if plan.verified_hours < required:
+    hours = plan.verified_hours if verified is None else verified
+    if hours < required:
         problems.append(
-            f"Supervisors have verified {hours_text(plan.verified_hours)} of the {required} "
-            "hours needed."
+            f"Supervisors have verified {hours_text(hours)} of the {required} hours needed."
         )
     missing = [p.project.title for p in plan.placements if p.evaluation(LinkPurpose.final) is None]
     if missing:

@@ -35,6 +35,7 @@ from careercredit.deliverables.downloads import send_deliverable
 from careercredit.deliverables.forms import ReviewForm
 from careercredit.evaluations.services import active_criteria
 from careercredit.extensions import db
+from careercredit.hours.log import HourLog
 from careercredit.models import CreditPlan, Deliverable, LinkPurpose, Placement, SupervisorLink
 from careercredit.refusals import Refused, Stale, unit_of_work
 from careercredit.supervisors import answers, services
@@ -55,11 +56,16 @@ EVALUATIONS = {LinkPurpose.midterm, LinkPurpose.final}
 
 
 @bp.app_template_global("supervisor_panels")
-def _supervisor_panels(plan: CreditPlan) -> list[services.PlacementPanel]:
-    """The supervisor-link panels of a plan page, for the signed-in person."""
+def _supervisor_panels(
+    plan: CreditPlan, plan_log: HourLog | None = None
+) -> list[services.PlacementPanel]:
+    """The supervisor-link panels of a plan page, for the signed-in person.
+
+    ``plan_log``: the page's hour log, which says whose entries wait for verification.
+    """
     if not services.shows_panels(plan):
         return []
-    return services.panels(plan, current_user)
+    return services.panels(plan, current_user, None if plan_log is None else plan_log.waiting())
 
 
 # -- signed-in side --------------------------------------------------------------

@@ -57,8 +57,14 @@ def may_see_disclosures(plan: CreditPlan, user: User) -> bool:
     return user.id == plan.student_id or bool(user.roles & STAFF_ROLES)
 
 
-def send_problem(placement: Placement, purpose: LinkPurpose, user: User) -> str | None:
-    """Why ``user`` may not send a ``purpose`` link for ``placement`` now, or None."""
+def send_problem(
+    placement: Placement, purpose: LinkPurpose, user: User, *, waiting: bool | None = None
+) -> str | None:
+    """Why ``user`` may not send a ``purpose`` link for ``placement`` now, or None.
+
+    ``waiting``: whether entries of the placement wait for verification, when
+    the page knows it from its hour log; otherwise its entries are read.
+    """
     plan, project = placement.plan, placement.project
     if plan.state not in ACTIVE_STATES:
         return (
@@ -83,7 +89,9 @@ def send_problem(placement: Placement, purpose: LinkPurpose, user: User) -> str 
             f"“{project.title}” may see their name and hours. Ask the student to send "
             "the first request from their plan page; links can be sent after that."
         )
-    if purpose == LinkPurpose.hours and not any(e.is_waiting for e in placement.hour_entries):
+    if waiting is None and purpose == LinkPurpose.hours:
+        waiting = any(e.is_waiting for e in placement.hour_entries)
+    if purpose == LinkPurpose.hours and not waiting:
         # The supervisor would read "has logged these hours" above an empty list.
         return (
             f"No hours on “{project.title}” wait for verification. Log hours first; "
@@ -188,8 +196,12 @@ class PlacementPanel:
     blocked: str | None = None
 
 
-def panels(plan: CreditPlan, user: User) -> list[PlacementPanel]:
-    """One panel per placement of ``plan``, as ``user`` may see and use it."""
+def panels(plan: CreditPlan, user: User, waiting: set[int] | None = None) -> list[PlacementPanel]:
+    """One panel per placement of ``plan``, as ``user`` may see and use it.
+
+    ``waiting``: the placements with entries waiting for verification, when
+    the page knows them (see ``send_problem``).
+    """
     result = []
     can_manage = may_manage_links(plan, user)
     for placement in plan.placements:
@@ -202,17 +214,17 @@ def panels(plan: CreditPlan, user: User) -> list[PlacementPanel]:
             can_see_disclosures=may_see_disclosures(plan, user),
         )
         if can_manage:
-            _add_actions(panel, user)
+            _add_actions(panel, user, None if waiting is None else placement.id in waiting)
         result.append(panel)
     return result
 
 
-def _add_actions(panel: PlacementPanel, user: User) -> None:
+def _add_actions(panel: PlacementPanel, user: User, waiting: bool | None) -> None:
     placement = panel.placement
     if placement.plan.state not in ACTIVE_STATES:
         return  # a finished or withdrawn plan: nothing to send, nothing to explain
     for purpose in LinkPurpose:
-        problem = send_problem(placement, purpose, user)
+        problem = send_problem(placement, purpose, user, waiting=waiting)
         if problem is None:
             sent = any(link.purpose == purpose for link, _ in panel.links)
             panel.actions.append(SendAction(purpose, resend=sent))

@@ -1,8 +1,9 @@
 """The plan page loads what it shows: the same page whether entries come as rows or objects.
 
-The hour log reads a plan's entries as rows with their sums unless the page
-loaded them as objects for another part; both give the same table. Sections
-with nothing to list cost no statement, and nothing grows with the plan.
+The hour log reads a plan's entries as rows with their sums (from entries
+already loaded as objects it gives the same table), and the page's other
+parts read the log. Sections with nothing to list cost no statement, and
+nothing grows with the plan.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from datetime import timedelta
 from flask import Flask, render_template, url_for
 from flask_login import current_user, login_user
 
+from careercredit import clock
 from careercredit.extensions import db
 from careercredit.hours.log import hour_log
 from careercredit.hours.services import plan_hours_options
-from careercredit.models import CreditPlan, HourStatus, PlanState, User
+from careercredit.models import CreditPlan, HourEntry, HourStatus, Placement, PlanState, User
 from tests.conftest import user_id
 from tests.hours.pages import TODAY, add_entry, student_plan
 from tests.statements import page_statements
@@ -133,3 +135,32 @@ def test_empty_sections_cost_no_statement(app: Flask, login_as, make) -> None:
     assert not [s for s in statements if "hour_entry.created_at" in s]
     assert page.count('id="hour-entry-') == 3
     assert "No projects" not in page
+
+
+def test_completion_and_supervisor_panels_read_the_hour_log(app: Flask, login_as, make) -> None:
+    """The student's and the advisor's pages check completion and offer the hours request
+    from the hour log's sums and statuses; no entry is loaded as an object."""
+    clients = [login_as("student"), login_as("advisor")]
+    plan_id, placements = student_plan(app, make, PlanState.in_progress, credits=1)
+    add_entry(app, placements[0], hours="2.25", status=HourStatus.verified)
+    waiting = add_entry(app, placements[0], hours="1.5", status=HourStatus.submitted)
+    with app.app_context():  # the student agreed to share: the advisor may send links too
+        db.session.get(Placement, placements[0]).consent_at = clock.now()  # type: ignore[union-attr]
+        db.session.commit()
+    hours_request = 'name="purpose" value="hours"'
+    for client in clients:
+        client.get(f"/plans/{plan_id}")
+        statements, page = page_statements(app, client, f"/plans/{plan_id}")
+        assert not [s for s in statements if "hour_entry.created_at" in s]
+        assert hours_request in page
+    # The student's page says what is missing, from the verified hours summed in SQL.
+    page = clients[0].get(f"/plans/{plan_id}").get_data(as_text=True)
+    assert "Supervisors have verified 2.25 of the" in page
+    # Nothing waits once the entry is answered: the request is not offered, and why.
+    with app.app_context():
+        db.session.get(HourEntry, waiting).status = HourStatus.verified  # type: ignore[union-attr]
+        db.session.commit()
+    for client in clients:
+        page = client.get(f"/plans/{plan_id}").get_data(as_text=True)
+        assert hours_request not in page
+        assert "wait for verification. Log hours first" in page
