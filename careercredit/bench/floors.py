@@ -101,16 +101,17 @@ def median_ms(
 
 def connect(url: str) -> Any:
     """A raw DB-API connection to the database of SQLAlchemy URL ``url``, set up as the app's."""
+    from careercredit import _connection_settings
+
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        from careercredit import _sqlite_pragmas
+        conn: Any = sqlite3.connect(parsed.database or ":memory:")
+    else:
+        import psycopg
 
-        conn = sqlite3.connect(parsed.database or ":memory:")
-        _sqlite_pragmas(conn, None)  # the app's own connection settings, whatever they are
-        return conn
-    import psycopg
-
-    return psycopg.connect(parsed.set(drivername="postgresql").render_as_string(False))
+        conn = psycopg.connect(parsed.set(drivername="postgresql").render_as_string(False))
+    _connection_settings(conn, None)  # the app's own connection settings, whatever they are
+    return conn
 
 
 def replay(conn: Any, capture: Capture) -> list[list[tuple[Any, ...]]]:
