@@ -23,7 +23,7 @@ from careercredit.main.worklist import (
     plan_url,
 )
 from careercredit.models import CreditPlan, PlanState, Role, SupervisorLink, Term, User
-from careercredit.reminders.services import overdue_query
+from careercredit.reminders.services import overdue
 
 #: A plan still being worked on this close to its term's end is called stuck.
 STUCK_DAYS = 21
@@ -122,8 +122,9 @@ def _late_signoffs() -> Select[tuple[CreditPlan]]:
 
 
 def _overdue_items(part: Part) -> None:
-    overdue = overdue_query(clock.now()).whereclause
-    total = capped_count(select(SupervisorLink.id).where(overdue)) if overdue is not None else 0
+    # Newest links first: they are the ones still open, so the cap is reached early.
+    newest = select(SupervisorLink.id).where(overdue(clock.now()))
+    total = capped_count(newest.order_by(SupervisorLink.id.desc()))
     if not total:
         return
     part.figures.append(f"{count_text(total, 'supervisor')} overdue")

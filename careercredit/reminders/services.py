@@ -85,13 +85,20 @@ def _superseded() -> ColumnElement[bool]:
 
 
 def _plan_open() -> ColumnElement[bool]:
-    """The link's plan is in a state where supervisor links work (approved, in progress)."""
+    """The link's plan is in a state where supervisor links work (approved, in progress).
+
+    Asked of each link by its plan's key (a correlated lookup), not as a set
+    of the open plans' placements, which the database would build in full
+    (every placement of ten years) before a count capped at a hundred.
+    """
     placement, plan = aliased(Placement), aliased(CreditPlan)
-    return exists().where(
-        placement.id == Link.placement_id,
-        plan.id == placement.plan_id,
-        plan.state.in_(ACTIVE_STATES),
+    state = (
+        select(plan.state)
+        .join(placement, placement.plan_id == plan.id)
+        .where(placement.id == Link.placement_id)
+        .scalar_subquery()
     )
+    return state.in_(ACTIVE_STATES)
 
 
 def _unanswered() -> ColumnElement[bool]:
@@ -104,14 +111,31 @@ def _unanswered() -> ColumnElement[bool]:
     )
 
 
+def _waited(at: datetime) -> ColumnElement[bool]:
+    return and_(Link.expires_at > at, Link.created_at <= at - reminder_after())
+
+
+def _expired(at: datetime) -> ColumnElement[bool]:
+    return Link.expires_at <= at
+
+
 def waiting(at: datetime) -> ColumnElement[bool]:
     """Open links unanswered for ``REMINDER_AFTER_DAYS`` or more at ``at``."""
-    return and_(Link.expires_at > at, Link.created_at <= at - reminder_after(), _unanswered())
+    return and_(_waited(at), _unanswered())
 
 
 def lapsed(at: datetime) -> ColumnElement[bool]:
     """Links that expired unanswered before ``at``."""
-    return and_(Link.expires_at <= at, _unanswered())
+    return and_(_expired(at), _unanswered())
+
+
+def overdue(at: datetime | None = None) -> ColumnElement[bool]:
+    """Links ``waiting`` or ``lapsed`` at ``at`` (now by default).
+
+    The conditions they share stand outside the "or", so each is asked once.
+    """
+    at = at or now()
+    return and_(_unanswered(), or_(_waited(at), _expired(at)))
 
 
 def overdue_query(at: datetime | None = None) -> Select[tuple[SupervisorLink]]:
@@ -120,7 +144,7 @@ def overdue_query(at: datetime | None = None) -> Select[tuple[SupervisorLink]]:
     placement = joinedload(Link.placement)
     return (
         select(Link)
-        .where(or_(*_overdue(at)))
+        .where(overdue(at))
         .options(
             placement.joinedload(Placement.plan).joinedload(CreditPlan.student),
             placement.joinedload(Placement.project).joinedload(Project.employer),
@@ -273,7 +297,7 @@ def resend(link: SupervisorLink, *, by: User) -> SupervisorLink:
     not given consent, or when the project has no supervisor. The caller commits.
     """
     refuse_own_record(by, link.placement.plan.student_id, another="advisor")
-    if db.session.scalar(select(Link.id).where(Link.id == link.id, or_(*_overdue()))) is None:
+    if db.session.scalar(select(Link.id).where(Link.id == link.id, overdue())) is None:
         raise ResendRefused(
             "This link is no longer overdue: it was answered or sent again in the meantime."
         )
@@ -297,8 +321,3 @@ def resend(link: SupervisorLink, *, by: User) -> SupervisorLink:
     if revoked != 1:
         raise ResendRefused("Someone sent this link again a moment ago; the list is up to date.")
     return send_link(placement, link.purpose, by=by)
-
-
-def _overdue(at: datetime | None = None) -> tuple[ColumnElement[bool], ...]:
-    at = at or now()
-    return waiting(at), lapsed(at)
