@@ -80,7 +80,7 @@ def bench_pages(people: list[BenchPerson]) -> list[Page]:
         Page("advisor queue, deep page", f"/plans/queue?term={queue_term}&page={deep}", advisor),
         Page(
             "advisor queue, student search",
-            f"/plans/queue?q={_queued_surname(queue_term)}&sort=newest",
+            f"/plans/queue?q={_queued_student(queue_term)}&sort=newest",
             advisor,
         ),
         Page("catalogue search", f"/catalogue/projects?q={CATALOGUE_WORD}", advisor),
@@ -145,8 +145,14 @@ def _pages_of_queue(term_id: int) -> int:
     return max(1, (waiting or 0) // QUEUE_PAGE_SIZE)
 
 
-def _queued_surname(term_id: int) -> str:
-    """The last name of a student waiting in ``term_id``'s queue: a search that finds some."""
+def _queued_student(term_id: int) -> str:
+    """The name of a student waiting in ``term_id``'s queue, as an advisor looking them up types it.
+
+    The whole name finds that student's plans (and the few whose names hold
+    it) at every scale. A last name alone would find three plans at the small
+    scale and a full page at the large one, and the page would grow by the
+    rows it shows, not by the search.
+    """
     name = db.session.scalars(
         select(User.display_name)
         .join(CreditPlan, CreditPlan.student_id == User.id)
@@ -154,7 +160,7 @@ def _queued_surname(term_id: int) -> str:
         .order_by(CreditPlan.id)
         .limit(1)
     ).one()
-    return quote(name.split()[-1])
+    return quote(name)
 
 
 def _biggest_plan(uid: str) -> int:
