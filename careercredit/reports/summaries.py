@@ -562,7 +562,12 @@ SUMMARIES: tuple[type[Model], ...] = (
 
 
 def rebuild() -> dict[str, int]:
-    """Recompute every summary from the live rows; answer the rows written per table."""
+    """Recompute every summary from the live rows; answer the rows written per table.
+
+    The rows counted include this transaction's changes, so the moves it has
+    pending are dropped: written at commit, they would count those changes twice.
+    """
+    db.session().info.pop(PENDING, None)
     queries: dict[type[Model], list[Select[Any]]] = {
         ReportPlanCount: [_plan_counts()],
         ReportTermStudent: [_term_students()],

@@ -1,7 +1,8 @@
 """The summaries move with the transaction that moves them, and never lock it up.
 
 A service's counters are written when its transaction commits: a savepoint
-or a transaction rolled back counts nothing, and two transactions that lock
+or a transaction rolled back counts nothing, a rebuild in the transaction
+counts its changes once, and two transactions that lock
 one student's row and the counters meet without deadlocking (on PostgreSQL,
 where those locks are real).
 """
@@ -29,6 +30,7 @@ from careercredit.models import (
     ReportTermDay,
     SupervisorLink,
 )
+from careercredit.reports import summaries
 from careercredit.supervisors.answers import dispute_entry
 from tests.conftest import EXTERNAL_DATABASE_URL
 from tests.reports.conftest import KnownTerm
@@ -76,6 +78,20 @@ def test_hours_rolled_back_count_nothing(app: Flask, known: KnownTerm) -> None:
         _log(placement, day, 5)
         db.session.commit()
         assert _day(known, day) == (logged + 5, verified)
+    check = app.test_cli_runner().invoke(args=["reports", "rebuild-summaries", "--check"])
+    assert "Summaries are current." in check.output
+
+
+def test_a_rebuild_counts_its_own_transaction_once(app: Flask, known: KnownTerm) -> None:
+    """A seed that logs through the services and then rebuilds, in one transaction."""
+    with app.app_context():
+        placement = _placement(known)
+        day = placement.plan.term.starts_on + timedelta(days=5)
+        logged, verified = _day(known, day)
+        _log(placement, day, 4)
+        summaries.rebuild()
+        db.session.commit()
+        assert _day(known, day) == (logged + 4, verified)
     check = app.test_cli_runner().invoke(args=["reports", "rebuild-summaries", "--check"])
     assert "Summaries are current." in check.output
 
