@@ -23,11 +23,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
 
+from aiosmtpd.controller import Controller
 from cryptography import x509
 from werkzeug.serving import make_server
 
 from careercredit.badges.keys import make_demo_key
 from careercredit.demo.directory import SERVICE_DN, SUFFIX, CampusDirectory, app_settings
+from careercredit.demo.mail import start_mail_sink
 from careercredit.records.democa import DemoCA, make_demo_ca
 from config import INSTANCE_DIR, read_settings
 
@@ -146,6 +148,15 @@ def serve(directory: CampusDirectory, settings: dict[str, str]) -> None:
     os.environ.setdefault("CAREERCREDIT_SECRET_KEY", secrets.token_hex(32))
     signing = configure_signing(os.environ)
     badges = configure_badges(os.environ)
+    sink = start_mail_sink(os.environ)
+    try:
+        _serve(directory, signing, badges, sink)
+    finally:
+        if sink is not None:
+            sink.stop()
+
+
+def _serve(directory: CampusDirectory, signing: str, badges: str, sink: Controller | None) -> None:
     from flask_migrate import upgrade
 
     from careercredit import create_app
@@ -173,6 +184,11 @@ def serve(directory: CampusDirectory, settings: dict[str, str]) -> None:
     os.environ.setdefault("CAREERCREDIT_BASE_URL", address)  # the worker's e-mail links
     worker = start_worker()
     print(f"Background jobs: a worker beside the app (pid {worker.pid}, queue instance/jobs.db)")
+    if sink is not None:
+        print(
+            f"E-mail: sent to a local server on 127.0.0.1:{sink.port} that keeps nothing; "
+            f"read each message at {address}/dev/outbox"
+        )
     print(f"\nCareerCredit: {address}  (Ctrl-C stops the app and the directory)\n", flush=True)
     try:
         server.serve_forever()

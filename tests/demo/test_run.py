@@ -169,7 +169,24 @@ def test_links_use_the_port_served_and_sigterm_stops_slapd(
     if shutil.which("zbarimg") and shutil.which("pdftoppm"):
         assert decode_qr(pdf, workdir).startswith(f"http://127.0.0.1:{demo.port}/verify/")
 
+    # The worker delivers the outbox to the demo's own mail server (once a minute).
+    assert "E-mail: sent to a local server on 127.0.0.1:" in "".join(demo.printed)
+    sent = _outbox_after_delivery(workdir / "demo.db")
+    assert sent.get("sent"), sent
+    assert not sent.get("failed"), sent
+
     _stops_with_its_slapd(demo, signal.SIGTERM)
+
+
+def _outbox_after_delivery(database: Path) -> dict[str, int]:
+    """The demo outbox's messages by status, once the worker has sent some (or time is up)."""
+    deadline = time.monotonic() + START_SECONDS
+    while True:
+        with sqlite3.connect(database) as conn:
+            counts = dict(conn.execute("SELECT status, count(*) FROM outbox_message GROUP BY 1"))
+        if counts.get("sent") or counts.get("failed") or time.monotonic() > deadline:
+            return counts
+        time.sleep(1)
 
 
 def test_ctrl_c_stops_slapd_also_in_the_background(start_demo: Callable[..., Demo]) -> None:
