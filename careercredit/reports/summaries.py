@@ -181,11 +181,8 @@ def _before_commit(session: Session) -> None:
 def _after_rollback(session: Session, previous: SessionTransaction) -> None:
     """Forget the facts of a rolled-back savepoint (and of savepoints released inside it)."""
     pending = session.info.get(PENDING)
-    if not pending:
-        return
-    if previous.parent is None:
-        session.info.pop(PENDING, None)
-        return
+    if not pending or previous.parent is None:
+        return  # the transaction's end forgets them all (``_after_end``)
 
     def inside(transaction: SessionTransaction | None) -> bool:
         while transaction is not None:
@@ -199,7 +196,7 @@ def _after_rollback(session: Session, previous: SessionTransaction) -> None:
 
 @event.listens_for(Session, "after_transaction_end")
 def _after_end(session: Session, transaction: SessionTransaction) -> None:
-    """A transaction that ended without committing (closed) writes nothing."""
+    """A transaction that ended (committed, rolled back or closed) leaves nothing pending."""
     if transaction.parent is None:
         session.info.pop(PENDING, None)
 

@@ -62,6 +62,11 @@ def _log(placement: Placement, work_date: date, hours: int) -> HourEntry:
     )
 
 
+def _check(app: Flask) -> str:
+    """What ``flask reports rebuild-summaries --check`` says of the summaries now."""
+    return app.test_cli_runner().invoke(args=["reports", "rebuild-summaries", "--check"]).output
+
+
 def test_hours_rolled_back_count_nothing(app: Flask, known: KnownTerm) -> None:
     with app.app_context():
         placement = _placement(known)
@@ -78,8 +83,7 @@ def test_hours_rolled_back_count_nothing(app: Flask, known: KnownTerm) -> None:
         _log(placement, day, 5)
         db.session.commit()
         assert _day(known, day) == (logged + 5, verified)
-    check = app.test_cli_runner().invoke(args=["reports", "rebuild-summaries", "--check"])
-    assert "Summaries are current." in check.output
+    assert "Summaries are current." in _check(app)
 
 
 def test_a_rebuild_counts_its_own_transaction_once(app: Flask, known: KnownTerm) -> None:
@@ -92,8 +96,7 @@ def test_a_rebuild_counts_its_own_transaction_once(app: Flask, known: KnownTerm)
         summaries.rebuild()
         db.session.commit()
         assert _day(known, day) == (logged + 4, verified)
-    check = app.test_cli_runner().invoke(args=["reports", "rebuild-summaries", "--check"])
-    assert "Summaries are current." in check.output
+    assert "Summaries are current." in _check(app)
 
 
 @pytest.mark.skipif(
@@ -167,8 +170,7 @@ def test_a_student_logging_while_the_supervisor_disputes_both_commit(
         assert entry is not None
         assert entry.status == HourStatus.disputed
         assert _day(known, day) == (logged + 2, verified)
-    check = app.test_cli_runner().invoke(args=["reports", "rebuild-summaries", "--check"])
-    assert "Summaries are current." in check.output
+    assert "Summaries are current." in _check(app)
 
 
 def _wait_until_disputing(disputed: threading.Event) -> None:
