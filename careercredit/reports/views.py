@@ -151,6 +151,7 @@ def employers_view(terms: Sequence[TermRow]) -> list[Chart]:
     """The top employers by placements and by verified hours; new employers per term."""
     ids = _ids(terms)
     new = figures.new_employers_by_term(ids)
+    top = figures.top_employers(ids)
     return [
         Chart(
             "employers-placements",
@@ -160,7 +161,7 @@ def employers_view(terms: Sequence[TermRow]) -> list[Chart]:
             Kind.bars,
             "Employer",
             ("Placements",),
-            tuple((name, (n,)) for name, n in figures.top_employers_by_placements(ids)),
+            tuple((name, (n,)) for name, n in top.by_placements),
             unit="placements",
         ),
         Chart(
@@ -171,7 +172,7 @@ def employers_view(terms: Sequence[TermRow]) -> list[Chart]:
             Kind.bars,
             "Employer",
             ("Hours verified",),
-            tuple((name, (hours,)) for name, hours in figures.top_employers_by_hours(ids)),
+            tuple((name, (hours,)) for name, hours in top.by_hours),
             unit="hours",
         ),
         Chart(
