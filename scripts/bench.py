@@ -8,10 +8,11 @@ sync workers) on it; then it measures each page at each scale in turn (back
 to back, so the machine's other work weighs on both alike) with a load
 generator in another process (wrk, else a Python client): requests per
 second, median and p95 latency, the median as a multiple of a minimal Flask
-page served the same way, SQL queries per request, and the page's floor
-measured in the same run (its SQL replayed through the raw driver + its rows
-in a plain table + the signed-in layout page; see careercredit/bench/floors.py)
-with the median as a multiple of it. It prints a table per scale and the
+page served the same way, SQL queries per request, and the median of the
+page's floor page (its SQL replayed through the raw driver, its rows in plain
+tables, in the signed-in layout; see careercredit/bench/floors.py), served and
+measured in the same run under the same load, with the page's median as a
+multiple of it. It prints a table per scale and the
 full/small ratio per page, and writes bench/results-<database>.json.
 
     .venv/bin/python scripts/bench.py            # the full run (takes a while)
@@ -231,6 +232,8 @@ def print_table(kind: str, scale: float, pages: dict[str, dict]) -> None:
             flags += " changes the session"
         if page.get("failed"):
             flags += f" {page['failed']} failed"
+        if floor.get("failed"):
+            flags += f" {floor['failed']} of its floor failed"
         queries = page.get("queries")
         print(
             f"{name:<44} {page['rps']:>8.1f} {page['p50_ms']:>10.2f} {page['p95_ms']:>8.2f} "

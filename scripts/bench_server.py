@@ -13,8 +13,10 @@ a browser would no longer send. The probe of each page says whether the page
 itself changed the session (``session_changed``).
 
 Each page's floor (``careercredit.bench.floors``) is measured in the same
-run: its SQL is recorded from the probe request, then replayed and its rows
-rendered while the server is idle; its layout page is measured like any page.
+run: its SQL is recorded from the probe request; its floor page (that SQL
+replayed raw, its rows in plain tables, in the layout) is then measured like
+the page, in slices alternating with the page's. Its parts are also timed
+alone while the server is idle, to show where the floor's time goes.
 """
 
 from __future__ import annotations
@@ -316,8 +318,8 @@ def measure_scales(urls: dict[float, str], settings: dict) -> dict[float, dict[s
     scale alternately, and each figure is the median of its slices: a burst of
     the machine's other work then weighs on both scales alike and on one
     slice, not on the whole measurement. Before each slice the person's cookie
-    is renewed as a browser's would be. Each page's floor is measured with its
-    probe, and completed with its layout page's median at the end.
+    is renewed as a browser's would be. Each page's floor page is measured in
+    the same slices, right after the page's, at each scale.
     """
     results: dict[float, dict[str, dict]] = {scale: {} for scale in urls}
     with ExitStack() as stack:
@@ -338,14 +340,24 @@ def measure_scales(urls: dict[float, str], settings: dict) -> dict[float, dict[s
                 scale: _probe(_renewed(r, served[scale]), served[scale])
                 for scale, r in requests.items()
             }
-            slices: dict[float, list[bench_load.Load]] = {scale: [] for scale in requests}
+            # The page at each scale, and its floor page beside it: the same load, the same
+            # moments of the machine's other work.
+            runs: dict[tuple[float, str], Request] = {}
             for scale, r in requests.items():
+                runs[scale, "page"] = r
+                floor = _floor_request(r, probes[scale])
+                if floor is not None:
+                    runs[scale, "floor"] = floor
+            slices: dict[tuple[float, str], list[bench_load.Load]] = {key: [] for key in runs}
+            for (scale, _), r in runs.items():
                 _load(_renewed(r, served[scale]), settings, settings["warmup"])
             for _ in range(count):
-                for scale, r in requests.items():
-                    slices[scale].append(_load(_renewed(r, served[scale]), settings, every))
+                for (scale, kind), r in runs.items():
+                    slices[scale, kind].append(_load(_renewed(r, served[scale]), settings, every))
             for scale in requests:
-                results[scale][name] = {**probes[scale], **_combined(slices[scale])}
+                results[scale][name] = {**probes[scale], **_combined(slices[scale, "page"])}
+                if (scale, "floor") in slices:
+                    results[scale][name]["floor"]["page"] = _combined(slices[scale, "floor"])
         for scale, one in served.items():
             add_floors(results[scale], one.pages)
     return results
@@ -402,7 +414,7 @@ def _renewed(r: Request, one: Served) -> Request:
 
 def _probe(r: Request, one: Served) -> dict:
     """One request: the page must answer, and tells its size, SQL queries and floor."""
-    from careercredit.bench.pages import HEADER
+    from careercredit.bench.pages import FLOOR_PATH, HEADER
 
     capture = secrets.token_hex(8)
     headers = {"Accept-Encoding": bench_load.ACCEPT_ENCODING}
@@ -429,7 +441,23 @@ def _probe(r: Request, one: Served) -> dict:
         )
     if r.page is not None and (r.page.layout or r.page.method == "POST"):
         figures["floor"] = _floor_parts(one, r.page, one.captures / f"{capture}.pickle")
+        if "error" not in figures["floor"]:
+            figures["floor"]["path"] = _floor_page(r, FLOOR_PATH + capture)
     return figures
+
+
+def _floor_page(r: Request, path: str) -> str:
+    """``path``, the floor page of ``r``'s recorded request, once it answers as the page does."""
+    status, _, page = request(r.server, r.method, path, body=r.body, cookie=r.cookie)
+    if status not in {200, 302}:
+        raise RuntimeError(f"the floor page {r.method} {path} answered {status}: {page[:300]!r}")
+    return path
+
+
+def _floor_request(r: Request, probe: dict) -> Request | None:
+    """The request of the floor page of ``r`` (none if the page has no floor)."""
+    path = (probe.get("floor") or {}).get("path")
+    return replace(r, path=path, page=None) if path else None
 
 
 def _floor_parts(one: Served, page: Any, capture: Path) -> dict[str, Any]:
@@ -469,7 +497,12 @@ def _directory_settings(env: dict[str, str]) -> Any:
 
 
 def add_floors(figures: dict[str, dict], pages: dict) -> None:
-    """Complete each page's floor with its layout page's median; divide the page by it."""
+    """Give each page its floor page's median and divide the page's median by it.
+
+    The parts timed alone (SQL, table, directory) and the layout page's median
+    are kept beside it, with their sum (``parts_ms``, the floor as measured
+    before the floor page was served under load).
+    """
     from careercredit.bench.floors import floor_ms
 
     for name, page in figures.items():
@@ -477,11 +510,17 @@ def add_floors(figures: dict[str, dict], pages: dict) -> None:
         if not floor or "error" in floor:
             continue
         layout = pages[name].layout
-        if layout:
-            if layout not in figures:
-                continue
+        if layout and layout in figures:
             floor["layout_ms"] = figures[layout]["p50_ms"]
-        floor["ms"] = round(floor_ms(floor), 3)
+        floor["parts_ms"] = round(floor_ms(floor), 3)
+        served = floor.pop("page", None)
+        if served is None:
+            continue
+        floor["ms"] = served["p50_ms"]
+        floor["p95_ms"] = served["p95_ms"]
+        floor["rps"] = served["rps"]
+        floor["slices_ms"] = served["slices_p50_ms"]
+        floor["failed"] = served["failed"]
         floor["target"] = pages[name].target
         page["floor_ratio"] = round(page["p50_ms"] / floor["ms"], 2) if floor["ms"] else None
 

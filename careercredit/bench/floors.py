@@ -1,25 +1,32 @@
-"""A page's floor: the least the page could cost, measured piece by piece in the same run.
+"""A page's floor: the least the page could cost, measured in the same run as the page.
 
-``scripts/bench.py`` divides each page's median by its floor. For a page
-the floor is the sum of three parts:
+``scripts/bench.py`` divides each page's median by its floor. A page's floor
+is its **floor page** (``/bench/floor/<name>``, ``careercredit.bench.pages``),
+served by the same gunicorn and measured under the same load as the page,
+in alternating slices with it. The floor page does the least the page could
+do:
 
 - **SQL**: the statements the page ran (recorded by
   ``careercredit.bench.pages`` from one real request), replayed through the
-  raw driver (``sqlite3``, ``psycopg``) on a connection of its own: the same
-  statements and parameters, every row fetched, committed where the page
-  committed. No ORM, no statement building.
+  raw driver (``sqlite3``, ``psycopg``) on a connection of the app's pool:
+  the same statements and parameters, every row fetched, committed where the
+  page committed. No ORM, no statement building.
 - **table**: the rows those statements returned, rendered into a plain Jinja
-  ``<table>`` (one per statement). No macros, no ``url_for``, no logic.
-- **layout**: the median of ``/bench/layout``, the signed-in layout around
-  an empty body, measured under load like any page by the same person. It is
-  what every page pays for HTTP, gunicorn, Flask, the session and the menu.
+  ``<table>`` (one per statement, every column). No macros, no ``url_for``,
+  no logic.
+- **layout**: the signed-in layout (menu, name, the sign-out form and its
+  CSRF token) around those tables, after the same session checks as any page.
 
-The sign-in POST's floor is its SQL plus the directory part of a sign-in done
-with python-ldap alone: connect, bind as the service account, search for
-the person and their groups, bind as the person.
+The sign-in POST's floor page replays the sign-in's SQL and does the
+directory part of a sign-in with python-ldap alone: connect, bind as the
+service account, search for the person and their groups, bind as the person;
+then it answers with a redirect.
 
-The SQL and the table are timed here, in the bench's process, while the
-server is idle: the median of as many repetitions as fit in about a second.
+The parts are also timed alone here, in the bench's process while the
+server is idle (the median of as many repetitions as fit in about a second),
+and kept in the results beside the floor page's median: they show where a
+floor's time goes, but they are not under load, so the page is not divided
+by their sum.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The benchmark's floor hooks: the signed-in layout page and the SQL of one request.
+"""The benchmark's floor hooks: the layout page, the SQL of one request, and its floor page.
 
 ``create_app`` installs them only when ``CAREERCREDIT_BENCH_FLOORS`` names a
 directory (``make bench`` sets it on the gunicorn it measures; nothing else
@@ -13,6 +13,14 @@ request is recorded, whatever its headers say.
   ran, with their parameters as the driver received them and where it
   committed, to ``<directory>/<name>.pickle``, for
   ``careercredit.bench.floors`` to replay through the raw driver.
+- ``GET /bench/floor/<name>``: the **floor page** of the request recorded as
+  ``<name>``: its statements replayed through the raw driver on a connection
+  of the app's pool, their rows in plain tables, inside the layout page. It
+  is served and measured like the page itself, under the same load, so the
+  two are compared alike. ``POST /bench/floor/<name>`` is the floor of a
+  sign-in: the recorded SQL, and the directory's part of a sign-in done with
+  python-ldap alone for the ``username`` and ``password`` posted; it answers
+  with the redirect a sign-in answers with.
 """
 
 from __future__ import annotations
@@ -23,14 +31,29 @@ import re
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, g, has_request_context, render_template, request
+import ldap
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    g,
+    has_request_context,
+    render_template,
+    request,
+)
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 from sqlalchemy import event
 
-from careercredit.extensions import db
+from careercredit.extensions import csrf, db
 
 ENV = "CAREERCREDIT_BENCH_FLOORS"
 HEADER = "X-Bench-Capture"
 LAYOUT_PATH = "/bench/layout"
+#: The floor page of a recorded request: this, then the name it was recorded as.
+FLOOR_PATH = "/bench/floor/"
 #: What the header may name: a file name of the bench's own making, nothing else.
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 #: The mark a capture holds where the request committed.
@@ -45,9 +68,53 @@ def layout() -> str:
     return render_template("bench/layout.html")
 
 
+@bp.route("/bench/floor/<name>", methods=["GET", "POST"])
+@csrf.exempt  # the floor of a sign-in is posted by the bench alone, with no form before it
+def floor(name: str) -> ResponseReturnValue:
+    """Serve the floor of the request recorded as ``name`` (see the module's docstring)."""
+    from careercredit.auth.ldap import DirectorySettings
+    from careercredit.bench import floors
+
+    capture = _capture(name)
+    connection = db.engine.raw_connection()  # the pool's, as the page's own statements use
+    try:
+        results = floors.replay(connection, capture)
+    finally:
+        connection.close()
+    if request.method == "POST":
+        settings = DirectorySettings.from_config(current_app.config)
+        username, password = request.form.get("username", ""), request.form.get("password", "")
+        try:
+            floors.sign_in_directory(settings, username, password)
+        except (ldap.INVALID_CREDENTIALS, IndexError):
+            abort(401)
+        return Response(status=302, headers={"Location": "/"})
+    table = Markup(floors.render_table(results))  # noqa: S704  # escaped by its own autoescape
+    return render_template("bench/layout.html", table=table)
+
+
+def _capture(name: str) -> Any:
+    """The statements recorded as ``name``, read once per process."""
+    from careercredit.bench import floors
+
+    if not _NAME.fullmatch(name):
+        abort(404)
+    path = Path(current_app.config["BENCH_FLOORS_DIRECTORY"]) / f"{name}.pickle"
+    if not path.is_file():
+        abort(404)
+    cache: dict[str, Any] = current_app.extensions.setdefault("bench_captures", {})
+    if name not in cache:
+        try:
+            cache[name] = floors.read_capture(path)
+        except floors.NotReplayable:
+            abort(404)
+    return cache[name]
+
+
 def add_floor_hooks(app: Flask, directory: Path) -> None:
     """Serve ``/bench/layout`` and record the SQL of requests that ask, into ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
+    app.config["BENCH_FLOORS_DIRECTORY"] = str(directory)
     app.register_blueprint(bp)
 
     def capturing() -> list[Any] | None:

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from careercredit.auth.ldap import DirectorySettings
 from careercredit.bench import floors
-from careercredit.bench.pages import COMMIT, ENV, HEADER, LAYOUT_PATH
+from careercredit.bench.pages import COMMIT, ENV, FLOOR_PATH, HEADER, LAYOUT_PATH
 from tests.conftest import PASSWORD, PEOPLE, login, user_id
 from tests.factories import Factory
 
@@ -65,6 +65,7 @@ def test_outside_the_bench_there_is_no_layout_page_and_nothing_is_recorded(
 ) -> None:
     client = signed_in(app, "student")
     assert client.get(LAYOUT_PATH).status_code == 404
+    assert client.get(FLOOR_PATH + "plans").status_code == 404
     assert client.get("/plans/", headers={HEADER: "plans"}).status_code == 200
     assert not captures.exists()
 
@@ -97,6 +98,40 @@ def test_a_sign_in_is_recorded_with_its_commit(
     capture = floors.read_capture(captures / "sign-in.pickle")
     assert COMMIT in capture
     assert floors.sql_floor(database_url, capture, budget=0.05).statements >= 2
+
+
+def test_the_floor_page_shows_the_recorded_rows_in_the_layout(
+    bench_app: Flask, captures: Path, make: Factory
+) -> None:
+    client = signed_in(bench_app, "student")
+    make.plan(user_id(bench_app, "alice"), objectives="Map the <campus> wells")
+    assert client.get("/plans/", headers={HEADER: "plans"}).status_code == 200
+
+    floor = client.get(FLOOR_PATH + "plans")
+
+    assert floor.status_code == 200
+    html = floor.get_data(as_text=True)
+    assert "Sign out" in html  # the signed-in layout …
+    assert "<td>Map the &lt;campus&gt; wells</td>" in html  # … around the page's rows, escaped
+    assert not list(captures.glob("plans-*"))  # serving the floor records nothing more
+
+
+def test_the_floor_of_a_sign_in_binds_as_the_person_and_redirects(bench_app: Flask) -> None:
+    signed_in(bench_app, "student")
+    assert login(bench_app.test_client(), "alice", headers={HEADER: "sign-in"}).status_code == 302
+    client = bench_app.test_client()
+
+    right = client.post(FLOOR_PATH + "sign-in", data={"username": "alice", "password": PASSWORD})
+    wrong = client.post(FLOOR_PATH + "sign-in", data={"username": "alice", "password": "nope"})
+
+    assert right.status_code == 302
+    assert wrong.status_code == 401
+
+
+def test_a_floor_page_of_nothing_recorded_is_not_found(bench_app: Flask) -> None:
+    client = signed_in(bench_app, "student")
+    assert client.get(FLOOR_PATH + "never-recorded").status_code == 404
+    assert client.get(FLOOR_PATH + "x.pickle").status_code == 404
 
 
 @pytest.mark.parametrize("name", ["../escape", "", "a" * 65, "x.pickle"])
