@@ -293,7 +293,7 @@ def store(
         stamp_expires_at=last_stamp_expiry(pdf) if signed else None,
         export_id=export.id if export is not None else None,
     )
-    document.shows = shown_plans(student)
+    document.shows = shown_plans(student.id)
     db.session.add(document)
     db.session.flush()
     record_event(
@@ -495,7 +495,7 @@ def latest_document_id(student: User) -> int:
 # -- whether an issued record still matches the registry ---------------------------------
 
 
-def shown_plans(student: User) -> list[dict[str, Any]]:
+def shown_plans(student_id: int) -> list[dict[str, Any]]:
     """What a record issued now shows of each posted plan: kept on the document at issue."""
     return [
         {
@@ -509,7 +509,7 @@ def shown_plans(student: User) -> list[dict[str, Any]]:
         for plan in db.session.scalars(
             select(CreditPlan)
             .join(CreditPlan.term)
-            .where(CreditPlan.student_id == student.id, CreditPlan.state == PlanState.posted)
+            .where(CreditPlan.student_id == student_id, CreditPlan.state == PlanState.posted)
             .options(
                 contains_eager(CreditPlan.term),
                 joinedload(CreditPlan.sign_off),
@@ -631,7 +631,7 @@ def terms_shown(document: RecordDocument) -> list[dict[str, Any]]:
     """
     if document.shows is not None:
         return document.shows
-    return shown_plans(document.student)
+    return shown_plans(document.student_id)
 
 
 def day_text(moment: datetime) -> str:

@@ -144,15 +144,12 @@ def _answer(
     finding: Finding | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
-    """Log what the visitor is about to see, commit, and show it."""
+    """Show the record's status once the log of what the visitor sees is committed.
+
+    The page is drawn first: the commit then expires nothing it still needs.
+    """
     change = None if document.revoked else change_since_issue(document)
-    with unit_of_work():
-        services.record_verification(
-            document,
-            checked=finding.verdict if finding else None,
-            out_of_date=change is not None,
-        )
-    return render_template(
+    page = render_template(
         "verify/show.html",
         bare=True,
         document=document,
@@ -163,4 +160,11 @@ def _answer(
         finding=finding,
         change_text=change_text(document, change) if change else "",
         terms=terms_shown(document) if not document.revoked and not change else [],
-    ), status
+    )
+    with unit_of_work():
+        services.record_verification(
+            document,
+            checked=finding.verdict if finding else None,
+            out_of_date=change is not None,
+        )
+    return page, status

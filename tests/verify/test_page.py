@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from careercredit.records.services import verification_url
 from tests.factories import Factory
+from tests.statements import statements
 from tests.verify.conftest import Issued, disclosures, issue, revoke_issued
 
 #: A fact of the page: its label and its value.
@@ -164,3 +165,17 @@ def test_too_many_verifications_are_refused_with_a_readable_page(
         f"/verify/{issued.code}", environ_base={"REMOTE_ADDR": "198.51.100.7"}
     )
     assert elsewhere.status_code == 200
+
+
+def test_the_page_is_drawn_before_its_disclosure_is_committed_and_reads_nothing_after(
+    app: Flask, client: FlaskClient, issued: Issued
+) -> None:
+    """The disclosure is committed before the page goes out, and the page needs no reload."""
+    with statements(app) as seen:
+        text = page(client, f"/verify/{issued.code}")
+
+    kinds = [statement.split(None, 1)[0].upper() for statement in seen]
+    assert "This record is valid" in text
+    assert kinds[-1] == "INSERT"  # the disclosure, last: nothing is read again after it
+    assert kinds.count("INSERT") == 1
+    assert len(disclosures(app)) == 1
