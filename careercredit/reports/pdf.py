@@ -17,6 +17,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -36,6 +37,24 @@ BAR_WIDTH = 40 * mm
 #: The text width of an A4 page with 18 mm margins, and the label column's share.
 WIDTH = 174 * mm
 LABEL_WIDTH = 50 * mm
+#: A cell's left and right padding, and the height of a bar.
+PADDING = 3
+BAR_HEIGHT = 8
+
+
+class Bar(Flowable):
+    """A filled bar of a given width, drawn beside a table's row."""
+
+    def __init__(self, width: float) -> None:
+        super().__init__()
+        self.width, self.height = width, BAR_HEIGHT
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.setFillColor(colors.HexColor(PALETTE[0]))
+        self.canv.rect(0, 0, self.width, self.height, stroke=0, fill=1)
 
 
 def _styles(font: str, bold: str) -> dict[str, ParagraphStyle]:
@@ -53,6 +72,17 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def _fitted(text: str, style: ParagraphStyle, width: float) -> object:
+    """``text`` as a plain cell when it fits on one line of ``width``, else a wrapping paragraph.
+
+    A paragraph is parsed as markup and laid out line by line; most labels
+    and headings fit, and a plain cell of the same font costs far less.
+    """
+    if stringWidth(text, style.fontName, style.fontSize) <= width - 2 * PADDING:
+        return text
+    return Paragraph(escape(text), style)
+
+
 def _table(chart: Chart, font: str, bold: str, cell: ParagraphStyle) -> Table:
     rows = chart.table_rows()
     # A bar beside each row where there is one figure to draw (and room for it).
@@ -60,28 +90,27 @@ def _table(chart: Chart, font: str, bold: str, cell: ParagraphStyle) -> Table:
     figures = [float(values[0] or 0) for _, values in chart.rows]
     top = max(figures, default=0) if drawn else 0
     wide = len(chart.header) > 4
-    # Wide tables (a column per state) get smaller headings, so words are not broken.
-    head = ParagraphStyle(
-        "head", parent=cell, fontName=bold, alignment=2, fontSize=7 if wide else 8
-    )
-    data: list[list[object]] = [
-        [Paragraph(escape(chart.header[0]), cell)]
-        + [Paragraph(escape(name), head) for name in chart.header[1:]]
-        + ([""] if top else [])
-    ]
-    for row, figure in zip(rows, figures, strict=True):
-        cells: list[object] = [Paragraph(escape(_cell(row[0])), cell), *map(_cell, row[1:])]
-        if top:
-            bar = Table([[""]], colWidths=[max(figure / top * BAR_WIDTH, 0.5)])
-            bar.setStyle(
-                TableStyle([("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(PALETTE[0]))])
-            )
-            cells.append(bar)
-        data.append(cells)
     # The label column is wide enough for an employer's name; the figures share the rest.
     label = 18 * mm if wide else LABEL_WIDTH
     rest = WIDTH - label - (BAR_WIDTH + 2 * mm if top else 0)
     widths = [label] + [rest / (len(chart.header) - 1)] * (len(chart.header) - 1)
+    # Wide tables (a column per state) get smaller headings, so words are not broken.
+    heading = 7 if wide else 8
+    head = ParagraphStyle("head", parent=cell, fontName=bold, alignment=2, fontSize=heading)
+    first = ParagraphStyle("first", parent=cell, fontName=bold)
+    data: list[list[object]] = [
+        [_fitted(chart.header[0], first, widths[0])]
+        + [
+            _fitted(name, head, width)
+            for name, width in zip(chart.header[1:], widths[1:], strict=True)
+        ]
+        + ([""] if top else [])
+    ]
+    for row, figure in zip(rows, figures, strict=True):
+        cells: list[object] = [_fitted(_cell(row[0]), cell, label), *map(_cell, row[1:])]
+        if top:
+            cells.append(Bar(max(figure / top * BAR_WIDTH, 0.5)))
+        data.append(cells)
     table = Table(
         data, colWidths=widths + ([BAR_WIDTH + 2 * mm] if top else []), repeatRows=1, hAlign="LEFT"
     )
@@ -91,9 +120,11 @@ def _table(chart: Chart, font: str, bold: str, cell: ParagraphStyle) -> Table:
                 ("FONTNAME", (0, 0), (-1, -1), font),
                 ("FONTNAME", (0, 0), (-1, 0), bold),
                 ("FONTSIZE", (0, 0), (-1, -1), 8),
+                ("LEADING", (0, 0), (-1, -1), 10),
+                ("FONTSIZE", (1, 0), (-1, 0), heading),
                 ("ALIGN", (1, 0), (len(chart.header) - 1, -1), "RIGHT"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.75, colors.black),
                 ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.grey),
