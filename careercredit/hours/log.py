@@ -13,8 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
+from typing import Any
 
-from sqlalchemy import case, func, inspect, select
+from sqlalchemy import Select, bindparam, case, func, inspect, select
 
 from careercredit.extensions import db
 from careercredit.hours.services import PENDING_STATUSES, HourTotals, PlanHours
@@ -100,9 +102,26 @@ def _from_objects(entries: list[HourEntry]) -> PlacementLog:
 def _from_rows(placement_ids: list[int]) -> dict[int, PlacementLog]:
     if not placement_ids:
         return {}
+    logs: dict[int, PlacementLog] = {}
+    for row in db.session.execute(_entry_rows(), {"placements": placement_ids}):
+        log = logs.get(row.placement_id)
+        if log is None:
+            totals = HourTotals(verified=Decimal(row.verified), pending=Decimal(row.pending))
+            log = logs[row.placement_id] = PlacementLog([], totals)
+        log.entries.append(EntryRow(*row[1:7]))
+    return logs
+
+
+@cache
+def _entry_rows() -> Select[Any]:
+    """The entries of some placements (``placements``) as rows, each with its placement's sums.
+
+    Built once per process: building it and working out its cache key cost more
+    than running it.
+    """
     verified = case((HourEntry.status == HourStatus.verified, HourEntry.hours), else_=0)
     pending = case((HourEntry.status.in_(PENDING_STATUSES), HourEntry.hours), else_=0)
-    query = (
+    return (
         select(
             HourEntry.placement_id,
             HourEntry.id,
@@ -115,15 +134,7 @@ def _from_rows(placement_ids: list[int]) -> dict[int, PlacementLog]:
             func.sum(verified).over(partition_by=HourEntry.placement_id).label("verified"),
             func.sum(pending).over(partition_by=HourEntry.placement_id).label("pending"),
         )
-        .where(HourEntry.placement_id.in_(placement_ids))
+        .where(HourEntry.placement_id.in_(bindparam("placements", expanding=True)))
         # The order of Placement.hour_entries.
         .order_by(HourEntry.placement_id, HourEntry.work_date, HourEntry.id)
     )
-    logs: dict[int, PlacementLog] = {}
-    for row in db.session.execute(query):
-        log = logs.get(row.placement_id)
-        if log is None:
-            totals = HourTotals(verified=Decimal(row.verified), pending=Decimal(row.pending))
-            log = logs[row.placement_id] = PlacementLog([], totals)
-        log.entries.append(EntryRow(*row[1:7]))
-    return logs

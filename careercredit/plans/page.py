@@ -8,13 +8,18 @@ The hour entries are not loaded as objects: the hour log reads them as rows
 with their sums (``hours/log.py``), and the page's other parts that need the
 verified hours (the completion check) or the entries waiting for their
 supervisor (the supervisor panels) are given them from that log.
+
+The statements are built once per process, with the plan's id as a bound
+parameter: building a statement with its loader options and working out its
+cache key cost more than running it.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import BindParameter, Integer, Select, bindparam, exists, select
 from sqlalchemy.orm import joinedload, noload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -39,16 +44,34 @@ PARTS: dict[Any, type[Any]] = {
 }
 
 
+#: The plan's id in the page's statements.
+PLAN_ID: BindParameter[int] = bindparam("plan_id", type_=Integer)
+
+
 def plan_for_page(plan_id: int) -> CreditPlan | None:
     """The plan with what its page shows: one statement per kind of row it has."""
-    found = db.session.execute(
+    found = db.session.execute(_plan_and_its_kinds(), {"plan_id": plan_id}).one_or_none()
+    if found is None:
+        return None
+    plan = found.CreditPlan
+    has = found._mapping
+    # The rest, into the plan just loaded: each collection eager-loaded, or set empty.
+    kinds = (has["comments"], has["amendments"], *(has[part.key] for part in PARTS))
+    db.session.execute(_the_rest(*kinds), {"plan_id": plan_id}).all()
+    return plan
+
+
+@cache
+def _plan_and_its_kinds() -> Select[Any]:
+    """The plan with its people, term, sign-off and posting, and which kinds of rows it has."""
+    return (
         select(
             CreditPlan,
-            _any(PlanComment, PlanComment.plan_id == plan_id).label("comments"),
-            _any(Amendment, Amendment.plan_id == plan_id).label("amendments"),
-            *(_on_placements(model, plan_id).label(part.key) for part, model in PARTS.items()),
+            _any(PlanComment, PlanComment.plan_id == PLAN_ID).label("comments"),
+            _any(Amendment, Amendment.plan_id == PLAN_ID).label("amendments"),
+            *(_on_placements(model).label(part.key) for part, model in PARTS.items()),
         )
-        .where(CreditPlan.id == plan_id)
+        .where(CreditPlan.id == PLAN_ID)
         .options(
             joinedload(CreditPlan.student).lazyload(User.role_rows),
             joinedload(CreditPlan.sponsor).lazyload(User.role_rows),
@@ -56,32 +79,33 @@ def plan_for_page(plan_id: int) -> CreditPlan | None:
             joinedload(CreditPlan.sign_off),
             joinedload(CreditPlan.posting),
         )
-    ).one_or_none()
-    if found is None:
-        return None
-    plan = found.CreditPlan
-    has = found._mapping
-    # The rest, into the plan just loaded: each collection eager-loaded, or set empty.
-    db.session.execute(
+    )
+
+
+@cache
+def _the_rest(comments: bool, amendments: bool, *parts: bool) -> Select[Any]:
+    """The plan's collections that have rows (``parts`` in the order of ``PARTS``)."""
+    has = {"comments": comments, "amendments": amendments}
+    has.update({part.key: present for part, present in zip(PARTS, parts, strict=True)})
+    return (
         select(CreditPlan)
-        .where(CreditPlan.id == plan_id)
+        .where(CreditPlan.id == PLAN_ID)
         .options(
             _placements(has),
-            _collection(CreditPlan.comments, has["comments"]).joinedload(PlanComment.author),
-            _collection(CreditPlan.amendments, has["amendments"]),
+            _collection(CreditPlan.comments, comments).joinedload(PlanComment.author),
+            _collection(CreditPlan.amendments, amendments),
         )
-    ).all()
-    return plan
+    )
 
 
 def _any(model: type[Any], *where: Any) -> Any:
     return exists().where(*where).select_from(model)
 
 
-def _on_placements(model: type[Any], plan_id: int) -> Any:
+def _on_placements(model: type[Any]) -> Any:
     return _any(
         model,
-        model.placement_id.in_(select(Placement.id).where(Placement.plan_id == plan_id)),
+        model.placement_id.in_(select(Placement.id).where(Placement.plan_id == PLAN_ID)),
     )
 
 
@@ -90,7 +114,7 @@ def _collection(relation: Any, present: bool) -> Any:
     return selectinload(relation) if present else noload(relation)
 
 
-def _placements(has: Any) -> LoaderOption:
+def _placements(has: dict[str, bool]) -> LoaderOption:
     return selectinload(CreditPlan.placements).options(
         joinedload(Placement.project).options(
             joinedload(Project.employer), joinedload(Project.supervisor)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from careercredit.extensions import db
 from careercredit.models import Amendment, AuditEvent, CreditPlan, PlanState, Role, User
@@ -72,16 +73,7 @@ def grade_visible(plan: CreditPlan, user: User) -> bool:
 
 def plan_history(plan: CreditPlan, user: User) -> list[HistoryItem]:
     """The plan's audit events as people read them, oldest first, page views left out."""
-    rows = db.session.execute(
-        select(AuditEvent, User.display_name)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(
-            AuditEvent.object_type == "credit_plan",
-            AuditEvent.object_id == str(plan.id),
-            AuditEvent.action.not_in(NOT_HISTORY),
-        )
-        .order_by(AuditEvent.created_at, AuditEvent.id)
-    ).all()
+    rows = db.session.execute(_history(), {"plan": str(plan.id)}).all()
     hide_grade = not grade_visible(plan, user)
     return [
         HistoryItem(
@@ -92,6 +84,21 @@ def plan_history(plan: CreditPlan, user: User) -> list[HistoryItem]:
         )
         for event, name in rows
     ]
+
+
+@cache
+def _history() -> Select[tuple[AuditEvent, str]]:
+    """The events of one plan (``plan``, its id as text), with who acted; built once."""
+    return (
+        select(AuditEvent, User.display_name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(
+            AuditEvent.object_type == "credit_plan",
+            AuditEvent.object_id == bindparam("plan"),
+            AuditEvent.action.not_in(NOT_HISTORY),
+        )
+        .order_by(AuditEvent.created_at, AuditEvent.id)
+    )
 
 
 def _comment(event: AuditEvent) -> str:
