@@ -220,66 +220,39 @@ def hours_by_week(term: TermRow) -> dict[int, tuple[Decimal, Decimal]]:
 # -- employers -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TopEmployers:
-    """The top employers of some terms, by placements and by verified hours, most first."""
+def _employers_in(term_ids: Sequence[int], column: Any) -> Select[Any]:
+    """The top employers by the sum of ``column`` over their summary rows in the terms.
 
-    by_placements: list[tuple[str, int]]
-    by_hours: list[tuple[str, Decimal]]
-
-
-def top_employers(term_ids: Sequence[int]) -> TopEmployers:
-    """The employers with the most placements in approved plans of the terms, and those
-    whose placements have the most verified hours.
-
-    One pass over the summary rows of the terms: each employer's sums are
-    ranked both ways (ties broken by name, as the lists show them), and only
-    the rows in either top list come back.
+    The sums are ranked by employer id and only the top rows are joined to
+    their names (ties broken by name, as the list shows them).
     """
     employer = ReportTermEmployer
-    placements, hours = func.sum(employer.placements), func.sum(employer.hours_verified)
+    total = func.sum(column)
     sums = (
-        select(
-            employer.employer_id.label("employer_id"),
-            placements.label("placements"),
-            hours.label("hours"),
-        )
+        select(employer.employer_id.label("employer_id"), total.label("total"))
         .where(employer.term_id.in_(term_ids))
         .group_by(employer.employer_id)
+        .having(total > 0)
         .subquery()
     )
-    ranked = (
-        select(
-            Employer.name,
-            sums.c.placements,
-            sums.c.hours,
-            func.row_number()
-            .over(order_by=(sums.c.placements.desc(), Employer.name))
-            .label("by_placements"),
-            func.row_number().over(order_by=(sums.c.hours.desc(), Employer.name)).label("by_hours"),
-        )
+    return (
+        select(Employer.name, sums.c.total)
         .join(Employer, Employer.id == sums.c.employer_id)
-        .subquery()
+        .order_by(sums.c.total.desc(), Employer.name)
+        .limit(TOP)
     )
-    rows = db.session.execute(
-        select(ranked).where(
-            or_(
-                (ranked.c.by_placements <= TOP) & (ranked.c.placements > 0),
-                (ranked.c.by_hours <= TOP) & (ranked.c.hours > 0),
-            )
-        )
-    ).all()
-    by_placements = sorted(
-        (r for r in rows if r.by_placements <= TOP and r.placements > 0),
-        key=lambda r: r.by_placements,
-    )
-    by_hours = sorted(
-        (r for r in rows if r.by_hours <= TOP and r.hours > 0), key=lambda r: r.by_hours
-    )
-    return TopEmployers(
-        by_placements=[(r.name, int(r.placements)) for r in by_placements],
-        by_hours=[(r.name, Decimal(r.hours)) for r in by_hours],
-    )
+
+
+def top_employers_by_placements(term_ids: Sequence[int]) -> list[tuple[str, int]]:
+    """The employers with the most placements in approved plans of the terms, most first."""
+    query = _employers_in(term_ids, ReportTermEmployer.placements)
+    return [(name, int(n)) for name, n in db.session.execute(query)]
+
+
+def top_employers_by_hours(term_ids: Sequence[int]) -> list[tuple[str, Decimal]]:
+    """The employers whose placements in the terms have the most verified hours."""
+    query = _employers_in(term_ids, ReportTermEmployer.hours_verified)
+    return [(name, Decimal(hours)) for name, hours in db.session.execute(query)]
 
 
 def new_employers_by_term(term_ids: Sequence[int]) -> dict[int, int]:

@@ -151,7 +151,6 @@ def employers_view(terms: Sequence[TermRow]) -> list[Chart]:
     """The top employers by placements and by verified hours; new employers per term."""
     ids = _ids(terms)
     new = figures.new_employers_by_term(ids)
-    top = figures.top_employers(ids)
     return [
         Chart(
             "employers-placements",
@@ -161,7 +160,7 @@ def employers_view(terms: Sequence[TermRow]) -> list[Chart]:
             Kind.bars,
             "Employer",
             ("Placements",),
-            tuple((name, (n,)) for name, n in top.by_placements),
+            tuple((name, (n,)) for name, n in figures.top_employers_by_placements(ids)),
             unit="placements",
         ),
         Chart(
@@ -172,7 +171,7 @@ def employers_view(terms: Sequence[TermRow]) -> list[Chart]:
             Kind.bars,
             "Employer",
             ("Hours verified",),
-            tuple((name, (hours,)) for name, hours in top.by_hours),
+            tuple((name, (hours,)) for name, hours in figures.top_employers_by_hours(ids)),
             unit="hours",
         ),
         Chart(
