@@ -42,18 +42,18 @@ from typing import Any
 
 import ldap
 import ldap.filter
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemLoader
 from sqlalchemy import make_url
 
 from careercredit.auth.ldap import DirectorySettings
 from careercredit.bench.pages import COMMIT
 
-#: The plain table of a page's rows: what showing them costs at the least.
-TABLE = Environment(autoescape=True).from_string(
-    "{% for rows in results %}<table>{% for row in rows %}<tr>"
-    "{% for value in row %}<td>{{ value }}</td>{% endfor %}"
-    "</tr>{% endfor %}</table>{% endfor %}"
-)
+#: The plain table of a page's rows: what showing them costs at the least. The floor page
+#: includes the same template in the layout (``templates/bench/layout.html``).
+TABLE = Environment(
+    autoescape=True,
+    loader=FileSystemLoader(Path(__file__).resolve().parents[2] / "templates"),
+).get_template("bench/_table.html")
 
 
 class NotReplayable(Exception):
