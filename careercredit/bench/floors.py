@@ -46,7 +46,9 @@ from jinja2 import Environment, FileSystemLoader
 from sqlalchemy import make_url
 
 from careercredit.auth.ldap import DirectorySettings
-from careercredit.bench.pages import COMMIT
+
+#: The mark a capture holds where the request committed.
+COMMIT = "COMMIT"
 
 #: The plain table of a page's rows: what showing them costs at the least. The floor page
 #: includes the same template in the layout (``templates/bench/layout.html``).

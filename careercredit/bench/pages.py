@@ -46,6 +46,9 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from sqlalchemy import event
 
+from careercredit.auth.ldap import DirectorySettings
+from careercredit.bench import floors
+from careercredit.bench.floors import COMMIT
 from careercredit.extensions import csrf, db
 
 ENV = "CAREERCREDIT_BENCH_FLOORS"
@@ -55,8 +58,6 @@ LAYOUT_PATH = "/bench/layout"
 FLOOR_PATH = "/bench/floor/"
 #: What the header may name: a file name of the bench's own making, nothing else.
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
-#: The mark a capture holds where the request committed.
-COMMIT = "COMMIT"
 
 bp = Blueprint("bench", __name__)
 
@@ -71,9 +72,6 @@ def layout() -> str:
 @csrf.exempt  # the floor of a sign-in is posted by the bench alone, with no form before it
 def floor(name: str) -> ResponseReturnValue:
     """Serve the floor of the request recorded as ``name`` (see the module's docstring)."""
-    from careercredit.auth.ldap import DirectorySettings
-    from careercredit.bench import floors
-
     capture = _capture(name)
     connection = db.engine.raw_connection()  # the pool's, as the page's own statements use
     try:
@@ -93,8 +91,6 @@ def floor(name: str) -> ResponseReturnValue:
 
 def _capture(name: str) -> Any:
     """The statements recorded as ``name``, read once per process."""
-    from careercredit.bench import floors
-
     if not _NAME.fullmatch(name):
         abort(404)
     path = Path(current_app.config["BENCH_FLOORS_DIRECTORY"]) / f"{name}.pickle"

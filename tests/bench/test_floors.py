@@ -12,7 +12,8 @@ from flask.testing import FlaskClient
 
 from careercredit.auth.ldap import DirectorySettings
 from careercredit.bench import floors
-from careercredit.bench.pages import COMMIT, ENV, FLOOR_PATH, HEADER, LAYOUT_PATH
+from careercredit.bench.floors import COMMIT
+from careercredit.bench.pages import ENV, FLOOR_PATH, HEADER, LAYOUT_PATH
 from tests.conftest import PASSWORD, PEOPLE, login, user_id
 from tests.factories import Factory
 
