@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Date, Integer, Numeric, String
+from sqlalchemy import Date, Index, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from careercredit.extensions import Model
@@ -69,10 +69,18 @@ class ReportTerm(Model):
 
 
 class ReportTermEmployer(Model):
-    """Per term and employer: placements in approved plans and their verified hours."""
+    """Per term and employer: placements in approved plans and their verified hours.
+
+    Each counter has an index by term and size, so a term's biggest employers
+    are read first (the top-N lists of ``reports/figures.py``).
+    """
 
     __tablename__ = "report_term_employer"
-    __table_args__ = CLUSTERED
+    __table_args__ = (
+        Index("ix_report_term_employer_placements", "term_id", "placements", "employer_id"),
+        Index("ix_report_term_employer_hours", "term_id", "hours_verified", "employer_id"),
+        CLUSTERED,
+    )
 
     term_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     employer_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -116,8 +124,32 @@ class ReportDuration(Model):
     term_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: ``decision``, ``signoff`` or ``response`` (see ``reports/summaries.py``).
     measure: Mapped[str] = mapped_column(String(16), primary_key=True)
-    #: For ``response``: the address the link went to; otherwise empty.
+    #: For ``response``: the address the link went to, and ``""`` for all of the term's
+    #: answers together; otherwise empty.
     supervisor: Mapped[str] = mapped_column(String(320), primary_key=True)
     #: The bucket's shortest length, in tenths of an hour.
     tenths: Mapped[int] = mapped_column(Integer, primary_key=True)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReportSpread(Model):
+    """Each histogram of ``ReportDuration`` read off: how many, the median, the 90th percentile.
+
+    One row per term, measure and supervisor (``""``: the whole term), kept
+    with its histogram: a term's figures are read, not worked out, and a
+    term's slowest supervisors are the first rows of the index by median.
+    """
+
+    __tablename__ = "report_spread"
+    __table_args__ = (
+        Index("ix_report_spread_median", "term_id", "measure", "median", "supervisor"),
+        CLUSTERED,
+    )
+
+    term_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    measure: Mapped[str] = mapped_column(String(16), primary_key=True)
+    supervisor: Mapped[str] = mapped_column(String(320), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    #: The nearest-rank median and 90th percentile, buckets in tenths of an hour.
+    median: Mapped[int] = mapped_column(Integer)
+    p90: Mapped[int] = mapped_column(Integer)

@@ -8,11 +8,18 @@ few rows per term and employer, and a report costs the same dozen small
 queries at ten years of data as at one term.
 
 Percentiles are nearest-rank (the smallest duration with at least p % of the
-durations at or below it), read off each histogram's running count by a
-window function in one query: the same SQL and the same figures on SQLite,
-which has no ``percentile_cont``, and on PostgreSQL. Durations are in hours,
-rounded down to two significant figures (to the tenth of an hour below 10
-hours, to the hour below 100): the histograms' buckets (``summaries.bucket``).
+durations at or below it), read off a histogram's running count by a window
+function (``summaries.percentiles``): the same SQL and the same figures on
+SQLite, which has no ``percentile_cont``, and on PostgreSQL. Each term's
+are read off when its histogram moves (``ReportSpread``); only a range of
+terms sums histograms. Durations are in hours, rounded down to two
+significant figures (to the tenth of an hour below 10 hours, to the hour
+below 100): the histograms' buckets (``summaries.bucket``).
+
+The top-N lists (employers, slowest supervisors) rank only what some term
+ranks near its top, by the threshold algorithm, and prove the answer exact
+before they use it; so they read a few dozen rows per term, however many
+employers and supervisors the university has.
 """
 
 from __future__ import annotations
@@ -23,7 +30,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, case, cast, func, or_, select
+from sqlalchemy import CTE, ColumnElement, Integer, Select, case, cast, func, null, or_, select
+from sqlalchemy.orm import aliased
 
 from careercredit.extensions import db
 from careercredit.models import (
@@ -34,6 +42,7 @@ from careercredit.models import (
     ReportDuration,
     ReportEmployerStart,
     ReportPlanCount,
+    ReportSpread,
     ReportTerm,
     ReportTermDay,
     ReportTermEmployer,
@@ -219,12 +228,69 @@ def hours_by_week(term: TermRow) -> dict[int, tuple[Decimal, Decimal]]:
 
 # -- employers -----------------------------------------------------------------
 
+#: How far down each term's own ranking the top-N lists look for candidates.
+DEPTH = 2 * TOP
 
-def _employers_in(term_ids: Sequence[int], column: Any) -> Select[Any]:
+
+def _top_employers(term_ids: Sequence[int], column: Any) -> list[tuple[str, Any]]:
+    """The ``TOP`` employers by the sum of ``column`` over the terms, biggest first, ties by name.
+
+    Read by the threshold algorithm: only the employers in the first
+    ``DEPTH`` of some term's own ranking (``_ranked``) are summed. Any other
+    employer is below every term's cut, so its sum is below the sum of the
+    cuts; if the last of the top is at or above that sum, the list is exact.
+    Otherwise (employers of near equal size in every term), every employer
+    is summed.
+    """
+    rows = db.session.execute(_employers_in(term_ids, column, candidates=True)).all()
+    cut = rows[0].cut if rows else None
+    if cut is not None and (len(rows) < TOP or _exact(rows[-1].total) < _exact(cut)):
+        rows = db.session.execute(_employers_in(term_ids, column, candidates=False)).all()
+    return [(row.name, row.total) for row in rows]
+
+
+def _exact(value: Any) -> Decimal:
+    """A sum as the exact number it stands for (SQLite sums hours as floating point)."""
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+def _cuts(term_ids: Sequence[int], value: Any, *where: ColumnElement[bool], depth: int) -> CTE:
+    """Each chosen term's cut: the ``depth``-th largest ``value`` of its rows ``where``.
+
+    ``value`` is a column of an alias of a summary table with a ``term_id``,
+    read down an index by term and value; a term with fewer rows has no cut (NULL).
+    """
+    rows = value.table
+    each = (
+        select(value)
+        .where(rows.c.term_id == Term.id, *where)
+        .order_by(value.desc())
+        .limit(1)
+        .offset(depth - 1)
+        .scalar_subquery()
+    )
+    return select(Term.id.label("term_id"), each.label("cut")).where(Term.id.in_(term_ids)).cte()
+
+
+def _ranked(term_ids: Sequence[int], column: Any) -> tuple[Select[Any], Any]:
+    """(employers in the first ``DEPTH`` of some term's ranking by ``column``, the cuts' sum)."""
+    employer, other = ReportTermEmployer, aliased(ReportTermEmployer)
+    value = getattr(other, column.key)
+    cuts = _cuts(term_ids, value, value > 0, depth=DEPTH)
+    ranked = (
+        select(employer.employer_id)
+        .join(cuts, cuts.c.term_id == employer.term_id)
+        .where(column > 0, column >= func.coalesce(cuts.c.cut, 0))
+    )
+    return ranked, select(func.sum(cuts.c.cut)).scalar_subquery()
+
+
+def _employers_in(term_ids: Sequence[int], column: Any, *, candidates: bool) -> Select[Any]:
     """The top employers by the sum of ``column`` over their summary rows in the terms.
 
-    The sums are ranked by employer id and only the top rows are joined to
-    their names (ties broken by name, as the list shows them).
+    With ``candidates``, only the employers ``_ranked`` are summed, and each
+    row carries the sum of the terms' cuts. The sums are ranked by employer
+    id and only the top rows are joined to their names.
     """
     employer = ReportTermEmployer
     total = func.sum(column)
@@ -233,26 +299,30 @@ def _employers_in(term_ids: Sequence[int], column: Any) -> Select[Any]:
         .where(employer.term_id.in_(term_ids))
         .group_by(employer.employer_id)
         .having(total > 0)
-        .subquery()
     )
+    cut: Any = null()
+    if candidates:
+        ranked, cut = _ranked(term_ids, column)
+        sums = sums.where(employer.employer_id.in_(ranked))
+    top = sums.subquery()
     return (
-        select(Employer.name, sums.c.total)
-        .join(Employer, Employer.id == sums.c.employer_id)
-        .order_by(sums.c.total.desc(), Employer.name)
+        select(Employer.name.label("name"), top.c.total.label("total"), cut.label("cut"))
+        .join(Employer, Employer.id == top.c.employer_id)
+        .order_by(top.c.total.desc(), Employer.name)
         .limit(TOP)
     )
 
 
 def top_employers_by_placements(term_ids: Sequence[int]) -> list[tuple[str, int]]:
     """The employers with the most placements in approved plans of the terms, most first."""
-    query = _employers_in(term_ids, ReportTermEmployer.placements)
-    return [(name, int(n)) for name, n in db.session.execute(query)]
+    rows = _top_employers(term_ids, ReportTermEmployer.placements)
+    return [(name, int(n)) for name, n in rows]
 
 
 def top_employers_by_hours(term_ids: Sequence[int]) -> list[tuple[str, Decimal]]:
     """The employers whose placements in the terms have the most verified hours."""
-    query = _employers_in(term_ids, ReportTermEmployer.hours_verified)
-    return [(name, Decimal(hours)) for name, hours in db.session.execute(query)]
+    rows = _top_employers(term_ids, ReportTermEmployer.hours_verified)
+    return [(name, Decimal(hours)) for name, hours in rows]
 
 
 def new_employers_by_term(term_ids: Sequence[int]) -> dict[int, int]:
@@ -278,40 +348,6 @@ class Spread:
     p90: Decimal
 
 
-def _percentile_query(groups: Sequence[Any], *where: ColumnElement[bool]) -> Select[Any]:
-    """(groups…, count, median, p90) of the durations of ``ReportDuration`` rows ``where``.
-
-    One query: the histogram is summed per group and length, each length
-    gets the running count up to it, and the median (p90) is the shortest
-    length whose running count reaches half (nine tenths) of the group's —
-    the nearest rank, compared in integers alike on both databases.
-    """
-    d = ReportDuration
-    n = func.sum(d.count)
-    keys = [group.label(f"g{i}") for i, group in enumerate(groups)]
-    lengths = (
-        select(*keys, d.tenths.label("tenths"), n.label("n"))
-        .where(*where)
-        .group_by(*groups, d.tenths)
-        .having(n > 0)
-        .subquery()
-    )
-    group = [lengths.c[f"g{i}"] for i in range(len(groups))]
-    running = select(
-        *group,
-        lengths.c.tenths,
-        func.sum(lengths.c.n).over(partition_by=group, order_by=lengths.c.tenths).label("upto"),
-        func.sum(lengths.c.n).over(partition_by=group).label("total"),
-    ).subquery()
-    upto, total, tenths = running.c.upto, running.c.total, running.c.tenths
-    median = func.min(case((upto * 2 >= total, tenths)))
-    p90 = func.min(case((upto * 10 >= total * 9, tenths)))
-    outer = [running.c[f"g{i}"] for i in range(len(groups))]
-    return select(*outer, func.max(total), median.label("median"), p90.label("p90")).group_by(
-        *outer
-    )
-
-
 def _spread(n: Any, median: Any, p90: Any) -> Spread:
     return Spread(int(n), _hours(median), _hours(p90))
 
@@ -329,8 +365,12 @@ MEASURES = (summaries.DECISION, summaries.SIGNOFF, summaries.RESPONSE)
 
 def durations_by_term(term_ids: Sequence[int]) -> dict[str, dict[int, Spread]]:
     """Measure (``MEASURES``) → term → how many, median and 90th percentile hours."""
-    d = ReportDuration
-    rows = db.session.execute(_percentile_query([d.measure, d.term_id], d.term_id.in_(term_ids)))
+    s = ReportSpread
+    rows = db.session.execute(
+        select(s.measure, s.term_id, s.count, s.median, s.p90).where(
+            s.term_id.in_(term_ids), s.supervisor == ""
+        )
+    )
     spreads: dict[str, dict[int, Spread]] = {measure: {} for measure in MEASURES}
     for measure, term_id, *figures in rows:
         spreads.setdefault(measure, {})[term_id] = _spread(*figures)
@@ -338,14 +378,52 @@ def durations_by_term(term_ids: Sequence[int]) -> dict[str, dict[int, Spread]]:
 
 
 def slowest_supervisors(term_ids: Sequence[int]) -> list[tuple[str, Spread]]:
-    """The supervisors (by the address links went to) with the slowest median answer."""
-    d = ReportDuration
-    query = _percentile_query(
-        [d.supervisor], d.measure == summaries.RESPONSE, d.term_id.in_(term_ids)
+    """The supervisors (by the address links went to) with the slowest median answer.
+
+    The threshold algorithm again (see ``_top_employers``), over each term's
+    spreads: a supervisor's median over several terms is at most the
+    largest of their terms' medians, so one below every term's cut is below
+    the largest cut. Only the supervisors at or above some term's cut have
+    their histograms summed, unless the last of the slowest is below it.
+    """
+    rows = db.session.execute(_slowest(term_ids, candidates=True)).all()
+    cut = rows[0].cut if rows else None
+    if cut is not None and (len(rows) < SLOWEST or rows[-1].median < cut):
+        rows = db.session.execute(_slowest(term_ids, candidates=False)).all()
+    return [(row.email, _spread(row.count, row.median, row.p90)) for row in rows]
+
+
+def _slowest(term_ids: Sequence[int], *, candidates: bool) -> Select[Any]:
+    """The ``SLOWEST`` supervisors by median answer in the terms (see ``slowest_supervisors``).
+
+    With ``candidates``, each row carries the largest of the terms' cuts.
+    """
+    d, s, other = ReportDuration, ReportSpread, aliased(ReportSpread)
+    answers = [d.measure == summaries.RESPONSE, d.supervisor != "", d.term_id.in_(term_ids)]
+    cut: Any = null()
+    if candidates:
+        answered = other.measure == summaries.RESPONSE, other.supervisor != ""
+        cuts = _cuts(term_ids, other.median, *answered, depth=SLOWEST)
+        ranked = (
+            select(s.supervisor)
+            .join(cuts, cuts.c.term_id == s.term_id)
+            .where(s.measure == summaries.RESPONSE, s.supervisor != "")
+            .where(s.median >= func.coalesce(cuts.c.cut, 0))
+        )
+        answers.append(d.supervisor.in_(ranked))
+        cut = select(func.max(cuts.c.cut)).scalar_subquery()
+    query = summaries.percentiles([d.supervisor], *answers).subquery()
+    return (
+        select(
+            query.c.g0.label("email"),
+            query.c["count"],
+            query.c.median,
+            query.c.p90,
+            cut.label("cut"),
+        )
+        .order_by(query.c.median.desc(), query.c.g0)
+        .limit(SLOWEST)
     )
-    slowest = query.order_by(query.selected_columns.median.desc(), query.selected_columns[0])
-    rows = db.session.execute(slowest.limit(SLOWEST))
-    return [(email, _spread(*figures)) for email, *figures in rows]
 
 
 # -- departments ---------------------------------------------------------------

@@ -39,7 +39,7 @@ is not counted.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
@@ -56,6 +56,7 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    insert,
     literal,
     literal_column,
     select,
@@ -77,6 +78,7 @@ from careercredit.models import (
     ReportDuration,
     ReportEmployerStart,
     ReportPlanCount,
+    ReportSpread,
     ReportTerm,
     ReportTermDay,
     ReportTermEmployer,
@@ -145,10 +147,15 @@ def _apply(session: Session) -> None:
     session.flush()
     if _dialect() == "postgresql":
         session.execute(select(func.pg_advisory_xact_lock(SUMMARY_LOCK)))
+    histograms = set()
     for _, (model, key, sums) in sorted(changes, key=lambda item: item[0]):
         after = _add(model, key, sums)
         if model is ReportTermStudent:
             _students(key["term_id"], after - sums["credits"], after)
+        if model is ReportDuration:
+            histograms.add((key["term_id"], key["measure"], key["supervisor"]))
+    for histogram in sorted(histograms):
+        _read_off(*histogram)
     _first_terms(employers)
 
 
@@ -199,6 +206,52 @@ def _after_end(session: Session, transaction: SessionTransaction) -> None:
     """A transaction that ended (committed, rolled back or closed) leaves nothing pending."""
     if transaction.parent is None:
         session.info.pop(PENDING, None)
+
+
+def _read_off(term_id: int, measure: str, supervisor: str) -> None:
+    """Set the spread of one histogram of ``ReportDuration`` from its buckets as they are now."""
+    d, spread = ReportDuration, ReportSpread
+    key = {"term_id": term_id, "measure": measure, "supervisor": supervisor}
+    db.session.execute(delete(spread).filter_by(**key))
+    where = d.term_id == term_id, d.measure == measure, d.supervisor == supervisor
+    row = db.session.execute(percentiles([d.term_id], *where)).one_or_none()
+    if row is not None:
+        _, count, median, p90 = row
+        db.session.execute(insert(spread).values(**key, count=count, median=median, p90=p90))
+
+
+def percentiles(groups: Sequence[Any], *where: ColumnElement[bool]) -> Select[Any]:
+    """(groups…, count, median, p90) of the durations of ``ReportDuration`` rows ``where``.
+
+    One query: the histogram is summed per group and length, each length
+    gets the running count up to it, and the median (p90) is the shortest
+    length whose running count reaches half (nine tenths) of the group's —
+    the nearest rank, compared in integers alike on both databases.
+    """
+    d = ReportDuration
+    n = func.sum(d.count)
+    keys = [group.label(f"g{i}") for i, group in enumerate(groups)]
+    lengths = (
+        select(*keys, d.tenths.label("tenths"), n.label("n"))
+        .where(*where)
+        .group_by(*groups, d.tenths)
+        .having(n > 0)
+        .subquery()
+    )
+    group = [lengths.c[f"g{i}"] for i in range(len(groups))]
+    running = select(
+        *group,
+        lengths.c.tenths,
+        func.sum(lengths.c.n).over(partition_by=group, order_by=lengths.c.tenths).label("upto"),
+        func.sum(lengths.c.n).over(partition_by=group).label("total"),
+    ).subquery()
+    upto, total, tenths = running.c.upto, running.c.total, running.c.tenths
+    median = func.min(case((upto * 2 >= total, tenths)))
+    p90 = func.min(case((upto * 10 >= total * 9, tenths)))
+    outer = [running.c[f"g{i}"] for i in range(len(groups))]
+    return select(
+        *outer, func.max(total).label("count"), median.label("median"), p90.label("p90")
+    ).group_by(*outer)
 
 
 def _students(term_id: int, before: int, after: int) -> None:
@@ -382,9 +435,12 @@ def hours_answered(entry: HourEntry, before: HourStatus, after: HourStatus) -> N
 
 
 def _response_facts(link: SupervisorLink, answered_at: datetime | None) -> list[Fact]:
+    """The answer's time, in its supervisor's histogram and in the whole term's."""
     term_id = link.placement.plan.term_id
     length = tenths(link.created_at, answered_at)
-    return _duration(term_id, RESPONSE, length, link.recipient_email)
+    return _duration(term_id, RESPONSE, length, link.recipient_email) + _duration(
+        term_id, RESPONSE, length
+    )
 
 
 def answer_link(link: SupervisorLink, at: datetime) -> None:
@@ -537,13 +593,21 @@ def _durations() -> list[Select[Any]]:
         .join(SignOff, SignOff.plan_id == p.id)
         .where(p.sent_for_signoff_at.is_not(None), signoff >= 0)
         .group_by(p.term_id, signoff_tenths),
-        select(p.term_id, literal(RESPONSE), link.recipient_email, response_tenths, func.count())
-        .select_from(link)
-        .join(Placement, Placement.id == link.placement_id)
-        .join(p, p.id == Placement.plan_id)
-        .where(link.answered_at.is_not(None), response >= 0)
-        .group_by(p.term_id, link.recipient_email, response_tenths),
+        *(
+            select(p.term_id, literal(RESPONSE), who, response_tenths, func.count())
+            .select_from(link)
+            .join(Placement, Placement.id == link.placement_id)
+            .join(p, p.id == Placement.plan_id)
+            .where(link.answered_at.is_not(None), response >= 0)
+            .group_by(p.term_id, *by, response_tenths)
+            for who, by in ((link.recipient_email, [link.recipient_email]), (literal(""), []))
+        ),
     ]
+
+
+def _spreads() -> Select[Any]:
+    d = ReportDuration
+    return percentiles([d.term_id, d.measure, d.supervisor])
 
 
 #: Each summary table, in the order rebuilt (first terms come from the employers' rows).
@@ -555,6 +619,7 @@ SUMMARIES: tuple[type[Model], ...] = (
     ReportEmployerStart,
     ReportTermDay,
     ReportDuration,
+    ReportSpread,
 )
 
 
@@ -573,6 +638,7 @@ def rebuild() -> dict[str, int]:
         ReportEmployerStart: [_employer_starts()],
         ReportTermDay: [_term_days()],
         ReportDuration: _durations(),
+        ReportSpread: [_spreads()],
     }
     written = {}
     for model in SUMMARIES:
