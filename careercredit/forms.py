@@ -6,7 +6,8 @@ Any text field holding one is refused with a message next to it, the rest of
 what was typed kept, instead of failing in the database.
 
 The fields several packages share live here too: a date typed as
-YYYY-MM-DD, and a select box with one message for any wrong answer. They
+YYYY-MM-DD, a select box that writes its options directly, and one with one
+message for any wrong answer. They
 use what WTForms 3.3 added (``SelectChoice`` and the ``invalid_*_message``
 arguments), which the type stubs, written for WTForms 3.2, do not know yet;
 this module is the one place that says so to the checker.
@@ -18,11 +19,14 @@ from typing import Any
 
 from flask import request
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from werkzeug.datastructures import ImmutableMultiDict
-from wtforms import DateField, SelectField
+from wtforms import DateField
+from wtforms import SelectField as WTFormsSelectField
 
 # One option of a select box, optionally in an optgroup (WTForms 3.3; unknown to the stubs).
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]
+from wtforms.widgets import Select
 
 NULL_CHARACTER = "\x00"
 NULL_MESSAGE = "Remove the null character (\\0) from this text; it cannot be stored."
@@ -85,6 +89,37 @@ class DayField(DateField):
             self.data = None
 
 
+class OptionsSelect(Select):
+    """WTForms' select box, each plain option written directly: the same HTML, a fifth as dear.
+
+    WTForms builds every option's attributes through ``html_params`` (sorted
+    keys, each value escaped in turn); a report's two term selectors of
+    twenty options each cost a fifth of the page that way. An option with
+    extra attributes goes WTForms' own way.
+    """
+
+    # WTForms 3.3's signature (one ``Choice``); the 3.2 stubs list the older one.
+    @classmethod
+    def render_option(cls, choice: Any, **kwargs: Any) -> Markup:  # type: ignore[override]
+        if kwargs or choice.render_kw or isinstance(choice.value, bool):
+            option: Markup = super().render_option(choice, **kwargs)
+            return option
+        start = _SELECTED if choice.selected else _OPTION
+        label = choice.label or choice.value
+        return _JOIN.join((start, escape(choice.value), _LABEL, escape(label), _END))
+
+
+# The parts of a plain option, as ``html_params`` writes it (attributes in name order).
+_OPTION, _SELECTED = Markup('<option value="'), Markup('<option selected value="')
+_LABEL, _END, _JOIN = Markup('">'), Markup("</option>"), Markup("")
+
+
+class SelectField(WTFormsSelectField):
+    """A select box (WTForms' ``SelectField``) drawn by ``OptionsSelect``."""
+
+    widget = OptionsSelect()
+
+
 class ChoiceField(SelectField):
     """A select box that answers any wrong value (not coercible, not offered) with ``message``."""
 
@@ -101,4 +136,12 @@ class ChoiceField(SelectField):
         )
 
 
-__all__ = ["ChoiceField", "DayField", "Form", "SelectChoice", "drop_null_characters_from_query"]
+__all__ = [
+    "ChoiceField",
+    "DayField",
+    "Form",
+    "OptionsSelect",
+    "SelectChoice",
+    "SelectField",
+    "drop_null_characters_from_query",
+]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from wtforms import Field, IntegerField, SelectField, StringField, ValidationError
+from wtforms import Field, IntegerField, StringField, ValidationError
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from careercredit.forms import Form, stripped, upper_stripped
+from careercredit.forms import Form, SelectField, stripped, upper_stripped
 from careercredit.ids import whole_number
 
 

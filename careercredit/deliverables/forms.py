@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf.file import FileField
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from careercredit.deliverables.files import ALLOWED_TEXT
 from careercredit.deliverables.services import COMMENT_MAX, DESCRIPTION_MAX, TITLE_MAX
-from careercredit.forms import Form, SelectChoice
+from careercredit.forms import Form, SelectChoice, SelectField
 from careercredit.hours.forms import clean_text
 
 REVISION_REASON = "Say what needs to change, so the student can send a better version."

@@ -9,14 +9,13 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from careercredit.forms import ChoiceField, Form, SelectChoice
+from careercredit.forms import ChoiceField, Form, SelectChoice, SelectField
 from careercredit.ids import MAX_ID, whole_number
 from careercredit.plans.workflow import MIN_OBJECTIVES, MIN_REFLECTION
 

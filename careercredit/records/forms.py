@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from careercredit.forms import Form
+from careercredit.forms import Form, SelectField
 
 #: The longest purpose a student may give, and the longest reason a registrar may write.
 MAX_PURPOSE = 500

@@ -6,15 +6,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (
-    BooleanField,
-    Field,
-    HiddenField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, Field, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import (
     AnyOf,
     DataRequired,
@@ -24,7 +16,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from careercredit.forms import Form
+from careercredit.forms import Form, SelectField
 from careercredit.registrar.amendments import MAX_CREDITS, MAX_REASON
 
 CREDITS_MESSAGE = f"Enter the credits, a whole number from 0 to {MAX_CREDITS}."

@@ -9,13 +9,12 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
-    SelectField,
     SelectMultipleField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from careercredit.forms import Form
+from careercredit.forms import Form, SelectField
 from careercredit.ids import MAX_ID
 
 CREDITS_MESSAGE = "Enter the credits awarded, a whole number from 0 to 12 (0 for a failing grade)."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, TextAreaField
 from wtforms.validators import (
     AnyOf,
     DataRequired,
@@ -15,7 +15,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from careercredit.forms import Form, SelectChoice
+from careercredit.forms import Form, SelectChoice, SelectField
 from careercredit.ids import MAX_ID
 from careercredit.models import LinkPurpose, RubricCriterion
 
