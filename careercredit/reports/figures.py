@@ -381,38 +381,61 @@ def slowest_supervisors(term_ids: Sequence[int]) -> list[tuple[str, Spread]]:
     """The supervisors (by the address links went to) with the slowest median answer.
 
     The threshold algorithm again (see ``_top_employers``), over each term's
-    spreads: a supervisor's median over several terms is at most the
-    largest of their terms' medians, so one below every term's cut is below
-    the largest cut. Only the supervisors at or above some term's cut have
-    their histograms summed, unless the last of the slowest is below it.
+    spreads in the list's order (median, slowest first, then address): a
+    supervisor's median over several terms is at most the largest of their
+    terms' medians. So one who comes after every term's ``SLOWEST``-th (its
+    cut) comes after the first of the cuts, and only the supervisors up to
+    some term's cut have their histograms summed; unless the last of the
+    slowest comes after the first cut, when everyone is ranked.
     """
     rows = db.session.execute(_slowest(term_ids, candidates=True)).all()
     cut = rows[0].cut if rows else None
-    if cut is not None and (len(rows) < SLOWEST or rows[-1].median < cut):
+    if cut is not None and not (len(rows) == SLOWEST and _before_the_cuts(rows[-1])):
         rows = db.session.execute(_slowest(term_ids, candidates=False)).all()
     return [(row.email, _spread(row.count, row.median, row.p90)) for row in rows]
+
+
+def _before_the_cuts(row: Any) -> bool:
+    """Whether ``row`` (the last of the slowest) comes no later than the first cut."""
+    return bool(row.median > row.cut or (row.median == row.cut and row.up_to_cut))
 
 
 def _slowest(term_ids: Sequence[int], *, candidates: bool) -> Select[Any]:
     """The ``SLOWEST`` supervisors by median answer in the terms (see ``slowest_supervisors``).
 
-    With ``candidates``, each row carries the largest of the terms' cuts.
+    With ``candidates``, each row carries the first cut's median (``cut``)
+    and whether the row's address comes no later than the first cut's
+    (``up_to_cut``: compared in the database, in the order it sorts by).
+    A term's cut is its ``SLOWEST``-th by median; when others share that
+    median, the ``SLOWEST``-th of those by address (so a term whose answers
+    all took the same time still ranks ten, not all).
     """
-    d, s, other = ReportDuration, ReportSpread, aliased(ReportSpread)
+    d, s = ReportDuration, ReportSpread
     answers = [d.measure == summaries.RESPONSE, d.supervisor != "", d.term_id.in_(term_ids)]
     cut: Any = null()
+    up_to_cut: Any = null()
     if candidates:
-        answered = other.measure == summaries.RESPONSE, other.supervisor != ""
-        cuts = _cuts(term_ids, other.median, *answered, depth=SLOWEST)
+        edges = _supervisor_cuts(term_ids)
         ranked = (
             select(s.supervisor)
-            .join(cuts, cuts.c.term_id == s.term_id)
+            .join(edges, edges.c.term_id == s.term_id)
             .where(s.measure == summaries.RESPONSE, s.supervisor != "")
-            .where(s.median >= func.coalesce(cuts.c.cut, 0))
+            .where(s.median >= func.coalesce(edges.c.cut, 0))
+            .where(
+                or_(
+                    edges.c.cut.is_(None),
+                    s.median > edges.c.cut,
+                    edges.c.last.is_(None),
+                    s.supervisor <= edges.c.last,
+                )
+            )
         )
         answers.append(d.supervisor.in_(ranked))
-        cut = select(func.max(cuts.c.cut)).scalar_subquery()
+        cut = select(func.max(edges.c.cut)).scalar_subquery()
+        last = select(func.min(edges.c.last)).where(edges.c.cut == cut).scalar_subquery()
     query = summaries.percentiles([d.supervisor], *answers).subquery()
+    if candidates:
+        up_to_cut = case((last.is_(None), True), (query.c.g0 <= last, True), else_=False)
     return (
         select(
             query.c.g0.label("email"),
@@ -420,10 +443,33 @@ def _slowest(term_ids: Sequence[int], *, candidates: bool) -> Select[Any]:
             query.c.median,
             query.c.p90,
             cut.label("cut"),
+            up_to_cut.label("up_to_cut"),
         )
         .order_by(query.c.median.desc(), query.c.g0)
         .limit(SLOWEST)
     )
+
+
+def _supervisor_cuts(term_ids: Sequence[int]) -> CTE:
+    """Each chosen term's cut of its supervisors: (term_id, cut, last).
+
+    ``cut`` is the ``SLOWEST``-th largest median (none if fewer answered);
+    ``last`` is the ``SLOWEST``-th address among those with that median,
+    none if fewer share it (then all of them are ranked).
+    """
+    other, tied = aliased(ReportSpread), aliased(ReportSpread)
+    answered = other.measure == summaries.RESPONSE, other.supervisor != ""
+    cuts = _cuts(term_ids, other.median, *answered, depth=SLOWEST)
+    last = (
+        select(tied.supervisor)
+        .where(tied.term_id == cuts.c.term_id, tied.measure == summaries.RESPONSE)
+        .where(tied.supervisor != "", tied.median == cuts.c.cut)
+        .order_by(tied.supervisor)
+        .limit(1)
+        .offset(SLOWEST - 1)
+        .scalar_subquery()
+    )
+    return select(cuts.c.term_id, cuts.c.cut, last.label("last")).cte()
 
 
 # -- departments ---------------------------------------------------------------

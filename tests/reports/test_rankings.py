@@ -95,14 +95,30 @@ def test_the_top_employers_are_every_employer_ranked(app: Flask, make: Factory, 
     assert len(seen) == statements_needed
 
 
-#: A shape: (random, supervisor's number) → the shortest of their answer times (tenths of an hour).
-Answers = Callable[[random.Random, int], int]
+#: A shape: (random, supervisor's number, term) → their answer times in the term (tenths of an
+#: hour; none: no answers there).
+Answers = Callable[[random.Random, int, int], list[int]]
+
+
+def _around(rng: random.Random, shortest: int) -> list[int]:
+    """None to four answers, each within six hours of ``shortest``."""
+    return [shortest + rng.randrange(60) for _ in range(rng.randrange(5))]
+
 
 SUPERVISOR_SHAPES: dict[str, tuple[Answers, int]] = {
     # A few supervisors far slower than the rest: the first reading is exact.
-    "a few slow ones": (lambda rng, n: 1_000 + rng.randrange(1_000) if n % 7 == 0 else 300, 1),
-    # Everyone about as slow: a term's tenth slowest proves nothing, everyone is ranked.
-    "all alike": (lambda rng, n: 100 + rng.randrange(40), 2),
+    "a few slow ones": (
+        lambda rng, n, t: _around(rng, 1_000 + rng.randrange(1_000) if n % 7 == 0 else 300),
+        1,
+    ),
+    # Every answer took the same time: the ties are ranked by address, ten per term.
+    "all the same": (lambda rng, n, t: [480], 1),
+    # Ten supervisors are the slowest of one term and quick in the others, where everyone
+    # else is slower: that term's cut proves nothing, everyone is ranked.
+    "one slow term": (
+        lambda rng, n, t: ([1_000] if t == 1 else [100] * 3) if n < 10 else [200],
+        2,
+    ),
 }
 
 
@@ -118,10 +134,9 @@ def _histograms(make: Factory, shape: Answers) -> tuple[list[int], dict[int, dic
     answers: dict[int, dict[str, list[int]]] = {term_id: {} for term_id in terms}
     for n in range(80):
         email = f"supervisor{n:02d}@employer.example"
-        for term_id in rng.sample(terms, rng.randrange(1, TERMS + 1)):
-            shortest = shape(rng, n)
-            lengths = [shortest + rng.randrange(60) for _ in range(rng.randrange(1, 5))]
-            answers[term_id][email] = [summaries.bucket(length) for length in lengths]
+        for t, term_id in enumerate(terms):
+            if lengths := shape(rng, n, t):
+                answers[term_id][email] = [summaries.bucket(length) for length in lengths]
     histograms: dict[tuple[int, str, int], int] = {}
     for term_id, each in answers.items():
         for email, lengths in each.items():
