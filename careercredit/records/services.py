@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -497,6 +497,25 @@ def latest_document_id(student: User) -> int:
 
 def shown_plans(student_id: int) -> list[dict[str, Any]]:
     """What a record issued now shows of each posted plan: kept on the document at issue."""
+    return _shows(
+        db.session.scalars(
+            select(CreditPlan)
+            .where(CreditPlan.student_id == student_id, CreditPlan.state == PlanState.posted)
+            .options(*_AS_SHOWN)
+        ).unique()
+    )
+
+
+#: What a plan's line on a record needs loaded with it: its term, sign-off and amendments.
+_AS_SHOWN = (
+    joinedload(CreditPlan.term),
+    joinedload(CreditPlan.sign_off),
+    joinedload(CreditPlan.amendments),
+)
+
+
+def _shows(plans: Iterable[CreditPlan]) -> list[dict[str, Any]]:
+    """The lines a record shows of ``plans`` (posted, loaded ``_AS_SHOWN``), oldest term first."""
     return [
         {
             "plan": plan.id,
@@ -506,17 +525,7 @@ def shown_plans(student_id: int) -> list[dict[str, Any]]:
             "grade": plan.final_grade or "",
             "credits": plan.final_credits or 0,
         }
-        for plan in db.session.scalars(
-            select(CreditPlan)
-            .join(CreditPlan.term)
-            .where(CreditPlan.student_id == student_id, CreditPlan.state == PlanState.posted)
-            .options(
-                contains_eager(CreditPlan.term),
-                joinedload(CreditPlan.sign_off),
-                selectinload(CreditPlan.amendments),
-            )
-            .order_by(Term.starts_on, CreditPlan.id)
-        ).unique()
+        for plan in sorted(plans, key=lambda plan: (plan.term.starts_on, plan.id))
     ]
 
 
@@ -553,8 +562,8 @@ def _plans_shown(documents: Sequence[RecordDocument]) -> dict[int, list[CreditPl
         )
     if not conditions:
         return {document.id: [] for document in documents}
-    query = select(CreditPlan).where(or_(*conditions)).options(selectinload(CreditPlan.amendments))
-    plans = list(db.session.scalars(query))
+    query = select(CreditPlan).where(or_(*conditions)).options(*_AS_SHOWN)
+    plans = list(db.session.scalars(query).unique())
     shown: dict[int, list[CreditPlan]] = {}
     for document in documents:
         if document.shows is None:
@@ -602,12 +611,17 @@ def change_since_issue(document: RecordDocument) -> Change | None:
 
 
 def changes_since_issue(documents: Sequence[RecordDocument]) -> dict[int, Change]:
-    """``change_since_issue`` for a list of documents, in two queries: {document id: change}.
+    """``change_since_issue`` for a list of documents, in one query: {document id: change}.
 
     Revoked documents are left out: they are no longer valid whatever changed.
     """
     current = [document for document in documents if not document.revoked]
-    plans_of = _plans_shown(current)
+    return _changes(current, _plans_shown(current))
+
+
+def _changes(
+    current: Sequence[RecordDocument], plans_of: dict[int, list[CreditPlan]]
+) -> dict[int, Change]:
     changes: dict[int, Change] = {}
     for document in current:
         issued = aware(document.issued_at)
@@ -623,15 +637,23 @@ def changes_since_issue(documents: Sequence[RecordDocument]) -> dict[int, Change
     return changes
 
 
-def terms_shown(document: RecordDocument) -> list[dict[str, Any]]:
-    """The terms, courses, grades and credits ``document`` shows, as issued.
+def standing(document: RecordDocument) -> tuple[Change | None, list[dict[str, Any]]]:
+    """(the first change since ``document`` was issued, the terms it shows), in one query.
 
-    A record issued before records kept this shows what the registry holds
-    now; the caller asks ``change_since_issue`` first.
+    The terms, courses, grades and credits are those printed when it was
+    issued; a record issued before records kept them shows what the registry
+    holds now. Both are empty for a revoked record, and the terms for a
+    changed one (what it shows no longer holds).
     """
+    if document.revoked:
+        return None, []
+    plans = _plans_shown([document])
+    change = _changes([document], plans).get(document.id)
+    if change is not None:
+        return change, []
     if document.shows is not None:
-        return document.shows
-    return shown_plans(document.student_id)
+        return None, document.shows
+    return None, _shows(plans[document.id])
 
 
 def day_text(moment: datetime) -> str:

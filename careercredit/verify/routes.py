@@ -31,7 +31,7 @@ from werkzeug.wrappers import Response
 from careercredit.deliverables.multipart import FORM_SLACK, ClosingFormDataParser
 from careercredit.extensions import limiter
 from careercredit.models import RecordDocument
-from careercredit.records.services import change_since_issue, change_text, terms_shown
+from careercredit.records.services import change_text, standing
 from careercredit.refusals import unit_of_work
 from careercredit.verify import services
 from careercredit.verify.forms import CodeForm, FileCheckForm
@@ -148,7 +148,7 @@ def _answer(
 
     The page is drawn first: the commit then expires nothing it still needs.
     """
-    change = None if document.revoked else change_since_issue(document)
+    change, terms = standing(document)
     page = render_template(
         "verify/show.html",
         bare=True,
@@ -159,7 +159,7 @@ def _answer(
         form=form or FileCheckForm(formdata=None),
         finding=finding,
         change_text=change_text(document, change) if change else "",
-        terms=terms_shown(document) if not document.revoked and not change else [],
+        terms=terms,
     )
     with unit_of_work():
         services.record_verification(

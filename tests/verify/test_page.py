@@ -10,7 +10,10 @@ from urllib.parse import quote
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import null, update
 
+from careercredit.extensions import db
+from careercredit.models import RecordDocument
 from careercredit.records.services import verification_url
 from tests.factories import Factory
 from tests.statements import statements
@@ -179,3 +182,28 @@ def test_the_page_is_drawn_before_its_disclosure_is_committed_and_reads_nothing_
     assert kinds[-1] == "INSERT"  # the disclosure, last: nothing is read again after it
     assert kinds.count("INSERT") == 1
     assert len(disclosures(app)) == 1
+
+
+def test_a_record_issued_before_records_kept_their_lines_shows_the_registry_read_once(
+    app: Flask, client: FlaskClient, issued: Issued
+) -> None:
+    """Older records kept nothing of what they print: the page shows the posted plans now."""
+    with app.app_context():
+        document = db.session.get(RecordDocument, issued.document_id)
+        assert document is not None
+        assert document.shows
+        printed = document.shows
+        # As migration 0014 left the records issued before it (the models refuse the change).
+        table = RecordDocument.__table__
+        db.session.execute(update(table).where(table.c.id == document.id).values(shows=null()))
+        db.session.commit()
+    with statements(app) as seen:
+        text = page(client, f"/verify/{issued.code}")
+
+    assert "This record is valid" in text
+    rows = re.findall(r'<th scope="row">(\S+) <span class="meta">([^<]*)</span></th>', text)
+    assert rows == [(line["term"], html.escape(line["term_name"])) for line in printed]
+    for line in printed:
+        assert f'<td class="nowrap">{line["course"]}</td>' in text
+    plan_reads = [statement for statement in seen if "FROM credit_plan" in statement]
+    assert len(plan_reads) == 1  # whether it changed and what it shows, from one read
