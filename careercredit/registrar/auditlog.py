@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
@@ -99,26 +100,29 @@ def actors_of(events: Iterable[AuditEvent]) -> dict[int, User]:
     return {u.id: u for u in db.session.scalars(people)}
 
 
-def distinct_values(column: InstrumentedAttribute[Any]) -> list[Any]:
-    """The distinct values of an indexed column, smallest first, in one statement.
+def distinct_values(column: str) -> list[Any]:
+    """The distinct values of an indexed column of the log, smallest first, in one statement."""
+    return list(db.session.scalars(_distinct(column)))
+
+
+@cache
+def _distinct(name: str) -> Select[Any]:
+    """The values of the log's column ``name``, built once per process.
 
     ``SELECT DISTINCT`` reads all of a log of millions of rows; this asks the
     index for the next value above the last one found, once per value (a
     loose index scan, written as a recursive query).
     """
+    column: InstrumentedAttribute[Any] = getattr(AuditEvent, name)
     seen = select(func.min(column).label("value")).cte("seen", recursive=True)
     following = select(func.min(column)).where(column > seen.c.value).scalar_subquery()
     seen = seen.union_all(select(following).where(seen.c.value.is_not(None)))
-    return list(
-        db.session.scalars(
-            select(seen.c.value).where(seen.c.value.is_not(None)).order_by(seen.c.value)
-        )
-    )
+    return select(seen.c.value).where(seen.c.value.is_not(None)).order_by(seen.c.value)
 
 
 def action_choices() -> list[tuple[str, str]]:
     """Every action seen in the log, each prefix (``plan.*``) before its actions."""
-    actions = distinct_values(AuditEvent.action)
+    actions = distinct_values("action")
     choices: list[tuple[str, str]] = []
     for action in actions:
         prefix = action.partition(".")[0]
@@ -130,7 +134,7 @@ def action_choices() -> list[tuple[str, str]]:
 
 def object_types() -> list[str]:
     """Every kind of object the log speaks of."""
-    return distinct_values(AuditEvent.object_type)
+    return distinct_values("object_type")
 
 
 def details_text(details: dict[str, Any] | None) -> str:
