@@ -12,6 +12,7 @@ from careercredit import clock
 from careercredit.extensions import db
 from careercredit.main.plurals import days_text, plural
 from careercredit.main.worklist import (
+    CAP,
     SHOWN,
     Item,
     Part,
@@ -22,8 +23,8 @@ from careercredit.main.worklist import (
     plan_count,
     plan_url,
 )
-from careercredit.models import CreditPlan, PlanState, Role, SupervisorLink, Term, User
-from careercredit.reminders.services import overdue
+from careercredit.models import CreditPlan, PlanState, Role, Term, User
+from careercredit.reminders.services import overdue_count
 
 #: A plan still being worked on this close to its term's end is called stuck.
 STUCK_DAYS = 21
@@ -122,9 +123,7 @@ def _late_signoffs() -> Select[tuple[CreditPlan]]:
 
 
 def _overdue_items(part: Part) -> None:
-    # Newest links first: they are the ones still open, so the cap is reached early.
-    newest = select(SupervisorLink.id).where(overdue(clock.now()))
-    total = capped_count(newest.order_by(SupervisorLink.id.desc()))
+    total = overdue_count(clock.now(), CAP)
     if not total:
         return
     part.figures.append(f"{count_text(total, 'supervisor')} overdue")

@@ -18,10 +18,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, Select, and_, exists, not_, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    DateTime,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    func,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import InstrumentedAttribute, aliased, joinedload
 
 from careercredit.access import refuse_own_record
@@ -111,17 +125,22 @@ def _unanswered() -> ColumnElement[bool]:
     )
 
 
-def _waited(at: datetime) -> ColumnElement[bool]:
-    return and_(Link.expires_at > at, Link.created_at <= at - reminder_after())
+#: A time (``at``) and the time a link made before it has waited long enough (``since``), as
+#: values of a statement built once (``overdue_count``); else they are written in.
+Moment = datetime | BindParameter[datetime]
 
 
-def _expired(at: datetime) -> ColumnElement[bool]:
+def _waited(at: Moment, since: Moment) -> ColumnElement[bool]:
+    return and_(Link.expires_at > at, Link.created_at <= since)
+
+
+def _expired(at: Moment) -> ColumnElement[bool]:
     return Link.expires_at <= at
 
 
 def waiting(at: datetime) -> ColumnElement[bool]:
     """Open links unanswered for ``REMINDER_AFTER_DAYS`` or more at ``at``."""
-    return and_(_waited(at), _unanswered())
+    return and_(_waited(at, at - reminder_after()), _unanswered())
 
 
 def lapsed(at: datetime) -> ColumnElement[bool]:
@@ -130,12 +149,31 @@ def lapsed(at: datetime) -> ColumnElement[bool]:
 
 
 def overdue(at: datetime | None = None) -> ColumnElement[bool]:
-    """Links ``waiting`` or ``lapsed`` at ``at`` (now by default).
-
-    The conditions they share stand outside the "or", so each is asked once.
-    """
+    """Links ``waiting`` or ``lapsed`` at ``at`` (now by default)."""
     at = at or now()
-    return and_(_unanswered(), or_(_waited(at), _expired(at)))
+    return _overdue(at, at - reminder_after())
+
+
+def _overdue(at: Moment, since: Moment) -> ColumnElement[bool]:
+    """The conditions ``waiting`` and ``lapsed`` share stand outside the "or": asked once."""
+    return and_(_unanswered(), or_(_waited(at, since), _expired(at)))
+
+
+def overdue_count(at: datetime, cap: int) -> int:
+    """How many links are overdue at ``at``, counted up to ``cap`` + 1 (the newest first).
+
+    The newest links are the ones still open, so the cap is reached early.
+    """
+    values = {"at": at, "since": at - reminder_after(), "counted": cap + 1}
+    return int(db.session.scalar(_overdue_count(), values) or 0)
+
+
+@cache
+def _overdue_count() -> Select[tuple[int]]:
+    """``overdue_count``'s statement, built once per process (it costs more to build than run)."""
+    at, since = (bindparam(name, type_=DateTime(timezone=True)) for name in ("at", "since"))
+    newest = select(Link.id).where(_overdue(at, since)).order_by(Link.id.desc())
+    return select(func.count()).select_from(newest.limit(bindparam("counted")).subquery())
 
 
 def overdue_query(at: datetime | None = None) -> Select[tuple[SupervisorLink]]:
