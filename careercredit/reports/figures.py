@@ -28,9 +28,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from sqlalchemy import CTE, ColumnElement, Integer, Select, case, cast, func, null, or_, select
+from sqlalchemy import (
+    CTE,
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Select,
+    bindparam,
+    case,
+    cast,
+    func,
+    null,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 
 from careercredit.extensions import db
@@ -230,6 +244,8 @@ def hours_by_week(term: TermRow) -> dict[int, tuple[Decimal, Decimal]]:
 
 #: How far down each term's own ranking the top-N lists look for candidates.
 DEPTH = 2 * TOP
+#: The chosen terms' ids, in the top-N lists' statements (built once, given at each run).
+TERMS: BindParameter[int] = bindparam("terms", type_=Integer, expanding=True)
 
 
 def _top_employers(term_ids: Sequence[int], column: Any) -> list[tuple[str, Any]]:
@@ -242,10 +258,11 @@ def _top_employers(term_ids: Sequence[int], column: Any) -> list[tuple[str, Any]
     Otherwise (employers of near equal size in every term), every employer
     is summed.
     """
-    rows = db.session.execute(_employers_in(term_ids, column, candidates=True)).all()
+    terms = {"terms": list(term_ids)}
+    rows = db.session.execute(_employers_in(column.key, candidates=True), terms).all()
     cut = rows[0].cut if rows else None
     if cut is not None and (len(rows) < TOP or _exact(rows[-1].total) < _exact(cut)):
-        rows = db.session.execute(_employers_in(term_ids, column, candidates=False)).all()
+        rows = db.session.execute(_employers_in(column.key, candidates=False), terms).all()
     return [(row.name, row.total) for row in rows]
 
 
@@ -254,7 +271,7 @@ def _exact(value: Any) -> Decimal:
     return Decimal(value).quantize(Decimal("0.01"))
 
 
-def _cuts(term_ids: Sequence[int], value: Any, *where: ColumnElement[bool], depth: int) -> CTE:
+def _cuts(value: Any, *where: ColumnElement[bool], depth: int) -> CTE:
     """Each chosen term's cut: the ``depth``-th largest ``value`` of its rows ``where``.
 
     ``value`` is a column of an alias of a summary table with a ``term_id``,
@@ -269,14 +286,14 @@ def _cuts(term_ids: Sequence[int], value: Any, *where: ColumnElement[bool], dept
         .offset(depth - 1)
         .scalar_subquery()
     )
-    return select(Term.id.label("term_id"), each.label("cut")).where(Term.id.in_(term_ids)).cte()
+    return select(Term.id.label("term_id"), each.label("cut")).where(Term.id.in_(TERMS)).cte()
 
 
-def _ranked(term_ids: Sequence[int], column: Any) -> tuple[Select[Any], Any]:
+def _ranked(column: Any) -> tuple[Select[Any], Any]:
     """(employers in the first ``DEPTH`` of some term's ranking by ``column``, the cuts' sum)."""
     employer, other = ReportTermEmployer, aliased(ReportTermEmployer)
     value = getattr(other, column.key)
-    cuts = _cuts(term_ids, value, value > 0, depth=DEPTH)
+    cuts = _cuts(value, value > 0, depth=DEPTH)
     ranked = (
         select(employer.employer_id)
         .join(cuts, cuts.c.term_id == employer.term_id)
@@ -285,24 +302,27 @@ def _ranked(term_ids: Sequence[int], column: Any) -> tuple[Select[Any], Any]:
     return ranked, select(func.sum(cuts.c.cut)).scalar_subquery()
 
 
-def _employers_in(term_ids: Sequence[int], column: Any, *, candidates: bool) -> Select[Any]:
-    """The top employers by the sum of ``column`` over their summary rows in the terms.
+@cache
+def _employers_in(name: str, *, candidates: bool) -> Select[Any]:
+    """The top employers by the sum of the column ``name`` over their rows in the ``TERMS``.
 
     With ``candidates``, only the employers ``_ranked`` are summed, and each
     row carries the sum of the terms' cuts. The sums are ranked by employer
-    id and only the top rows are joined to their names.
+    id and only the top rows are joined to their names. Built once per
+    process: building it cost more than running it.
     """
     employer = ReportTermEmployer
+    column = getattr(employer, name)
     total = func.sum(column)
     sums = (
         select(employer.employer_id.label("employer_id"), total.label("total"))
-        .where(employer.term_id.in_(term_ids))
+        .where(employer.term_id.in_(TERMS))
         .group_by(employer.employer_id)
         .having(total > 0)
     )
     cut: Any = null()
     if candidates:
-        ranked, cut = _ranked(term_ids, column)
+        ranked, cut = _ranked(column)
         sums = sums.where(employer.employer_id.in_(ranked))
     top = sums.subquery()
     return (
@@ -388,10 +408,11 @@ def slowest_supervisors(term_ids: Sequence[int]) -> list[tuple[str, Spread]]:
     some term's cut have their histograms summed; unless the last of the
     slowest comes after the first cut, when everyone is ranked.
     """
-    rows = db.session.execute(_slowest(term_ids, candidates=True)).all()
+    terms = {"terms": list(term_ids)}
+    rows = db.session.execute(_slowest(candidates=True), terms).all()
     cut = rows[0].cut if rows else None
     if cut is not None and not (len(rows) == SLOWEST and _before_the_cuts(rows[-1])):
-        rows = db.session.execute(_slowest(term_ids, candidates=False)).all()
+        rows = db.session.execute(_slowest(candidates=False), terms).all()
     return [(row.email, _spread(row.count, row.median, row.p90)) for row in rows]
 
 
@@ -400,8 +421,9 @@ def _before_the_cuts(row: Any) -> bool:
     return bool(row.median > row.cut or (row.median == row.cut and row.up_to_cut))
 
 
-def _slowest(term_ids: Sequence[int], *, candidates: bool) -> Select[Any]:
-    """The ``SLOWEST`` supervisors by median answer in the terms (see ``slowest_supervisors``).
+@cache
+def _slowest(*, candidates: bool) -> Select[Any]:
+    """The ``SLOWEST`` supervisors by median answer in the ``TERMS`` (``slowest_supervisors``).
 
     With ``candidates``, each row carries the first cut's median (``cut``)
     and whether the row's address comes no later than the first cut's
@@ -411,11 +433,11 @@ def _slowest(term_ids: Sequence[int], *, candidates: bool) -> Select[Any]:
     all took the same time still ranks ten, not all).
     """
     d, s = ReportDuration, ReportSpread
-    answers = [d.measure == summaries.RESPONSE, d.supervisor != "", d.term_id.in_(term_ids)]
+    answers = [d.measure == summaries.RESPONSE, d.supervisor != "", d.term_id.in_(TERMS)]
     cut: Any = null()
     up_to_cut: Any = null()
     if candidates:
-        edges = _supervisor_cuts(term_ids)
+        edges = _supervisor_cuts()
         ranked = (
             select(s.supervisor)
             .join(edges, edges.c.term_id == s.term_id)
@@ -450,7 +472,7 @@ def _slowest(term_ids: Sequence[int], *, candidates: bool) -> Select[Any]:
     )
 
 
-def _supervisor_cuts(term_ids: Sequence[int]) -> CTE:
+def _supervisor_cuts() -> CTE:
     """Each chosen term's cut of its supervisors: (term_id, cut, last).
 
     ``cut`` is the ``SLOWEST``-th largest median (none if fewer answered);
@@ -459,7 +481,7 @@ def _supervisor_cuts(term_ids: Sequence[int]) -> CTE:
     """
     other, tied = aliased(ReportSpread), aliased(ReportSpread)
     answered = other.measure == summaries.RESPONSE, other.supervisor != ""
-    cuts = _cuts(term_ids, other.median, *answered, depth=SLOWEST)
+    cuts = _cuts(other.median, *answered, depth=SLOWEST)
     last = (
         select(tied.supervisor)
         .where(tied.term_id == cuts.c.term_id, tied.measure == summaries.RESPONSE)
