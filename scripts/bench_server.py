@@ -440,9 +440,12 @@ def _probe(r: Request, one: Served) -> dict:
             _cookie(response, r.cookie)
         )
     if r.page is not None and (r.page.layout or r.page.method == "POST"):
-        figures["floor"] = _floor_parts(one, r.page, one.captures / f"{capture}.pickle")
+        pdf = (response.getheader("Content-Type") or "").startswith("application/pdf")
+        captured = one.captures / f"{capture}.pickle"
+        figures["floor"] = _floor_parts(one, r.page, captured, pdf=pdf)
         if "error" not in figures["floor"]:
-            figures["floor"]["path"] = _floor_page(r, FLOOR_PATH + capture)
+            path = FLOOR_PATH + capture + ("?as=pdf" if pdf else "")
+            figures["floor"]["path"] = _floor_page(r, path)
     return figures
 
 
@@ -460,8 +463,11 @@ def _floor_request(r: Request, probe: dict) -> Request | None:
     return replace(r, path=path, page=None) if path else None
 
 
-def _floor_parts(one: Served, page: Any, capture: Path) -> dict[str, Any]:
-    """The parts of ``page``'s floor measured here: its SQL, its rows' table, the directory."""
+def _floor_parts(one: Served, page: Any, capture: Path, *, pdf: bool) -> dict[str, Any]:
+    """The parts of ``page``'s floor measured here: its SQL, its rows' table, the directory.
+
+    The table of a page that is a PDF is a PDF of its rows (``floors.pdf_tables``).
+    """
     from careercredit.bench import floors
     from careercredit.bench.directory import PASSWORD
 
@@ -479,7 +485,7 @@ def _floor_parts(one: Served, page: Any, capture: Path) -> dict[str, Any]:
         ms = floors.directory_ms(settings, one.people[0].uid, PASSWORD)
         parts["directory_ms"] = round(ms, 3)
     else:
-        parts["table_ms"] = round(floors.table_ms(sql.results), 3)
+        parts["table_ms"] = round(floors.table_ms(sql.results, pdf=pdf), 3)
     return parts
 
 

@@ -13,7 +13,10 @@ do:
   page committed. No ORM, no statement building.
 - **table**: the rows those statements returned, rendered into a plain Jinja
   ``<table>`` (one per statement, every column). No macros, no ``url_for``,
-  no logic.
+  no logic. A page that answers with a PDF gets a PDF of the same rows
+  instead: plain reportlab tables in the records' font (``pdf_tables``), as
+  an HTML table is no floor for a document that must be laid out and
+  embed its font.
 - **layout**: the signed-in layout (menu, name, the sign-out form and its
   CSRF token) around those tables, after the same session checks as any page.
 
@@ -31,6 +34,7 @@ by their sum.
 
 from __future__ import annotations
 
+import io
 import pickle
 import sqlite3
 import statistics
@@ -43,9 +47,12 @@ from typing import Any
 import ldap
 import ldap.filter
 from jinja2 import Environment, FileSystemLoader
+from reportlab.lib.pagesizes import A4
+from reportlab.platypus import Flowable, SimpleDocTemplate, Table
 from sqlalchemy import make_url
 
 from careercredit.auth.ldap import DirectorySettings
+from careercredit.pdf.fonts import register_fonts
 
 #: The mark a capture holds where the request committed.
 COMMIT = "COMMIT"
@@ -164,9 +171,31 @@ def render_table(results: Sequence[Sequence[tuple[Any, ...]]]) -> str:
     return TABLE.render(results=results)
 
 
-def table_ms(results: Sequence[Sequence[tuple[Any, ...]]], *, budget: float = 0.5) -> float:
-    """The median time of rendering ``results`` into plain tables."""
-    return median_ms(lambda: render_table(results), budget=budget)
+def pdf_tables(results: Sequence[Sequence[tuple[Any, ...]]]) -> bytes:
+    """The rows of ``results`` as a PDF at the least: plain reportlab tables, one per statement.
+
+    The floor of a page that answers with a PDF (the term report): the same
+    rows, set in the records' font on A4 pages, with none of the page's
+    headings, bars or paragraphs.
+    """
+    font, _ = register_fonts()
+    style = [("FONTNAME", (0, 0), (-1, -1), font), ("FONTSIZE", (0, 0), (-1, -1), 8)]
+    story: list[Flowable] = [
+        Table([["" if value is None else str(value) for value in row] for row in rows], style=style)
+        for rows in results
+        if rows
+    ]
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4).build(story)
+    return buffer.getvalue()
+
+
+def table_ms(
+    results: Sequence[Sequence[tuple[Any, ...]]], *, pdf: bool = False, budget: float = 0.5
+) -> float:
+    """The median time of rendering ``results`` into plain tables (of a PDF if ``pdf``)."""
+    draw = pdf_tables if pdf else render_table
+    return median_ms(lambda: draw(results), budget=budget)
 
 
 def sign_in_directory(settings: DirectorySettings, uid: str, password: str) -> None:

@@ -17,10 +17,12 @@ request is recorded, whatever its headers say.
   ``<name>``: its statements replayed through the raw driver on a connection
   of the app's pool, their rows in plain tables, inside the layout page. It
   is served and measured like the page itself, under the same load, so the
-  two are compared alike. ``POST /bench/floor/<name>`` is the floor of a
-  sign-in: the recorded SQL, and the directory's part of a sign-in done with
-  python-ldap alone for the ``username`` and ``password`` posted; it answers
-  with the redirect a sign-in answers with.
+  two are compared alike; ``?as=pdf`` answers with the rows as a PDF instead
+  (``floors.pdf_tables``), the floor of a page that is a PDF.
+  ``POST /bench/floor/<name>`` is the floor of a sign-in: the recorded SQL,
+  and the directory's part of a sign-in done with python-ldap alone for the
+  ``username`` and ``password`` posted; it answers with the redirect a
+  sign-in answers with.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from flask import (
     request,
 )
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 from sqlalchemy import event
 
 from careercredit.auth.ldap import DirectorySettings
@@ -86,6 +89,9 @@ def floor(name: str) -> ResponseReturnValue:
         except (ldap.INVALID_CREDENTIALS, IndexError):
             abort(401)
         return Response(status=302, headers={"Location": "/"})
+    if request.args.get("as") == "pdf":
+        _ = current_user.roles  # the person and their roles, as the page's access check loads
+        return Response(floors.pdf_tables(results), mimetype="application/pdf")
     return render_template("bench/layout.html", results=results)
 
 

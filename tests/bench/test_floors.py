@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import ldap
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 
 from careercredit.auth.ldap import DirectorySettings
 from careercredit.bench import floors
@@ -115,6 +117,28 @@ def test_the_floor_page_shows_the_recorded_rows_in_the_layout(
     assert "Sign out" in html  # the signed-in layout …
     assert "<td>Map the &lt;campus&gt; wells</td>" in html  # … around the page's rows, escaped
     assert not list(captures.glob("plans-*"))  # serving the floor records nothing more
+
+
+def test_the_floor_of_a_pdf_is_a_pdf_of_the_recorded_rows(
+    bench_app: Flask, captures: Path, make: Factory
+) -> None:
+    client = signed_in(bench_app, "student")
+    make.plan(user_id(bench_app, "alice"), objectives="Map the campus wells")
+    assert client.get("/plans/", headers={HEADER: "plans"}).status_code == 200
+
+    floor = client.get(FLOOR_PATH + "plans?as=pdf")
+
+    assert floor.status_code == 200
+    assert floor.mimetype == "application/pdf"
+    pdf = PdfReader(io.BytesIO(floor.data))
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "Map the campus wells" in text  # the page's rows, as a plain table
+    fonts = {
+        str(font["/BaseFont"])
+        for page in pdf.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("DejaVuSans" in font for font in fonts), fonts  # the records' font, embedded
 
 
 def test_the_floor_of_a_sign_in_binds_as_the_person_and_redirects(bench_app: Flask) -> None:
