@@ -13,10 +13,11 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, NamedTuple
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
@@ -553,17 +554,11 @@ def _plans_shown(documents: Sequence[RecordDocument]) -> dict[int, list[CreditPl
     """
     listed = {int(row["plan"]) for document in documents for row in document.shows or []}
     older = {document.student_id for document in documents if document.shows is None}
-    conditions: list[ColumnElement[bool]] = []
-    if listed:
-        conditions.append(CreditPlan.id.in_(listed))
-    if older:
-        conditions.append(
-            and_(CreditPlan.student_id.in_(older), CreditPlan.state == PlanState.posted)
-        )
-    if not conditions:
+    if not listed and not older:
         return {document.id: [] for document in documents}
-    query = select(CreditPlan).where(or_(*conditions)).options(*_AS_SHOWN)
-    plans = list(db.session.scalars(query).unique())
+    values = {"listed": sorted(listed), "older": sorted(older)}
+    query = _plans_as_shown(bool(listed), bool(older))
+    plans = list(db.session.scalars(query, {k: v for k, v in values.items() if v}).unique())
     shown: dict[int, list[CreditPlan]] = {}
     for document in documents:
         if document.shows is None:
@@ -577,6 +572,22 @@ def _plans_shown(documents: Sequence[RecordDocument]) -> dict[int, list[CreditPl
             mine = [plan for plan in plans if plan.id in ids]
         shown[document.id] = mine
     return shown
+
+
+@cache
+def _plans_as_shown(listed: bool, older: bool) -> Select[tuple[CreditPlan]]:
+    """``_plans_shown``'s statement, built once per process for each of its three shapes.
+
+    ``listed``: plans by id (bound as ``listed``); ``older``: the posted plans
+    of students (bound as ``older``), for records that kept no lines.
+    """
+    conditions: list[ColumnElement[bool]] = []
+    if listed:
+        conditions.append(CreditPlan.id.in_(bindparam("listed", expanding=True)))
+    if older:
+        students = CreditPlan.student_id.in_(bindparam("older", expanding=True))
+        conditions.append(and_(students, CreditPlan.state == PlanState.posted))
+    return select(CreditPlan).where(or_(*conditions)).options(*_AS_SHOWN)
 
 
 def _plan_changes(plan: CreditPlan, shown: dict[str, Any] | None, issued: datetime) -> list[Change]:
