@@ -72,13 +72,22 @@ class ReportTermEmployer(Model):
     """Per term and employer: placements in approved plans and their verified hours.
 
     Each counter has an index by term and size, so a term's biggest employers
-    are read first (the top-N lists of ``reports/figures.py``).
+    are read first (the top-N lists of ``reports/figures.py``), and the rows
+    of an employer are indexed together, so the candidates' sums read a
+    stretch of the index each.
     """
 
     __tablename__ = "report_term_employer"
     __table_args__ = (
         Index("ix_report_term_employer_placements", "term_id", "placements", "employer_id"),
         Index("ix_report_term_employer_hours", "term_id", "hours_verified", "employer_id"),
+        Index(
+            "ix_report_term_employer_employer",
+            "employer_id",
+            "term_id",
+            "placements",
+            "hours_verified",
+        ),
         CLUSTERED,
     )
 

@@ -63,6 +63,11 @@ def upgrade():
         "report_term_employer",
         ["term_id", "hours_verified", "employer_id"],
     )
+    op.create_index(
+        "ix_report_term_employer_employer",
+        "report_term_employer",
+        ["employer_id", "term_id", "placements", "hours_verified"],
+    )
     op.execute(
         """
         INSERT INTO report_duration (term_id, measure, supervisor, tenths, count)
@@ -79,6 +84,7 @@ def upgrade():
 
 def downgrade():
     op.execute("DELETE FROM report_duration WHERE measure = 'response' AND supervisor = ''")
+    op.drop_index("ix_report_term_employer_employer", table_name="report_term_employer")
     op.drop_index("ix_report_term_employer_hours", table_name="report_term_employer")
     op.drop_index("ix_report_term_employer_placements", table_name="report_term_employer")
     op.drop_index("ix_report_spread_median", table_name="report_spread")
