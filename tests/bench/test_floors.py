@@ -103,14 +103,19 @@ def test_a_sign_in_is_recorded_with_its_commit(
     assert floors.sql_floor(database_url, capture, budget=0.05).statements >= 2
 
 
-def test_the_floor_page_shows_the_recorded_rows_in_the_layout(
-    bench_app: Flask, captures: Path, make: Factory
-) -> None:
+@pytest.fixture
+def recorded(bench_app: Flask, make: Factory) -> FlaskClient:
+    """A student's client, after their plans page (a plan "Map the <campus> wells") was recorded."""
     client = signed_in(bench_app, "student")
     make.plan(user_id(bench_app, "alice"), objectives="Map the <campus> wells")
     assert client.get("/plans/", headers={HEADER: "plans"}).status_code == 200
+    return client
 
-    floor = client.get(FLOOR_PATH + "plans")
+
+def test_the_floor_page_shows_the_recorded_rows_in_the_layout(
+    recorded: FlaskClient, captures: Path
+) -> None:
+    floor = recorded.get(FLOOR_PATH + "plans")
 
     assert floor.status_code == 200
     html = floor.get_data(as_text=True)
@@ -119,20 +124,14 @@ def test_the_floor_page_shows_the_recorded_rows_in_the_layout(
     assert not list(captures.glob("plans-*"))  # serving the floor records nothing more
 
 
-def test_the_floor_of_a_pdf_is_a_pdf_of_the_recorded_rows(
-    bench_app: Flask, captures: Path, make: Factory
-) -> None:
-    client = signed_in(bench_app, "student")
-    make.plan(user_id(bench_app, "alice"), objectives="Map the campus wells")
-    assert client.get("/plans/", headers={HEADER: "plans"}).status_code == 200
-
-    floor = client.get(FLOOR_PATH + "plans?as=pdf")
+def test_the_floor_of_a_pdf_is_a_pdf_of_the_recorded_rows(recorded: FlaskClient) -> None:
+    floor = recorded.get(FLOOR_PATH + "plans?as=pdf")
 
     assert floor.status_code == 200
     assert floor.mimetype == "application/pdf"
     pdf = PdfReader(io.BytesIO(floor.data))
     text = " ".join(page.extract_text() for page in pdf.pages)
-    assert "Map the campus wells" in text  # the page's rows, as a plain table
+    assert "Map the <campus> wells" in text  # the page's rows, as a plain table
     fonts = {
         str(font["/BaseFont"])
         for page in pdf.pages
