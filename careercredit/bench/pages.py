@@ -90,7 +90,8 @@ def floor(name: str) -> ResponseReturnValue:
             abort(401)
         return Response(status=302, headers={"Location": "/"})
     if request.args.get("as") == "pdf":
-        _ = current_user.roles  # the person and their roles, as the page's access check loads
+        if current_user.is_authenticated:  # the person and roles, as the page's check loads
+            _ = current_user.roles
         return Response(floors.pdf_tables(results), mimetype="application/pdf")
     return render_template("bench/layout.html", results=results)
 
