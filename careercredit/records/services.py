@@ -498,13 +498,8 @@ def latest_document_id(student: User) -> int:
 
 def shown_plans(student_id: int) -> list[dict[str, Any]]:
     """What a record issued now shows of each posted plan: kept on the document at issue."""
-    return _shows(
-        db.session.scalars(
-            select(CreditPlan)
-            .where(CreditPlan.student_id == student_id, CreditPlan.state == PlanState.posted)
-            .options(*_AS_SHOWN)
-        ).unique()
-    )
+    posted = _plans_as_shown(listed=False, older=True)
+    return _shows(db.session.scalars(posted, {"older": [student_id]}).unique())
 
 
 #: What a plan's line on a record needs loaded with it: its term, sign-off and amendments.
@@ -557,7 +552,7 @@ def _plans_shown(documents: Sequence[RecordDocument]) -> dict[int, list[CreditPl
     if not listed and not older:
         return {document.id: [] for document in documents}
     values = {"listed": sorted(listed), "older": sorted(older)}
-    query = _plans_as_shown(bool(listed), bool(older))
+    query = _plans_as_shown(listed=bool(listed), older=bool(older))
     plans = list(db.session.scalars(query, {k: v for k, v in values.items() if v}).unique())
     shown: dict[int, list[CreditPlan]] = {}
     for document in documents:
@@ -575,11 +570,12 @@ def _plans_shown(documents: Sequence[RecordDocument]) -> dict[int, list[CreditPl
 
 
 @cache
-def _plans_as_shown(listed: bool, older: bool) -> Select[tuple[CreditPlan]]:
+def _plans_as_shown(*, listed: bool, older: bool) -> Select[tuple[CreditPlan]]:
     """``_plans_shown``'s statement, built once per process for each of its three shapes.
 
     ``listed``: plans by id (bound as ``listed``); ``older``: the posted plans
-    of students (bound as ``older``), for records that kept no lines.
+    of students (bound as ``older``), for records that kept no lines and for
+    the lines a record issued now keeps (``shown_plans``).
     """
     conditions: list[ColumnElement[bool]] = []
     if listed:
