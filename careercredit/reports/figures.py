@@ -433,7 +433,7 @@ def _slowest(*, candidates: bool) -> Select[Any]:
     all took the same time still ranks ten, not all).
     """
     d, s = ReportDuration, ReportSpread
-    answers = [d.measure == summaries.RESPONSE, d.supervisor != "", d.term_id.in_(TERMS)]
+    answers = [*_one_supervisors_answers(d), d.term_id.in_(TERMS)]
     cut: Any = null()
     up_to_cut: Any = null()
     if candidates:
@@ -441,7 +441,7 @@ def _slowest(*, candidates: bool) -> Select[Any]:
         ranked = (
             select(s.supervisor)
             .join(edges, edges.c.term_id == s.term_id)
-            .where(s.measure == summaries.RESPONSE, s.supervisor != "")
+            .where(*_one_supervisors_answers(s))
             .where(s.median >= func.coalesce(edges.c.cut, 0))
             .where(
                 or_(
@@ -472,6 +472,14 @@ def _slowest(*, candidates: bool) -> Select[Any]:
     )
 
 
+def _one_supervisors_answers(table: Any) -> tuple[ColumnElement[bool], ...]:
+    """The rows of ``table`` (a histogram or its spread, or an alias) of one supervisor's answers.
+
+    The rows of supervisor ``""`` hold the whole term's answers, never a supervisor's.
+    """
+    return table.measure == summaries.RESPONSE, table.supervisor != ""
+
+
 def _supervisor_cuts() -> CTE:
     """Each chosen term's cut of its supervisors: (term_id, cut, last).
 
@@ -480,12 +488,11 @@ def _supervisor_cuts() -> CTE:
     none if fewer share it (then all of them are ranked).
     """
     other, tied = aliased(ReportSpread), aliased(ReportSpread)
-    answered = other.measure == summaries.RESPONSE, other.supervisor != ""
-    cuts = _cuts(other.median, *answered, depth=SLOWEST)
+    cuts = _cuts(other.median, *_one_supervisors_answers(other), depth=SLOWEST)
     last = (
         select(tied.supervisor)
-        .where(tied.term_id == cuts.c.term_id, tied.measure == summaries.RESPONSE)
-        .where(tied.supervisor != "", tied.median == cuts.c.cut)
+        .where(tied.term_id == cuts.c.term_id, *_one_supervisors_answers(tied))
+        .where(tied.median == cuts.c.cut)
         .order_by(tied.supervisor)
         .limit(1)
         .offset(SLOWEST - 1)
