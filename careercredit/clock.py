@@ -63,9 +63,14 @@ def date_text(moment: datetime | None, fmt: str = DATE_FORMAT) -> str:
     return local(moment).strftime(fmt) if moment is not None else ""
 
 
-def datetime_text(moment: datetime | None, fmt: str = DATETIME_FORMAT) -> str:
-    """A stored time in the institution's zone with its abbreviation (``2027-01-31 14:05 CST``)."""
+def datetime_text(
+    moment: datetime | None, fmt: str = DATETIME_FORMAT, in_zone: ZoneInfo | None = None
+) -> str:
+    """A stored time in the institution's zone (or ``in_zone``) with its abbreviation.
+
+    ``2027-01-31 14:05 CST``; empty for ``None``.
+    """
     if moment is None:
         return ""
-    shown = local(moment)
+    shown = local(moment, in_zone)
     return f"{shown.strftime(fmt)} {shown.tzname()}"

@@ -24,6 +24,7 @@ from careercredit.access import is_plan_student, on_plan_or_404, placement_or_40
 from careercredit.hours import log, services, timesheet
 from careercredit.hours.forms import ConfirmForm, HourEntryForm, WeekForm
 from careercredit.hours.services import HourProblems, SentTwice
+from careercredit.links import row_url
 from careercredit.models import CreditPlan, HourEntry, Placement
 from careercredit.models.hours import hours_text
 from careercredit.refusals import Refused, show_on_form, unit_of_work
@@ -65,19 +66,9 @@ def _can_change_hour_entry(entry: services.Lockable, can_log: bool) -> bool:
 
 
 @bp.app_template_global("hour_entry_url")
-def _hour_entry_url(endpoint: str, plan_id: int) -> Callable[[int], str]:
-    """``url_for(endpoint, plan_id=plan_id, entry_id=…)`` built once, for every row of a list.
-
-    Call the answer with each entry's id: the id goes where a placeholder was.
-    """
-    before, _, after = url_for(endpoint, plan_id=plan_id, entry_id=_PLACEHOLDER).rpartition(
-        str(_PLACEHOLDER)
-    )
-    return lambda entry_id: f"{before}{entry_id}{after}"
-
-
-#: An entry id no row has, stood in for each row's own by ``hour_entry_url``.
-_PLACEHOLDER = 9_223_372_036_854_775_807
+def _hour_entry_url(endpoint: str, plan_id: int) -> Callable[[object], str]:
+    """``url_for(endpoint, plan_id=plan_id, entry_id=…)`` built once, for every row of a list."""
+    return row_url(endpoint, "entry_id", plan_id=plan_id)
 
 
 # -- loading --------------------------------------------------------------------

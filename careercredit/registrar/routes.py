@@ -39,7 +39,7 @@ from careercredit.registrar.forms import (
     ReportForm,
 )
 from careercredit.registrar.profiles import profile_named
-from careercredit.registrar.record import PlanRecord, action_words, plan_record
+from careercredit.registrar.record import PlanRecord, plan_record
 from careercredit.signoff import services as signoff_services
 
 bp = Blueprint("registrar", __name__)
@@ -375,9 +375,7 @@ def audit_log() -> ResponseReturnValue:
         "registrar/audit_log.html",
         form=form,
         events=events,
-        actors=auditlog.actors_of(events.items),
-        details_text=auditlog.details_text,
-        action_words=action_words,
+        lines=auditlog.audit_lines(events.items),
     )
 
 
