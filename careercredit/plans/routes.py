@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_required
 
 from careercredit import clock
-from careercredit.access import get_or_404, roles_required
+from careercredit.access import get_or_404, roles_required, signed_in
 from careercredit.csvexport import csv_response, record_download
 from careercredit.extensions import db
 from careercredit.hours.log import hour_log
@@ -128,9 +128,10 @@ def _queue_page(choice: BulkChoiceForm, status: int = 200) -> ResponseReturnValu
         filters=filters,
         terms=services.filter_terms(),
         # Plans this advisor may not decide (their own, or one they sponsor) are marked.
-        notes=queue_lists.decision_notes(pagination.items, current_user),
+        notes=queue_lists.decision_notes(pagination.items, signed_in()),
         projects=queue_lists.projects_of([row.id for row in pagination.items]),
         days_waiting=queue_lists.days_waiting,
+        today=clock.today(),
         choice=choice,
     )
     return page, status
