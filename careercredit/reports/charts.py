@@ -82,16 +82,22 @@ class Chart:
 
 @dataclass
 class Layout:
-    """The shapes of a drawn chart, in SVG user units."""
+    """The shapes of a drawn chart, in SVG user units.
+
+    Positions and sizes are text as the SVG has them (``_at``): the template
+    prints them, it does not format hundreds of numbers.
+    """
 
     width: int
     height: int
-    rects: list[tuple[float, float, float, float, str, str]] = field(default_factory=list)
+    #: (x, y, width, height, colour, title).
+    rects: list[tuple[str, str, str, str, str, str]] = field(default_factory=list)
     #: (points, colour, dashes, markers as (x, y, title)).
-    lines: list[tuple[str, str, str, list[tuple[float, float, str]]]] = field(default_factory=list)
-    #: Value axis: (position, label); category labels: (x, y, label, anchor).
-    ticks: list[tuple[float, str]] = field(default_factory=list)
-    labels: list[tuple[float, float, str, str]] = field(default_factory=list)
+    lines: list[tuple[str, str, str, list[tuple[str, str, str]]]] = field(default_factory=list)
+    #: Value axis: (the grid line's position, its label's position, label);
+    #: category labels: (x, y, label, anchor).
+    ticks: list[tuple[str, str, str]] = field(default_factory=list)
+    labels: list[tuple[str, str, str, str]] = field(default_factory=list)
     legend: list[tuple[str, str]] = field(default_factory=list)
     #: The legend's line dashes (line charts only).
     dashes: list[str] = field(default_factory=list)
@@ -112,6 +118,11 @@ def _nice_max(top: float) -> tuple[float, float]:
         step /= 2
     steps = -(-top // step)
     return steps * step, step
+
+
+def _at(value: float) -> str:
+    """A position or size in the SVG: one decimal."""
+    return f"{value:.1f}"
 
 
 def _number(value: float) -> str:
@@ -151,18 +162,24 @@ def _columns(chart: Chart) -> Layout:
     def y(v: float) -> float:
         return TOP + PLOT_HEIGHT - v / top * PLOT_HEIGHT
 
-    drawn.ticks = [(y(i * step), _number(i * step)) for i in range(int(top / step) + 1)]
+    drawn.ticks = [
+        (_at(y(i * step)), _at(y(i * step) + 4), _number(i * step))
+        for i in range(int(top / step) + 1)
+    ]
     for index, (label, _) in enumerate(chart.rows):
-        drawn.labels.append((LEFT + slot * (index + 0.5), TOP + PLOT_HEIGHT + 18, label, "middle"))
+        at = _at(LEFT + slot * (index + 0.5))
+        drawn.labels.append((at, _at(TOP + PLOT_HEIGHT + 18), label, "middle"))
     if stacked:
         for index, (label, values) in enumerate(chart.rows):
             base = 0.0
             for name, colour, v in zip(chart.series, PALETTE, values, strict=False):
                 if _value(v) > 0:
-                    x = LEFT + slot * index + slot * 0.2
+                    x, top_y = LEFT + slot * index + slot * 0.2, y(base + _value(v))
                     height = _value(v) / top * PLOT_HEIGHT
                     title = f"{label}, {name}: {_number(_value(v))}"
-                    drawn.rects.append((x, y(base + _value(v)), slot * 0.6, height, colour, title))
+                    drawn.rects.append(
+                        (_at(x), _at(top_y), _at(slot * 0.6), _at(height), colour, title)
+                    )
                 base += _value(v)
         return drawn
     for column, (name, colour) in enumerate(zip(chart.drawn_series, PALETTE, strict=False)):
@@ -171,8 +188,8 @@ def _columns(chart: Chart) -> Layout:
             v = values[column]
             if v is not None:
                 title = f"{label}, {name}: {_number(_value(v))}"
-                points.append((LEFT + slot * (index + 0.5), y(_value(v)), title))
-        path = " ".join(f"{x:.1f},{py:.1f}" for x, py, _ in points)
+                points.append((_at(LEFT + slot * (index + 0.5)), _at(y(_value(v))), title))
+        path = " ".join(f"{x},{py}" for x, py, _ in points)
         drawn.lines.append((path, colour, DASHES[column % len(DASHES)], points))
     return drawn
 
@@ -186,13 +203,16 @@ def _bars(chart: Chart) -> Layout:
     def x(v: float) -> float:
         return BAR_LABEL + v / top * plot_width
 
-    drawn.ticks = [(x(i * step), _number(i * step)) for i in range(int(top / step) + 1)]
+    drawn.ticks = [
+        (_at(x(i * step)), _at(x(i * step)), _number(i * step)) for i in range(int(top / step) + 1)
+    ]
     for index, ((label, _), v) in enumerate(zip(chart.rows, values, strict=True)):
         row_y = TOP + BAR_ROW * index
-        drawn.labels.append((BAR_LABEL - 6, row_y + BAR_ROW * 0.65, _short(label), "end"))
+        drawn.labels.append((_at(BAR_LABEL - 6), _at(row_y + BAR_ROW * 0.65), _short(label), "end"))
         title = f"{label}: {_number(v)}"
+        bar = max(v / top * plot_width, 0)
         drawn.rects.append(
-            (BAR_LABEL, row_y + 3, max(v / top * plot_width, 0), BAR_ROW - 6, PALETTE[0], title)
+            (_at(BAR_LABEL), _at(row_y + 3), _at(bar), _at(BAR_ROW - 6), PALETTE[0], title)
         )
     return drawn
 
