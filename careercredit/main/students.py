@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 from flask import url_for
-from sqlalchemy import Select, func, not_, select
+from sqlalchemy import Integer, Select, bindparam, func, not_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from careercredit import clock
@@ -75,28 +76,45 @@ def _last_comments(plan_ids: Sequence[int]) -> dict[int, PlanComment]:
     return {comment.plan_id: comment for comment in comments}
 
 
-def _counts_by_plan(query: Select[tuple[int, int]]) -> dict[int, int]:
-    return {plan_id: count for plan_id, count in db.session.execute(query)}
+def _counts_by_plan(query: Select[tuple[int, int]], plan_ids: Sequence[int]) -> dict[int, int]:
+    return {
+        plan_id: count for plan_id, count in db.session.execute(query, {"plans": list(plan_ids)})
+    }
 
 
 def _disputed(plan_ids: Sequence[int]) -> dict[int, int]:
     """Disputed hour entries of each plan of ``plan_ids`` (plans without any left out)."""
-    return _counts_by_plan(
-        select(Placement.plan_id, func.count(HourEntry.id))
-        .join(HourEntry, HourEntry.placement_id == Placement.id)
-        .where(Placement.plan_id.in_(plan_ids), HourEntry.status == HourStatus.disputed)
-        .group_by(Placement.plan_id)
-    )
+    return _counts_by_plan(_disputed_statement(), plan_ids)
 
 
 def _revisions(plan_ids: Sequence[int]) -> dict[int, int]:
     """Deliverables sent back for a revision not yet handed in, per plan of ``plan_ids``."""
+    return _counts_by_plan(_revisions_statement(), plan_ids)
+
+
+#: The plans counted (an expanding parameter: the statements below are built once).
+PLANS = bindparam("plans", type_=Integer, expanding=True)
+
+
+@cache
+def _disputed_statement() -> Select[tuple[int, int]]:
+    return (
+        select(Placement.plan_id, func.count(HourEntry.id))
+        .join(HourEntry, HourEntry.placement_id == Placement.id)
+        .where(Placement.plan_id.in_(PLANS), HourEntry.status == HourStatus.disputed)
+        .group_by(Placement.plan_id)
+    )
+
+
+@cache
+def _revisions_statement() -> Select[tuple[int, int]]:
+    """Built once: the alias alone cost more than running the statement."""
     newer = aliased(Deliverable)
-    return _counts_by_plan(
+    return (
         select(Placement.plan_id, func.count(Deliverable.id))
         .join(Deliverable, Deliverable.placement_id == Placement.id)
         .where(
-            Placement.plan_id.in_(plan_ids),
+            Placement.plan_id.in_(PLANS),
             Deliverable.status == DeliverableStatus.revision_requested,
             not_(select(newer.id).where(newer.supersedes_id == Deliverable.id).exists()),
         )
