@@ -49,6 +49,7 @@ SEED_SOURCES = ("audit", "campus", "loader", "plans", "records", "seed", "shape"
 #: The issue's targets.
 MAX_BASELINE_RATIO, MAX_SCALE_RATIO, MAX_QUERIES = 4.0, 1.5, 12
 BASELINE = "baseline (minimal Flask page)"
+DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
 def main() -> int:
@@ -59,6 +60,8 @@ def main() -> int:
     RESULTS = Path(args.results).resolve() if args.results else RESULTS
     if args.markdown:
         print(markdown())
+        if args.before:
+            print(before_and_after(Path(args.before).resolve()))
         return 0
     databases = [("sqlite", f"sqlite:///{CACHE}/sqlite-{{tag}}.db")]
     postgres = os.environ.get("CAREERCREDIT_BENCH_POSTGRES_URL")
@@ -122,6 +125,11 @@ def _arguments() -> argparse.Namespace:
         "--cache", metavar="DIR", help="where the seeded SQLite databases are kept (instance/bench)"
     )
     parser.add_argument("--results", metavar="DIR", help="where the JSON goes (bench)")
+    parser.add_argument(
+        "--before",
+        metavar="DIR",
+        help="with --markdown: also a table of each page before (the JSON in DIR) and after",
+    )
     return parser.parse_args()
 
 
@@ -293,6 +301,50 @@ def markdown() -> str:
             )
         out.append("")
     return "\n".join(out)
+
+
+def before_and_after(before: Path) -> str:
+    """Each page's median, x floor and full/small in ``before``'s JSON and the last run's.
+
+    One column group per database both runs measured; over its target in bold.
+    """
+    runs = []
+    for kind in DATABASE_NAMES:
+        old, new = before / f"results-{kind}.json", RESULTS / f"results-{kind}.json"
+        if old.exists() and new.exists():
+            runs.append((json.loads(old.read_text("utf-8")), json.loads(new.read_text("utf-8"))))
+    if not runs:
+        return ""
+    names = [DATABASE_NAMES.get(new["database"], new["database"]) for _, new in runs]
+    columns = ("median ms", "x floor", "full/small")
+    header = ["page", *(f"{name} {column}" for name in names for column in columns)]
+    out = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+    pages = runs[0][1]["scales"][str(FULL)]["pages"]
+    for name in pages:
+        cells = [name]
+        for old, new in runs:
+            pair = [_figures(old, name), _figures(new, name)]
+            for index in range(3):
+                a, b = (figures[index] for figures in pair)
+                cells.append(f"{a} → {b}" if a or b else "")
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(["", *out, ""])
+
+
+def _figures(report: dict, name: str) -> tuple[str, str, str]:
+    """(median ms, x floor, full/small) of ``name`` in ``report``, as the tables print them."""
+    page = report["scales"].get(str(FULL), {}).get("pages", {}).get(name)
+    if page is None:
+        return "", "", ""
+    target = (page.get("floor") or {}).get("target")
+    ratio = _number(page.get("floor_ratio"), ".2f")
+    if ratio and target and page["floor_ratio"] > target:
+        ratio = f"**{ratio}**"
+    scale = report.get("full_over_small", {}).get(name)
+    scaled = "" if scale is None else f"{scale:.2f}"
+    if scale is not None and scale > MAX_SCALE_RATIO:
+        scaled = f"**{scaled}**"
+    return f"{page['p50_ms']:.1f}", ratio, scaled
 
 
 def _shown(path: Path) -> Path:
