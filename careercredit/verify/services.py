@@ -12,7 +12,7 @@ from datetime import date
 from typing import IO, cast
 
 from flask import has_request_context, request
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, bindparam, insert, select
 
 from careercredit import clock
 from careercredit.extensions import db
@@ -83,7 +83,11 @@ def find_document(code: str) -> RecordDocument | None:
     canonical = canonical_code(code)
     if canonical is None:
         return None
-    return db.session.scalar(select(RecordDocument).where(RecordDocument.code == canonical))
+    return db.session.scalar(_BY_CODE, {"code": canonical})
+
+
+#: The record issued under a code (bound as ``code``), built once.
+_BY_CODE = select(RecordDocument).where(RecordDocument.code == bindparam("code"))
 
 
 def issue_date(document: RecordDocument) -> date:
