@@ -232,7 +232,7 @@ def print_table(kind: str, scale: float, pages: dict[str, dict]) -> None:
             flags += " slow"
         if (page.get("queries") or 0) > MAX_QUERIES:
             flags += " queries"
-        if page.get("floor_ratio") and page["floor_ratio"] > floor["target"]:
+        if _over_floor(page):
             flags += f" over floor (target {floor['target']:g})"
         if "error" in floor:
             flags += f" no floor: {floor['error'][:60]}"
@@ -291,12 +291,10 @@ def markdown() -> str:
             queries = page.get("queries")
             ratio = ratios.get(name)
             floor = page.get("floor") or {}
-            over = page.get("floor_ratio") and page["floor_ratio"] > floor["target"]
-            x_floor = _number(page.get("floor_ratio"), ".2f")
             out.append(
                 f"| {name} | {page['rps']:,.0f} | {page['p50_ms']:.1f} | {page['p95_ms']:.1f} "
                 f"| {page['p50_ms'] / base:.1f} | {'' if queries is None else queries} "
-                f"| {_number(floor.get('ms'), '.1f')} | {f'**{x_floor}**' if over else x_floor} "
+                f"| {_number(floor.get('ms'), '.1f')} | {_x_floor(page)} "
                 f"| {'' if ratio is None or name not in small else f'{ratio:.2f}'} |"
             )
         out.append("")
@@ -308,14 +306,14 @@ def before_and_after(before: Path) -> str:
 
     One column group per database both runs measured; over its target in bold.
     """
-    runs = []
-    for kind in DATABASE_NAMES:
+    runs, names = [], []
+    for kind, shown in DATABASE_NAMES.items():
         old, new = before / f"results-{kind}.json", RESULTS / f"results-{kind}.json"
         if old.exists() and new.exists():
             runs.append((json.loads(old.read_text("utf-8")), json.loads(new.read_text("utf-8"))))
+            names.append(shown)
     if not runs:
         return ""
-    names = [DATABASE_NAMES.get(new["database"], new["database"]) for _, new in runs]
     columns = ("median ms", "x floor", "full/small")
     header = ["page", *(f"{name} {column}" for name in names for column in columns)]
     out = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
@@ -323,9 +321,7 @@ def before_and_after(before: Path) -> str:
     for name in pages:
         cells = [name]
         for old, new in runs:
-            pair = [_figures(old, name), _figures(new, name)]
-            for index in range(3):
-                a, b = (figures[index] for figures in pair)
+            for a, b in zip(_figures(old, name), _figures(new, name), strict=True):
                 cells.append(f"{a} → {b}" if a or b else "")
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(["", *out, ""])
@@ -336,15 +332,23 @@ def _figures(report: dict, name: str) -> tuple[str, str, str]:
     page = report["scales"].get(str(FULL), {}).get("pages", {}).get(name)
     if page is None:
         return "", "", ""
-    target = (page.get("floor") or {}).get("target")
-    ratio = _number(page.get("floor_ratio"), ".2f")
-    if ratio and target and page["floor_ratio"] > target:
-        ratio = f"**{ratio}**"
     scale = report.get("full_over_small", {}).get(name)
     scaled = "" if scale is None else f"{scale:.2f}"
     if scale is not None and scale > MAX_SCALE_RATIO:
         scaled = f"**{scaled}**"
-    return f"{page['p50_ms']:.1f}", ratio, scaled
+    return f"{page['p50_ms']:.1f}", _x_floor(page), scaled
+
+
+def _over_floor(page: dict) -> bool:
+    """Whether ``page``'s median is more than its target times its floor."""
+    target = (page.get("floor") or {}).get("target")
+    return bool(page.get("floor_ratio") and target and page["floor_ratio"] > target)
+
+
+def _x_floor(page: dict) -> str:
+    """``page``'s median over its floor for a Markdown table, in bold when over its target."""
+    ratio = _number(page.get("floor_ratio"), ".2f")
+    return f"**{ratio}**" if _over_floor(page) else ratio
 
 
 def _shown(path: Path) -> Path:
