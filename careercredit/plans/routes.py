@@ -162,7 +162,7 @@ def bulk_confirm() -> ResponseReturnValue:
         abort(404)
     comment = choice.comment.data or ""
     proposals = queue_lists.propose(
-        [plans[i] for i in dict.fromkeys(chosen_ids)], action, comment, by=current_user
+        [plans[i] for i in dict.fromkeys(chosen_ids)], action, comment, by=signed_in()
     )
     return render_template(
         "plans/bulk_confirm.html",
@@ -192,7 +192,7 @@ def bulk() -> ResponseReturnValue:
         [(plans[i], version) for i, version in versions.items()],
         action,
         form.comment.data or "",
-        by=current_user,
+        by=signed_in(),
     )
     page = render_template(
         "plans/bulk_done.html",

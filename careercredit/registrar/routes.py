@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from careercredit import clock
-from careercredit.access import get_or_404, is_own_record, roles_required
+from careercredit.access import get_or_404, is_own_record, roles_required, signed_in
 from careercredit.csvexport import csv_response, record_download
 from careercredit.extensions import db
 from careercredit.ids import whole_number
@@ -193,7 +193,7 @@ def _export_page(
         profile=profile_named(grade_export.profile),
         rows=rows,
         plans=plans,
-        waiting=posting.waiting(grade_export, rows, plans, current_user),
+        waiting=posting.waiting(grade_export, rows, plans, signed_in()),
         form=PostForm(),
         reject_form=reject_form or RejectForm(formdata=None),
         report_form=report_form or ReportForm(formdata=None),

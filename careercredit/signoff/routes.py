@@ -14,7 +14,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from careercredit import clock
-from careercredit.access import get_or_404, roles_required
+from careercredit.access import get_or_404, roles_required, signed_in
 from careercredit.csvexport import csv_response
 from careercredit.models import CreditPlan, Role
 from careercredit.pagination import requested_page
@@ -40,8 +40,9 @@ def queue() -> ResponseReturnValue:
 
 
 def _queue_page(choice: BulkChoiceForm, status: int = 200) -> ResponseReturnValue:
-    pagination = services.awaiting_page(current_user, page=requested_page(), per_page=PER_PAGE)
-    own = {plan.id: services.own_plan_problem(current_user, plan) for plan in pagination.items}
+    user = signed_in()
+    pagination = services.awaiting_page(user, page=requested_page(), per_page=PER_PAGE)
+    own = {plan.id: services.own_plan_problem(user, plan) for plan in pagination.items}
     return render_template(
         "signoff/queue.html",
         pagination=pagination,
@@ -205,7 +206,7 @@ def bulk_confirm() -> ResponseReturnValue:
         abort(404)
     ordered = [plans[i] for i in dict.fromkeys(chosen)]
     grade = choice.grade.data or ""
-    proposals = services.propose(ordered, grade, award_max=choice.award_max.data, by=current_user)
+    proposals = services.propose(ordered, grade, award_max=choice.award_max.data, by=signed_in())
     return render_template(
         "signoff/bulk_confirm.html",
         proposals=proposals,
@@ -236,7 +237,7 @@ def bulk() -> ResponseReturnValue:
             for row in rows
         ],
         form.grade.data or "",
-        by=current_user,
+        by=signed_in(),
     )
     # Nothing signed off: the page answers as its refusals do (403 for one's own plan).
     page = render_template("signoff/bulk_done.html", outcome=outcome, grade=form.grade.data)
