@@ -17,8 +17,9 @@ def external_url(endpoint: str, **values: Any) -> str:
 def row_url(endpoint: str, key: str, **values: Any) -> Callable[[object], str]:
     """``url_for(endpoint, key=…, **values)`` built once, for every row of a list.
 
-    Call the answer with each row's ``key`` (an id): it goes where a
-    placeholder was. Building a URL costs more than a row's other cells.
+    Call the answer with each row's ``key`` (an id, or a word such as a
+    view's key that needs no quoting in a URL): it goes where a placeholder
+    was. Building a URL costs more than a row's other cells.
     """
     values[key] = _PLACEHOLDER
     before, _, after = url_for(endpoint, **values).rpartition(str(_PLACEHOLDER))

@@ -13,6 +13,7 @@ from flask.typing import ResponseReturnValue
 from careercredit import clock
 from careercredit.access import roles_required
 from careercredit.csvexport import csv_response
+from careercredit.links import row_url
 from careercredit.models import Role
 from careercredit.reports import figures
 from careercredit.reports.charts import layout
@@ -53,7 +54,9 @@ def index() -> ResponseReturnValue:
     view = _view()
     terms = figures.all_terms()
     if not terms:
-        return render_template("reports/index.html", view=view, views=VIEWS, form=None, charts=[])
+        return render_template(
+            "reports/index.html", view=view, views=VIEWS, form=None, charts=[], **_links(view, None)
+        )
     form = _selector(terms)
     chosen = form.chosen(terms)
     charts = view.build(chosen) if chosen else []
@@ -64,8 +67,23 @@ def index() -> ResponseReturnValue:
         form=form,
         chosen=chosen or [],
         charts=[(chart, layout(chart)) for chart in charts],
+        **_links(view, chosen),
     )
     return page, 200 if chosen else 422
+
+
+def _links(view: View, chosen: list[figures.TermRow] | None) -> dict[str, object]:
+    """The view tabs' link (by view key) and the charts' CSV link (by chart key), made once.
+
+    Both keep the query string as it is, the view (and the terms shown) put in.
+    """
+    args = request.args.to_dict()
+    links: dict[str, object] = {"view_href": row_url("reports.index", "view", **args)}
+    if chosen:
+        # The chart's key takes the place it has always had: after the view, before the terms.
+        args.update(view=view.key, chart="", first=chosen[0].code, last=chosen[-1].code)
+        links["csv_href"] = row_url("reports.chart_csv", "chart", **args)
+    return links
 
 
 @bp.get("/chart.csv")
