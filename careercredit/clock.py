@@ -58,9 +58,14 @@ def today() -> date:
     return local(now()).date()
 
 
-def date_text(moment: datetime | None, fmt: str = DATE_FORMAT) -> str:
-    """The institution's date of a stored time (``2027-01-31``); empty for ``None``."""
-    return local(moment).strftime(fmt) if moment is not None else ""
+def date_text(
+    moment: datetime | None, fmt: str = DATE_FORMAT, in_zone: ZoneInfo | None = None
+) -> str:
+    """The date of a stored time (``2027-01-31``) in the institution's zone (or ``in_zone``).
+
+    Empty for ``None``.
+    """
+    return local(moment, in_zone).strftime(fmt) if moment is not None else ""
 
 
 def datetime_text(

@@ -20,16 +20,19 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import Any, Protocol, cast
+from zoneinfo import ZoneInfo
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from careercredit import clock
 from careercredit.csvexport import batches, in_batches
 from careercredit.extensions import db
 from careercredit.ids import MAX_ID
+from careercredit.links import row_url
 from careercredit.models import CreditPlan, Employer, Placement, PlanState, Project, Term, User
 from careercredit.models.hours import HourEntry, hours_text
 from careercredit.pagination import IdPagination
@@ -109,12 +112,16 @@ _sponsor = aliased(User, name="sponsor")
 _advisor = aliased(User, name="advisor")
 
 
-def _rows(page_ids: Select[Any], *order: Any) -> Select[Any]:
-    """What a queue row shows, for the plans ``page_ids`` selects, in ``order``: one statement.
+#: The plans of a page (an expanding parameter: the statements below are built once).
+PLANS = bindparam("plans", type_=Integer, expanding=True)
+
+
+@cache
+def _rows(sort: Sort) -> Select[Any]:
+    """What a queue row shows, for the plans ``PLANS``, in the ``sort`` order: built once.
 
     The hours logged (every entry, whatever its state) are summed in SQL.
     """
-    page = page_ids.subquery("page")
     logged = (
         select(func.coalesce(func.sum(HourEntry.hours), 0))
         .join(Placement, Placement.id == HourEntry.placement_id)
@@ -138,32 +145,38 @@ def _rows(page_ids: Select[Any], *order: Any) -> Select[Any]:
             _advisor.display_name.label("advisor_name"),
             logged.label("hours_logged"),
         )
-        .select_from(page)
-        .join(CreditPlan, CreditPlan.id == page.c.id)
         .join(User, User.id == CreditPlan.student_id)
         .join(Term, Term.id == CreditPlan.term_id)
         .outerjoin(_sponsor, _sponsor.id == CreditPlan.sponsor_id)
         .outerjoin(_advisor, _advisor.id == CreditPlan.assigned_advisor_id)
-        .order_by(*order)
+        .where(CreditPlan.id.in_(PLANS))
+        .order_by(*_order(sort))
     )
 
 
 class QueuePagination(IdPagination):
-    """The queue's page as rows (``_rows``) rather than plans; counted as ``IdPagination`` does."""
+    """The queue's page as rows (``_rows``) rather than plans; counted as ``IdPagination`` does.
+
+    The page's ids come first, then their rows by a statement built once: building the
+    rows' statement around each filtered query cost more than running both.
+    """
 
     def _query_items(self) -> list[Any]:
         ids: Select[Any] = self._query_args["ids"]
-        page = ids.limit(self.per_page + 1).offset(self._query_offset)
-        rows = list(db.session.execute(_rows(page, *self._query_args["order"])))
-        self._more = len(rows) > self.per_page
-        return rows[: self.per_page]
+        page = list(db.session.scalars(ids.limit(self.per_page + 1).offset(self._query_offset)))
+        self._more = len(page) > self.per_page
+        if not page:
+            return []
+        return list(
+            db.session.execute(_rows(self._query_args["sort"]), {"plans": page[: self.per_page]})
+        )
 
 
 def queue_page(filters: QueueFilters, *, page: int, per_page: int) -> Pagination:
     """One page of the queue matching ``filters``, as rows of what the page shows."""
     return QueuePagination(
         page=max(page, 1), per_page=per_page, max_per_page=per_page, error_out=False,
-        ids=queue_ids(filters), order=_order(filters.sort), load=None, count_seen=False,
+        ids=queue_ids(filters), sort=filters.sort, load=None, count_seen=False,
         counted=None,
     )  # fmt: skip
 
@@ -181,22 +194,75 @@ def projects_of(plan_ids: Collection[int]) -> dict[int, list[ProjectShown]]:
     found: dict[int, list[ProjectShown]] = {plan_id: [] for plan_id in plan_ids}
     if not found:
         return found
-    rows = db.session.execute(
+    for plan_id, title, employer in db.session.execute(_projects(), {"plans": list(found)}):
+        found[plan_id].append(ProjectShown(title, employer))
+    return found
+
+
+@cache
+def _projects() -> Select[tuple[int, str, str]]:
+    return (
         select(Placement.plan_id, Project.title, Employer.name)
         .join(Project, Project.id == Placement.project_id)
         .join(Employer, Employer.id == Project.employer_id)
-        .where(Placement.plan_id.in_(found))
+        .where(Placement.plan_id.in_(PLANS))
         .order_by(Placement.plan_id, Placement.id)
     )
-    for plan_id, title, employer in rows:
-        found[plan_id].append(ProjectShown(title, employer))
-    return found
 
 
 def decision_notes(rows: Iterable[Any], user: User) -> dict[int, str | None]:
     """Why ``user`` is not offered the decision on each row's plan (``decision_note``)."""
     # A row has what the rule reads of a plan: its state, student and sponsor.
     return {row.id: decision_note(cast(CreditPlan, row), user) for row in rows}
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    """One plan as the queue page shows it: every cell worked out here, none in the template."""
+
+    id: int
+    href: str
+    student_name: str
+    #: The student's username, and their student number when they have one.
+    who: str
+    #: Why the advisor may not decide this plan (then it cannot be selected), else None.
+    note: str | None
+    term_code: str
+    projects: list[ProjectShown]
+    credits: int
+    #: Hours logged of those needed: ``12.5 / 40``.
+    hours: str
+    sponsor: str
+    advisor: str
+    days: int
+    #: The date it was (last) submitted, or a dash.
+    since: str
+
+
+def queue_lines(rows: Sequence[Any], user: User) -> list[QueueLine]:
+    """The queue page's ``rows`` as lines, ``user`` being the advisor who reads them."""
+    notes = decision_notes(rows, user)
+    projects = projects_of([row.id for row in rows])
+    plan_href = row_url("plans.show", "plan_id")
+    zone, today = clock.zone(), clock.today()
+    return [
+        QueueLine(
+            id=row.id,
+            href=plan_href(row.id),
+            student_name=row.student_name,
+            who=f"{row.uid}, {row.student_number}" if row.student_number else row.uid,
+            note=notes[row.id],
+            term_code=row.term_code,
+            projects=projects[row.id],
+            credits=row.credits_requested,
+            hours=f"{hours_text(row.hours_logged)} / {row.hours_needed}",
+            sponsor=row.sponsor_name if row.sponsor_name is not None else "—",
+            advisor=row.advisor_name if row.advisor_name is not None else "—",
+            days=days_waiting(row, today, zone),
+            since=clock.date_text(row.submitted_at, in_zone=zone) if row.submitted_at else "—",
+        )
+        for row in rows
+    ]
 
 
 def hours_logged(plan_ids: Collection[int]) -> dict[int, Decimal]:
@@ -220,11 +286,14 @@ class Submitted(Protocol):
     def submitted_at(self) -> datetime | None: ...
 
 
-def days_waiting(plan: Submitted, today: date | None = None) -> int:
-    """Whole days since the plan was (last) submitted, on the institution's calendar."""
+def days_waiting(plan: Submitted, today: date | None = None, zone: ZoneInfo | None = None) -> int:
+    """Whole days since the plan was (last) submitted, on the institution's calendar.
+
+    A list passes ``today`` and the institution's ``zone``, read once for all its plans.
+    """
     if plan.submitted_at is None:
         return 0
-    submitted = clock.local(aware(plan.submitted_at)).date()
+    submitted = clock.local(aware(plan.submitted_at), zone).date()
     return max(0, ((today or clock.today()) - submitted).days)
 
 

@@ -128,10 +128,7 @@ def _queue_page(choice: BulkChoiceForm, status: int = 200) -> ResponseReturnValu
         filters=filters,
         terms=services.filter_terms(),
         # Plans this advisor may not decide (their own, or one they sponsor) are marked.
-        notes=queue_lists.decision_notes(pagination.items, signed_in()),
-        projects=queue_lists.projects_of([row.id for row in pagination.items]),
-        days_waiting=queue_lists.days_waiting,
-        today=clock.today(),
+        lines=queue_lists.queue_lines(pagination.items, signed_in()),
         choice=choice,
     )
     return page, status
