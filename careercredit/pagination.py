@@ -20,7 +20,7 @@ from typing import Any
 
 from flask import request
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, func, inspect, select
+from sqlalchemy import Integer, Select, bindparam, func, inspect, select
 
 from careercredit.extensions import db
 
@@ -40,8 +40,17 @@ class MoreThan(int):
         return f"more than {int(self) - 1:,}"
 
 
+#: The ids of a page, bound in a ``rows`` statement (an expanding parameter, so that the
+#: statement is built once).
+PAGE_IDS = bindparam("page_ids", type_=Integer, expanding=True)
+
+
 class IdPagination(Pagination):
-    """A ``Pagination`` whose page is found by id first (``ids``), then loaded (``load``)."""
+    """A ``Pagination`` whose page is found by id first (``ids``), then loaded.
+
+    Loaded as objects (``load``, an entity with its loader options) or as rows of
+    the columns shown (``rows``, a statement built once, its ids ``PAGE_IDS``).
+    """
 
     def _query_items(self) -> list[Any]:
         ids_query: Select = self._query_args["ids"]
@@ -51,10 +60,14 @@ class IdPagination(Pagination):
         ids = ids[: self.per_page]
         if not ids:
             return []
-        load: Select = self._query_args["load"]
-        key = inspect(load.column_descriptions[0]["entity"]).primary_key[0]
-        rows = db.session.scalars(load.where(key.in_(ids))).unique()
-        by_id = {getattr(row, key.key): row for row in rows}
+        rows_query: Select | None = self._query_args.get("rows")
+        if rows_query is not None:
+            by_id = {row.id: row for row in db.session.execute(rows_query, {"page_ids": ids})}
+        else:
+            load: Select = self._query_args["load"]
+            key = inspect(load.column_descriptions[0]["entity"]).primary_key[0]
+            loaded = db.session.scalars(load.where(key.in_(ids))).unique()
+            by_id = {getattr(row, key.key): row for row in loaded}
         return [by_id[i] for i in ids if i in by_id]
 
     def _query_count(self) -> int:
@@ -85,17 +98,20 @@ class IdPagination(Pagination):
 
 def paginate_ids(
     ids: Select,
-    load: Select,
+    load: Select | None = None,
     *,
     page: int,
     per_page: int,
     count_seen: bool = False,
     counted: Select | None = None,
+    rows: Select | None = None,
 ) -> Pagination:
     """Page ``page`` of ``ids`` (one id column, filtered and ordered), loaded with ``load``.
 
-    ``load`` selects the entity with its loader options and nothing else; a
-    page past the end is empty (no 404), as with ``error_out=False``.
+    ``load`` selects the entity with its loader options and nothing else; or
+    ``rows`` selects the columns a list shows (an ``id`` among them) for the
+    ids bound as ``PAGE_IDS``, built once. A page past the end is empty (no
+    404), as with ``error_out=False``.
 
     ``counted`` selects the same ids for counting, without what only the
     order needs (a join for sorting by name). ``count_seen`` counts nothing
@@ -109,6 +125,7 @@ def paginate_ids(
         error_out=False,
         ids=ids,
         load=load,
+        rows=rows,
         count_seen=count_seen,
         counted=counted,
     )

@@ -25,7 +25,7 @@ from typing import Any, Protocol, cast
 from zoneinfo import ZoneInfo
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Integer, Select, bindparam, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from careercredit import clock
@@ -35,7 +35,7 @@ from careercredit.ids import MAX_ID
 from careercredit.links import row_url
 from careercredit.models import CreditPlan, Employer, Placement, PlanState, Project, Term, User
 from careercredit.models.hours import HourEntry, hours_text
-from careercredit.pagination import IdPagination
+from careercredit.pagination import PAGE_IDS, paginate_ids
 from careercredit.plans.services import PlanFilters, apply_filters
 from careercredit.plans.workflow import DECISIONS, TRANSITIONS, Action, decision_note, perform
 from careercredit.refusals import Refused, unit_of_work
@@ -112,13 +112,9 @@ _sponsor = aliased(User, name="sponsor")
 _advisor = aliased(User, name="advisor")
 
 
-#: The plans of a page (an expanding parameter: the statements below are built once).
-PLANS = bindparam("plans", type_=Integer, expanding=True)
-
-
 @cache
-def _rows(sort: Sort) -> Select[Any]:
-    """What a queue row shows, for the plans ``PLANS``, in the ``sort`` order: built once.
+def _rows() -> Select[Any]:
+    """What a queue row shows, for the plans of a page (``PAGE_IDS``): built once.
 
     The hours logged (every entry, whatever its state) are summed in SQL.
     """
@@ -149,36 +145,13 @@ def _rows(sort: Sort) -> Select[Any]:
         .join(Term, Term.id == CreditPlan.term_id)
         .outerjoin(_sponsor, _sponsor.id == CreditPlan.sponsor_id)
         .outerjoin(_advisor, _advisor.id == CreditPlan.assigned_advisor_id)
-        .where(CreditPlan.id.in_(PLANS))
-        .order_by(*_order(sort))
+        .where(CreditPlan.id.in_(PAGE_IDS))
     )
-
-
-class QueuePagination(IdPagination):
-    """The queue's page as rows (``_rows``) rather than plans; counted as ``IdPagination`` does.
-
-    The page's ids come first, then their rows by a statement built once: building the
-    rows' statement around each filtered query cost more than running both.
-    """
-
-    def _query_items(self) -> list[Any]:
-        ids: Select[Any] = self._query_args["ids"]
-        page = list(db.session.scalars(ids.limit(self.per_page + 1).offset(self._query_offset)))
-        self._more = len(page) > self.per_page
-        if not page:
-            return []
-        return list(
-            db.session.execute(_rows(self._query_args["sort"]), {"plans": page[: self.per_page]})
-        )
 
 
 def queue_page(filters: QueueFilters, *, page: int, per_page: int) -> Pagination:
     """One page of the queue matching ``filters``, as rows of what the page shows."""
-    return QueuePagination(
-        page=max(page, 1), per_page=per_page, max_per_page=per_page, error_out=False,
-        ids=queue_ids(filters), sort=filters.sort, load=None, count_seen=False,
-        counted=None,
-    )  # fmt: skip
+    return paginate_ids(queue_ids(filters), rows=_rows(), page=page, per_page=per_page)
 
 
 @dataclass(frozen=True)
@@ -194,7 +167,7 @@ def projects_of(plan_ids: Collection[int]) -> dict[int, list[ProjectShown]]:
     found: dict[int, list[ProjectShown]] = {plan_id: [] for plan_id in plan_ids}
     if not found:
         return found
-    for plan_id, title, employer in db.session.execute(_projects(), {"plans": list(found)}):
+    for plan_id, title, employer in db.session.execute(_projects(), {"page_ids": list(found)}):
         found[plan_id].append(ProjectShown(title, employer))
     return found
 
@@ -205,7 +178,7 @@ def _projects() -> Select[tuple[int, str, str]]:
         select(Placement.plan_id, Project.title, Employer.name)
         .join(Project, Project.id == Placement.project_id)
         .join(Employer, Employer.id == Project.employer_id)
-        .where(Placement.plan_id.in_(PLANS))
+        .where(Placement.plan_id.in_(PAGE_IDS))
         .order_by(Placement.plan_id, Placement.id)
     )
 

@@ -7,18 +7,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import InstrumentedAttribute, lazyload
+from sqlalchemy import Integer, Select, bindparam, func, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from careercredit import clock
 from careercredit.csvexport import batches
 from careercredit.extensions import db
 from careercredit.links import row_url
 from careercredit.models import AuditEvent, User
-from careercredit.pagination import paginate_ids
+from careercredit.pagination import PAGE_IDS, paginate_ids
 from careercredit.registrar.record import action_words
 from careercredit.sql import aware, escape_like
 
@@ -39,9 +39,22 @@ class AuditFilters:
 
 
 def audit_page(filters: AuditFilters, *, page: int, per_page: int) -> Pagination:
-    """One page of the audit events matching ``filters``, newest first."""
+    """One page of the audit events matching ``filters``, newest first, as rows (``_PAGE_ROWS``)."""
     ids = audit_query(filters).with_only_columns(AuditEvent.id)
-    return paginate_ids(ids, select(AuditEvent), page=page, per_page=per_page)
+    return paginate_ids(ids, rows=_PAGE_ROWS, page=page, per_page=per_page)
+
+
+#: What the log page shows of each event of a page, built once: rows, not objects.
+_PAGE_ROWS = select(
+    AuditEvent.id,
+    AuditEvent.created_at,
+    AuditEvent.actor_id,
+    AuditEvent.action,
+    AuditEvent.object_type,
+    AuditEvent.object_id,
+    AuditEvent.client_addr,
+    AuditEvent.details,
+).where(AuditEvent.id.in_(PAGE_IDS))
 
 
 def audit_query(filters: AuditFilters) -> Select:
@@ -96,6 +109,18 @@ def csv_rows(filters: AuditFilters) -> Iterator[Sequence[object]]:
             )
 
 
+class Event(Protocol):
+    """An audit event, or a row of ``_PAGE_ROWS``: what a list of the log reads."""
+
+    created_at: datetime
+    actor_id: int | None
+    action: str
+    object_type: str | None
+    object_id: str | None
+    client_addr: str | None
+    details: Any
+
+
 @dataclass(frozen=True)
 class AuditLine:
     """One event as the log page shows it: every cell worked out here, none in the template."""
@@ -115,7 +140,7 @@ class AuditLine:
     details: str
 
 
-def audit_lines(events: Sequence[AuditEvent]) -> list[AuditLine]:
+def audit_lines(events: Sequence[Event]) -> list[AuditLine]:
     """``events`` as the log page shows them; the people who acted are read in one query."""
     actors = actors_of(events)
     zone = clock.zone()
@@ -147,13 +172,18 @@ def audit_lines(events: Sequence[AuditEvent]) -> list[AuditLine]:
     return lines
 
 
-def actors_of(events: Iterable[AuditEvent]) -> dict[int, User]:
-    """The people who acted in ``events``, loaded in one query."""
-    ids = {e.actor_id for e in events if e.actor_id is not None}
+def actors_of(events: Iterable[Event]) -> dict[int, Any]:
+    """The people who acted in ``events`` (their ids, names and usernames), in one query."""
+    ids = sorted({e.actor_id for e in events if e.actor_id is not None})
     if not ids:
         return {}
-    people = select(User).where(User.id.in_(ids)).options(lazyload(User.role_rows))
-    return {u.id: u for u in db.session.scalars(people)}
+    return {person.id: person for person in db.session.execute(_ACTORS, {"people": ids})}
+
+
+#: The names of the people (bound as ``people``) who acted, built once.
+_ACTORS = select(User.id, User.display_name, User.uid).where(
+    User.id.in_(bindparam("people", type_=Integer, expanding=True))
+)
 
 
 def distinct_values(column: str) -> list[Any]:
