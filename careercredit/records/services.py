@@ -508,6 +508,8 @@ _AS_SHOWN = (
     joinedload(CreditPlan.sign_off),
     joinedload(CreditPlan.amendments),
 )
+#: What comparing a plan with the line a record kept of it reads (``_plan_changes``).
+_AS_COMPARED = _AS_SHOWN[1:]
 
 
 def _shows(plans: Iterable[CreditPlan]) -> list[dict[str, Any]]:
@@ -576,6 +578,10 @@ def _plans_as_shown(*, listed: bool, older: bool) -> Select[tuple[CreditPlan]]:
     ``listed``: plans by id (bound as ``listed``); ``older``: the posted plans
     of students (bound as ``older``), for records that kept no lines and for
     the lines a record issued now keeps (``shown_plans``).
+
+    Plans listed by id are only compared with what the record kept (their
+    state, their sign-off's grade and credits, their amendments): their terms
+    are loaded only where the lines are made from the plans (``older``).
     """
     conditions: list[ColumnElement[bool]] = []
     if listed:
@@ -583,7 +589,8 @@ def _plans_as_shown(*, listed: bool, older: bool) -> Select[tuple[CreditPlan]]:
     if older:
         students = CreditPlan.student_id.in_(bindparam("older", expanding=True))
         conditions.append(and_(students, CreditPlan.state == PlanState.posted))
-    return select(CreditPlan).where(or_(*conditions)).options(*_AS_SHOWN)
+    options = _AS_SHOWN if older else _AS_COMPARED
+    return select(CreditPlan).where(or_(*conditions)).options(*options)
 
 
 def _plan_changes(plan: CreditPlan, shown: dict[str, Any] | None, issued: datetime) -> list[Change]:
