@@ -39,7 +39,6 @@ from careercredit.pagination import PAGE_IDS, paginate_ids
 from careercredit.plans.services import PlanFilters, apply_filters
 from careercredit.plans.workflow import DECISIONS, TRANSITIONS, Action, decision_note, perform
 from careercredit.refusals import Refused, unit_of_work
-from careercredit.sql import aware
 
 #: The longest search text taken from a query string.
 MAX_SEARCH = 100
@@ -232,7 +231,7 @@ def queue_lines(rows: Sequence[Any], user: User) -> list[QueueLine]:
             sponsor=row.sponsor_name if row.sponsor_name is not None else "—",
             advisor=row.advisor_name if row.advisor_name is not None else "—",
             days=days_waiting(row, today, zone),
-            since=clock.date_text(row.submitted_at, in_zone=zone) if row.submitted_at else "—",
+            since=clock.date_text(row.submitted_at, in_zone=zone) or "—",
         )
         for row in rows
     ]
@@ -266,7 +265,7 @@ def days_waiting(plan: Submitted, today: date | None = None, zone: ZoneInfo | No
     """
     if plan.submitted_at is None:
         return 0
-    submitted = clock.local(aware(plan.submitted_at), zone).date()
+    submitted = clock.local(plan.submitted_at, zone).date()
     return max(0, ((today or clock.today()) - submitted).days)
 
 
@@ -291,7 +290,7 @@ CSV_HEADER = (
 
 def csv_rows(filters: QueueFilters) -> Iterator[Sequence[object]]:
     """The queue matching ``filters`` as CSV rows, read in batches."""
-    today = clock.today()
+    zone, today = clock.zone(), clock.today()
     for batch in batches(queue_ids(filters), _load()):
         logged = hours_logged([plan.id for plan in batch])
         for plan in batch:
@@ -307,8 +306,8 @@ def csv_rows(filters: QueueFilters) -> Iterator[Sequence[object]]:
                 plan.term.required_hours(plan.credits_requested),
                 plan.sponsor.display_name if plan.sponsor else "",
                 plan.assigned_advisor.display_name if plan.assigned_advisor else "",
-                _local_day(plan.submitted_at),
-                days_waiting(plan, today),
+                clock.date_text(plan.submitted_at, in_zone=zone),
+                days_waiting(plan, today, zone),
             )
 
 
@@ -330,6 +329,7 @@ LIST_HEADER = (
 
 def list_rows(ids: Select[Any]) -> Iterator[Sequence[object]]:
     """The plans ``ids`` selects as CSV rows (``LIST_HEADER``), read in batches."""
+    zone = clock.zone()
     for plan in in_batches(ids, _load()):
         yield (
             plan.id,
@@ -342,14 +342,9 @@ def list_rows(ids: Select[Any]) -> Iterator[Sequence[object]]:
             "" if plan.credits_approved is None else plan.credits_approved,
             plan.state.label,
             plan.sponsor.display_name if plan.sponsor else "",
-            _local_day(plan.submitted_at),
-            _local_day(plan.updated_at),
+            clock.date_text(plan.submitted_at, in_zone=zone),
+            clock.date_text(plan.updated_at, in_zone=zone),
         )
-
-
-def _local_day(moment: datetime | None) -> str:
-    """The institution's calendar day of a stored time (ISO), or empty."""
-    return clock.local(aware(moment)).date().isoformat() if moment else ""
 
 
 # -- deciding several plans -----------------------------------------------------------

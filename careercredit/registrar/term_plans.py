@@ -37,7 +37,6 @@ from careercredit.models import (
 )
 from careercredit.models.records import SisRejection
 from careercredit.registrar.services import TermCounts
-from careercredit.sql import aware
 
 #: The states in the order a plan lives through them; the end states last.
 STATE_ORDER: tuple[PlanState, ...] = (
@@ -268,5 +267,5 @@ def csv_rows(term: Term, state: PlanState | None) -> Iterator[Sequence[object]]:
             plan.final_grade or "",
             "" if plan.final_credits is None else plan.final_credits,
             plan.sponsor.display_name if plan.sponsor else "",
-            clock.local(aware(plan.updated_at)).date().isoformat(),
+            clock.date_text(plan.updated_at),
         )

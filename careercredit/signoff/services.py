@@ -42,7 +42,6 @@ from careercredit.plans.workflow import (
     signoff_problems,
 )
 from careercredit.refusals import Refused, unit_of_work
-from careercredit.sql import aware
 
 GRADE_NAMES = {"S": "satisfactory", "U": "unsatisfactory", "F": "fail"}
 #: How the review page names a term's grading scheme.
@@ -213,7 +212,7 @@ def awaiting_csv_rows(user: User) -> Iterator[Sequence[object]]:
                 hours_text(verified[plan.id]),
                 plan.required_hours,
                 max_awardable(plan, verified[plan.id]),
-                clock.local(aware(plan.updated_at)).date().isoformat(),
+                clock.date_text(plan.updated_at),
                 "yes" if is_late(plan) else "no",
             )
 
